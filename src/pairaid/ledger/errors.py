@@ -1,0 +1,5 @@
+"""Errors the ledger raises; the CLI turns each into one line and exit code 2."""
+
+
+class LedgerError(Exception):
+    """The ledger cannot be opened or does not hold what was asked for."""

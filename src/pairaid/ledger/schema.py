@@ -1,0 +1,279 @@
+"""The ledger's tables (SQLAlchemy Core).
+
+Regions, donors and indicators are keyed by their code, so an exported table can be read back
+without any id mapping. Pairings, flows and the other event tables have integer ids and a natural
+key enforced by a unique constraint. Money is stored as entered (amount + ISO 4217 currency).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Naming convention so Alembic migrations name constraints the same on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+#: Largest amount accepted (1e15 in any currency): larger figures are typing errors, and it keeps
+#: sums of a million rows exact in a double.
+AMOUNT_MAX = 1e15
+
+
+def _year_check(column: str, nullable: bool = False) -> CheckConstraint:
+    rule = f"{column} BETWEEN {YEAR_MIN} AND {YEAR_MAX}"
+    if nullable:
+        rule = f"{column} IS NULL OR ({rule})"
+    return CheckConstraint(rule, name=f"{column}_sane")
+
+
+def _non_negative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_non_negative")
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+region = Table(
+    "region",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("level", String(32), nullable=False),
+    Column("parent_code", String(32), ForeignKey("region.code"), nullable=True, index=True),
+    Column("valid_from", Integer, nullable=True),
+    Column("valid_to", Integer, nullable=True),
+    CheckConstraint(
+        "level IN ('country','province','prefecture','county','township','village','corps','corps_division')",
+        name="level_known",
+    ),
+    _year_check("valid_from", nullable=True),
+    _year_check("valid_to", nullable=True),
+    CheckConstraint(
+        "valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from", name="validity_ordered"
+    ),
+)
+
+region_crosswalk = Table(
+    "region_crosswalk",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("old_code", String(32), nullable=False),
+    Column("new_code", String(32), ForeignKey("region.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("note", Text, nullable=True),
+    UniqueConstraint("old_code", "new_code", name="uq_region_crosswalk_old_new"),
+    _year_check("year"),
+)
+
+donor = Table(
+    "donor",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    CheckConstraint(
+        "kind IN ('province','municipality','city','central_department','state_owned_enterprise','other')",
+        name="kind_known",
+    ),
+)
+
+pairing = Table(
+    "pairing",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("donor_code", String(32), ForeignKey("donor.code"), nullable=False),
+    Column("recipient_code", String(32), ForeignKey("region.code"), nullable=False, index=True),
+    Column("start_year", Integer, nullable=False),
+    Column("end_year", Integer, nullable=True),
+    Column("round", Integer, nullable=False),
+    Column("note", Text, nullable=True),
+    UniqueConstraint("donor_code", "recipient_code", "round", name="uq_pairing_natural"),
+    _year_check("start_year"),
+    _year_check("end_year", nullable=True),
+    _year_check("round"),
+    CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),
+)
+
+project = Table(
+    "project",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("pairing_id", Integer, ForeignKey("pairing.id"), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("sector", String(8), nullable=False),
+    Column("start_year", Integer, nullable=False),
+    Column("end_year", Integer, nullable=True),
+    Column("budget", Float, nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("status", String(16), nullable=False),
+    _year_check("start_year"),
+    _year_check("end_year", nullable=True),
+    CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),
+    _non_negative("budget"),
+    CheckConstraint("budget IS NULL OR currency IS NOT NULL", name="budget_has_currency"),
+    CheckConstraint(
+        "status IN ('planned','ongoing','completed','cancelled','suspended')", name="status_known"
+    ),
+)
+
+project_output = Table(
+    "project_output",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_code", String(64), ForeignKey("project.code"), nullable=False),
+    Column("indicator", String(64), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("baseline", Float, nullable=True),
+    Column("target", Float, nullable=True),
+    Column("actual", Float, nullable=True),
+    UniqueConstraint("project_code", "indicator", "year", name="uq_project_output_natural"),
+    _year_check("year"),
+)
+
+flow = Table(
+    "flow",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairing.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("sector", String(8), nullable=False),
+    Column("project_code", String(64), ForeignKey("project.code"), nullable=True),
+    Column("source", Text, nullable=True),
+    # The office's own transaction reference; it separates two flows that share everything else.
+    Column("ref", String(64), nullable=False, server_default=""),
+    UniqueConstraint("pairing_id", "year", "kind", "sector", "ref", name="uq_flow_natural"),
+    _year_check("year"),
+    CheckConstraint(
+        "kind IN ('commitment','disbursement','expenditure','investment_secured')", name="kind_known"
+    ),
+    CheckConstraint(f"amount >= 0 AND amount <= {AMOUNT_MAX:.0f}", name="amount_range"),
+)
+
+personnel = Table(
+    "personnel",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairing.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("category", String(24), nullable=False),
+    Column("headcount", Integer, nullable=False),
+    Column("person_months", Float, nullable=True),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("pairing_id", "year", "category", name="uq_personnel_natural"),
+    _year_check("year"),
+    CheckConstraint(
+        "category IN ('cadre','teacher','doctor','technician','expert','other')", name="category_known"
+    ),
+    _non_negative("headcount"),
+    _non_negative("person_months"),
+)
+
+enterprise = Table(
+    "enterprise",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin_code", String(32), ForeignKey("donor.code"), nullable=False),
+    Column("destination_code", String(32), ForeignKey("region.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sector", String(8), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("investment", Float, nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("jobs", Integer, nullable=True),
+    Column("source", Text, nullable=True),
+    Column("ref", String(64), nullable=False, server_default=""),
+    UniqueConstraint(
+        "origin_code", "destination_code", "year", "sector", "ref", name="uq_enterprise_natural"
+    ),
+    _year_check("year"),
+    CheckConstraint("count >= 1", name="count_positive"),
+    _non_negative("investment"),
+    _non_negative("jobs"),
+    CheckConstraint("investment IS NULL OR currency IS NOT NULL", name="investment_has_currency"),
+)
+
+indicator = Table(
+    "indicator",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name_en", Text, nullable=False),
+    Column("name_zh", Text, nullable=True),
+    Column("unit", String(64), nullable=False),
+    Column("direction", Integer, nullable=False),
+    Column("dimension", String(32), nullable=False),
+    Column("aggregation", String(16), nullable=False),
+    CheckConstraint("direction IN (-1, 0, 1)", name="direction_known"),
+    CheckConstraint("aggregation IN ('sum','pop_mean')", name="aggregation_known"),
+)
+
+observation = Table(
+    "observation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("region_code", String(32), ForeignKey("region.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("indicator_code", String(64), ForeignKey("indicator.code"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("flag", String(16), nullable=True),
+    UniqueConstraint("region_code", "year", "indicator_code", name="uq_observation_natural"),
+    _year_check("year"),
+)
+
+rate = Table(
+    "rate",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("currency", String(3), nullable=False),
+    Column("base", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    # units of `base` per one unit of `currency`
+    Column("rate", Float, nullable=False),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("currency", "base", "year", name="uq_rate_natural"),
+    _year_check("year"),
+    CheckConstraint("rate > 0", name="rate_positive"),
+    CheckConstraint("currency <> base", name="distinct_currencies"),
+)
+
+price_index = Table(
+    "price_index",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("code", "year", name="uq_price_index_natural"),
+    _year_check("year"),
+    CheckConstraint("value > 0", name="value_positive"),
+)

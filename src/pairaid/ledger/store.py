@@ -1,0 +1,305 @@
+"""The Store: the one place that talks SQL to the ledger (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from pairaid.ledger import schema
+from pairaid.ledger.errors import LedgerError
+
+WriteMode = Literal["append", "upsert"]
+DEFAULT_PATH = "pairaid.db"
+
+# Import/export table name → (ledger table, natural key columns in the ledger).
+LEDGER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "regions": ("region", ("code",)),
+    "crosswalk": ("region_crosswalk", ("old_code", "new_code")),
+    "donors": ("donor", ("code",)),
+    "pairings": ("pairing", ("donor_code", "recipient_code", "round")),
+    "projects": ("project", ("code",)),
+    "outputs": ("project_output", ("project_code", "indicator", "year")),
+    "flows": ("flow", ("pairing_id", "year", "kind", "sector", "ref")),
+    "personnel": ("personnel", ("pairing_id", "year", "category")),
+    "enterprises": ("enterprise", ("origin_code", "destination_code", "year", "sector", "ref")),
+    "indicators": ("indicator", ("code",)),
+    "observations": ("observation", ("region_code", "year", "indicator_code")),
+    "rates": ("rate", ("currency", "base", "year")),
+    "prices": ("price_index", ("code", "year")),
+}
+
+# How each table reads back in its import format: SELECT list and joins. Pairing-linked tables
+# name their pairing by donor, recipient and round, so the file needs no ledger ids.
+_P = "JOIN pairing p ON p.id = t.pairing_id"
+_EXPORT_SQL: dict[str, str] = {
+    "regions": "SELECT code, name_zh, name_en, level, parent_code, valid_from, valid_to "
+               "FROM region t ORDER BY code",
+    "crosswalk": "SELECT old_code, new_code, year, note FROM region_crosswalk t "
+                 "ORDER BY old_code, new_code",
+    "donors": "SELECT code, name_zh, name_en, kind FROM donor t ORDER BY code",
+    "pairings": "SELECT donor_code AS donor, recipient_code AS recipient, start_year, end_year, "
+                "round, note FROM pairing t ORDER BY donor_code, recipient_code, round",
+    "projects": f"SELECT t.code, p.donor_code AS donor, p.recipient_code AS recipient, t.title, "
+                f"t.sector, t.start_year, t.end_year, t.budget, t.currency, t.status, p.round "
+                f"FROM project t {_P} ORDER BY t.code",
+    "outputs": "SELECT project_code AS project, indicator, unit, year, baseline, target, actual "
+               "FROM project_output t ORDER BY project_code, indicator, year",
+    "flows": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year, t.kind, "
+             f"t.amount, t.currency, t.sector, t.project_code AS project, t.source, t.ref, p.round "
+             f"FROM flow t {_P} ORDER BY p.donor_code, p.recipient_code, p.round, t.year, t.kind, "
+             f"t.sector, t.ref",
+    "personnel": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year, "
+                 f"t.category, t.headcount, t.person_months, t.source, p.round FROM personnel t {_P} "
+                 f"ORDER BY p.donor_code, p.recipient_code, p.round, t.year, t.category",
+    "enterprises": "SELECT origin_code AS origin, destination_code AS destination, year, sector, "
+                   "count, investment, currency, jobs, source, ref FROM enterprise t "
+                   "ORDER BY origin_code, destination_code, year, sector, ref",
+    "indicators": "SELECT code, name_en, name_zh, unit, direction, dimension, aggregation "
+                  "FROM indicator t ORDER BY code",
+    "observations": "SELECT region_code AS region, year, indicator_code AS indicator, value, "
+                    "source, flag FROM observation t ORDER BY region_code, year, indicator_code",
+    "rates": "SELECT currency, base, year, rate, source FROM rate t ORDER BY currency, base, year",
+    "prices": "SELECT code, currency, year, value, source FROM price_index t ORDER BY code, year",
+}
+
+
+def resolve_url(url: str | os.PathLike | None = None) -> str:
+    """A SQLAlchemy URL from a URL, a file path, `PAIRAID_DB`, or the default `./pairaid.db`."""
+    raw = str(url) if url is not None else os.environ.get("PAIRAID_DB") or DEFAULT_PATH
+    if raw.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    if "://" in raw:
+        return raw
+    return f"sqlite:///{Path(raw).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves them off unless asked, per connection
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """A ledger: open with `Store.open(url)`; every read and write of the ledger goes through it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | os.PathLike | None = None, *, create: bool = True) -> Store:
+        """Open (and migrate to the current schema) the ledger at `url`.
+
+        `url` is a PostgreSQL URL, a SQLAlchemy URL, or a path to a SQLite file; None means
+        `PAIRAID_DB` or `./pairaid.db`. With `create=False` a missing SQLite file is an error.
+        """
+        resolved = resolve_url(url)
+        if resolved.startswith("sqlite:///"):
+            path = Path(resolved.removeprefix("sqlite:///"))
+            if not create and not path.exists():
+                raise LedgerError(f"no ledger at {path} (create one with `pairaid import` or "
+                                  f"`pairaid demo`, or pass --db)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        try:
+            store.migrate()
+        except Exception as exc:  # connection refused, bad URL, permissions
+            engine.dispose()
+            if isinstance(exc, LedgerError):
+                raise
+            raise LedgerError(f"cannot open the ledger at {engine.url!r}: "
+                              f"{str(exc).splitlines()[0]}") from exc
+        return store
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (no-op when it is current)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("pairaid.ledger").joinpath("migrations"))
+        )
+        head = ScriptDirectory.from_config(config).get_current_head()
+        with self.engine.begin() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: everything inside commits together or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- metadata -------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+
+    def set_meta(self, conn: Connection | None = None, **values: str) -> None:
+        rows = [{"key": k, "value": v} for k, v in values.items()]
+        stmt = self._insert(schema.meta).on_conflict_do_update(
+            index_elements=["key"], set_={"value": self._excluded(schema.meta)["value"]}
+        )
+        if conn is not None:
+            conn.execute(stmt, rows)
+        else:
+            with self.transaction() as c:
+                c.execute(stmt, rows)
+
+    # -- reading --------------------------------------------------------------------------
+    def query(self, sql: str, params: dict | None = None, conn: Connection | None = None) -> pd.DataFrame:
+        """Run a read-only SELECT and return a DataFrame (used by the other ledger modules)."""
+        if conn is not None:
+            result = conn.execute(text(sql), params or {})
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        with self.engine.connect() as c:
+            result = c.execute(text(sql), params or {})
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def read_table(self, name: str, conn: Connection | None = None) -> pd.DataFrame:
+        """A whole table in its import/export format (columns as in `ingest.tables`)."""
+        from pairaid.ingest.tables import TABLES
+
+        frame = self.query(_EXPORT_SQL[name], conn=conn)
+        if frame.empty:
+            frame = pd.DataFrame(columns=list(TABLES[name].column_names))
+        return frame[list(TABLES[name].column_names)]
+
+    def codes(self, name: str, conn: Connection | None = None) -> set[str]:
+        """Codes present in a code-keyed table: regions, donors, indicators or projects."""
+        table = {"regions": "region", "donors": "donor", "indicators": "indicator",
+                 "projects": "project"}[name]
+        return set(self.query(f"SELECT code FROM {table}", conn=conn)["code"])
+
+    def pairings(self, conn: Connection | None = None) -> pd.DataFrame:
+        return self.query("SELECT id, donor_code AS donor, recipient_code AS recipient, "
+                          "start_year, end_year, round FROM pairing", conn=conn)
+
+    def existing_keys(self, name: str, conn: Connection | None = None) -> pd.DataFrame:
+        """The natural keys (ledger columns) of every row already in a table."""
+        table, key = LEDGER_TABLES[name]
+        return self.query(f"SELECT {', '.join(key)} FROM {table}", conn=conn)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per ledger table (the tests use it to prove a failed import wrote nothing)."""
+        with self.engine.connect() as conn:
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in schema.metadata.sorted_tables
+            }
+
+    # -- writing --------------------------------------------------------------------------
+    def write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
+        """Insert (or upsert) validated rows whose columns are ledger columns, inside `conn`'s
+        transaction. Validation happened before: a constraint failing here is a bug or a race,
+        and the caller's transaction rolls back."""
+        if rows.empty:
+            return 0
+        table_name, key = LEDGER_TABLES[name]
+        table = schema.metadata.tables[table_name]
+        columns = list(rows.columns)
+        if mode == "upsert":
+            stmt = self._insert(table)
+            updates = {c: stmt.excluded[c] for c in columns if c not in key}
+            stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates
+                    else stmt.on_conflict_do_nothing(index_elements=list(key)))
+            conn.execute(stmt, _records(rows))
+        elif self.backend == "postgresql":
+            _copy_into(conn, table_name, rows)
+        else:
+            placeholders = ", ".join("?" for _ in columns)
+            sql = f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({placeholders})"
+            cursor = conn.connection.driver_connection.cursor()
+            cursor.executemany(sql, _tuples(rows))
+            cursor.close()
+        return len(rows)
+
+    def _insert(self, table):
+        return (pg_dialect.insert(table) if self.backend == "postgresql"
+                else sqlite_dialect.insert(table))
+
+    def _excluded(self, table):
+        return self._insert(table).excluded
+
+
+def _column_values(series: pd.Series) -> list:
+    """Python values of a column with missing values as None (what the drivers bind as NULL)."""
+    if series.dtype.kind in "iu":
+        return series.tolist()
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(series).to_numpy()
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    if series.dtype.kind == "f":
+        return [None if v is None else float(v) for v in values] if missing.any() else series.tolist()
+    return values.tolist()
+
+
+def _tuples(rows: pd.DataFrame) -> Iterator[tuple]:
+    return zip(*(_column_values(rows[c]) for c in rows.columns))
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    columns = list(rows.columns)
+    return [dict(zip(columns, values)) for values in _tuples(rows)]
+
+
+def _copy_into(conn: Connection, table_name: str, rows: pd.DataFrame) -> None:
+    """PostgreSQL COPY in CSV. Empty cells are NULL except in NOT NULL text columns (`ref`), where
+    they are the empty string; pandas writes floats with repr, so every bit of a double survives."""
+    table = schema.metadata.tables[table_name]
+    not_null_text = [c for c in rows.columns
+                     if not table.c[c].nullable and rows[c].dtype.kind not in "iufb"]
+    buffer = io.StringIO()
+    rows.to_csv(buffer, index=False, header=False, na_rep="")
+    options = "FORMAT csv, NULL ''"
+    if not_null_text:
+        options += f", FORCE_NOT_NULL ({', '.join(not_null_text)})"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {table_name} ({', '.join(rows.columns)}) FROM STDIN WITH ({options})") as copy:
+            copy.write(buffer.getvalue())
+
+
+def sql_in(values: Sequence[str]) -> str:
+    """A safe IN-list literal for codes that validation has already checked."""
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
