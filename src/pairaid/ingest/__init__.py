@@ -1,0 +1,85 @@
+"""Import and export: templates, validation, CSV/XLSX/Parquet/JSON. Never writes partially."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.read import ROW, read_table_file
+from pairaid.ingest.tables import TABLE_ORDER, TABLES
+from pairaid.ingest.validate import validate_table
+from pairaid.ledger.store import Store, WriteMode
+
+__all__ = [
+    "ImportReport", "ImportValidationError", "Problem", "TABLES", "TABLE_ORDER", "import_file",
+    "import_frames",
+]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    table: str
+    file: str
+    rows: int
+    new: int
+    updated: int
+    dry_run: bool
+
+    def __str__(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        return (f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
+                f"{self.updated} updated)")
+
+
+def _unknown_table(name: str) -> ImportValidationError:
+    return ImportValidationError([Problem(name, 0, "", f"unknown table '{name}' (tables: "
+                                          f"{', '.join(TABLE_ORDER)})")])
+
+
+def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
+                  source: str = "frame", dry_run: bool = False,
+                  labels: dict[str, str] | None = None) -> list[ImportReport]:
+    """Validate and write several tables in ONE transaction (in dependency order).
+
+    Each table is validated against what the earlier tables of the same call wrote, so a whole
+    ledger can be loaded at once. Any problem rolls everything back and raises
+    `ImportValidationError`. Frames hold the import columns of `TABLES[name]`; cells may be text
+    or typed values, empty/None/NaN for missing. Without a `_row` column, row numbers start at 2.
+    """
+    unknown = [n for n in frames if n not in TABLES]
+    if unknown:
+        raise _unknown_table(unknown[0])
+    reports = []
+    labels = labels or {}
+    with store.transaction() as conn:
+        for name in (n for n in TABLE_ORDER if n in frames):
+            frame = frames[name]
+            if ROW not in frame:
+                frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
+            label = labels.get(name, f"{source}:{name}")
+            rows, problems, existing = validate_table(store, conn, TABLES[name],
+                                                      frame.reset_index(drop=True), label, mode)
+            if problems:
+                raise ImportValidationError(problems)
+            if not dry_run:
+                store.write(name, rows, mode, conn)
+            updated = existing if mode == "upsert" else 0
+            reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
+                                        dry_run))
+        if dry_run:
+            conn.rollback()
+    return reports
+
+
+def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode = "append",
+                dry_run: bool = False) -> ImportReport:
+    """Read, validate and write one file; nothing is written if any cell is wrong."""
+    if table not in TABLES:
+        raise _unknown_table(table)
+    path = Path(path)
+    frame = read_table_file(path, table, TABLES[table].column_names)
+    return import_frames(store, {table: frame}, mode=mode, dry_run=dry_run,
+                         labels={table: path.name})[0]

@@ -262,15 +262,17 @@ class Store:
 
 def _column_values(series: pd.Series) -> list:
     """Python values of a column with missing values as None (what the drivers bind as NULL)."""
-    if series.dtype.kind in "iu":
-        return series.tolist()
-    values = series.to_numpy(dtype=object)
     missing = pd.isna(series).to_numpy()
+    if series.dtype.kind in "iu" and not missing.any():
+        return series.to_numpy(dtype="int64").tolist()
+    values = series.to_numpy(dtype=object)
     if missing.any():
         values = values.copy()
         values[missing] = None
-    if series.dtype.kind == "f":
-        return [None if v is None else float(v) for v in values] if missing.any() else series.tolist()
+    if series.dtype.kind == "f" and not missing.any():
+        return series.tolist()
+    if series.dtype.kind in "iu":
+        return [None if v is None else int(v) for v in values]
     return values.tolist()
 
 

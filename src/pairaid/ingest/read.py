@@ -1,0 +1,225 @@
+"""Read a CSV, XLSX or Parquet file into a table of text cells, keeping spreadsheet row numbers.
+
+Every cell is read as text (stripped) so that validation can say exactly which cell is wrong and
+why; the `_row` column holds the row number a user sees in Excel (header = row 1).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pairaid.ingest.errors import ImportValidationError, Problem
+
+ROW = "_row"
+#: How far down an XLSX sheet a misplaced header row is looked for (for the error message).
+_HEADER_SEARCH_ROWS = 10
+
+
+def read_table_file(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFrame:
+    """Cells of the file as stripped strings ('' for empty) plus `_row`; raises on unreadable input."""
+    name = path.name
+    if not path.exists():
+        raise ImportValidationError([Problem(name, 0, "", f"no such file: {path}")])
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        frame = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        frame = _read_xlsx(path, table, expected)
+    elif suffix == ".parquet":
+        frame = _read_parquet(path)
+    elif suffix == ".xls":
+        raise ImportValidationError([Problem(name, 0, "", "old Excel .xls files are not read: "
+                                             "save the sheet as .xlsx or .csv")])
+    else:
+        raise ImportValidationError([Problem(name, 0, "", f"unknown file type '{suffix}': use "
+                                             ".csv, .xlsx or .parquet")])
+    return frame
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, which Chinese offices' Excel writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise ImportValidationError([Problem(
+                name, line, "", f"the file is neither UTF-8 nor GB18030 text (undecodable byte "
+                f"0x{data[utf8_error.start]:02x} at byte {utf8_error.start}); save it as CSV UTF-8"
+            )]) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    name = path.name
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportValidationError([Problem(name, 1, "", "the file is empty: it needs a header row "
+                                             "and at least one data row")])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data = decode_text(data, name).encode("utf-8")
+    if b"\x00" in data:
+        raise ImportValidationError([Problem(name, 0, "", "the file holds NUL bytes: it is not a "
+                                             "text CSV (UTF-16 or binary?); save it as CSV UTF-8")])
+    header = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    names = next(iter(pd.read_csv(io.StringIO(header), header=None, dtype=str,
+                                  keep_default_na=False).itertuples(index=False)), ())
+    _check_header([str(n) for n in names], name)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=list(names), skip_rows=1),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, null_values=[],
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        )
+    except pa.ArrowInvalid as exc:
+        row = _row_from_arrow_message(str(exc))
+        raise ImportValidationError([Problem(name, row, "", f"malformed CSV: {_first_line(exc)}")]) from None
+    frame = table.to_pandas()
+    frame = _strip(frame)
+    # Row numbers as Excel shows them; a quoted cell spanning lines makes later rows shift, which
+    # is rare in these tables and does not change which cells are reported.
+    frame[ROW] = range(2, len(frame) + 2)
+    return _drop_blank_rows(frame)
+
+
+def _row_from_arrow_message(message: str) -> int:
+    match = re.search(r"row (\d+)", message)
+    return int(match.group(1)) + 1 if match else 0
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
+
+
+def _check_header(names: list[str], file: str) -> None:
+    problems = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(names, start=1):
+        column = raw.strip()
+        if not column:
+            problems.append(Problem(file, 1, f"#{position}", "empty column name in the header row"))
+        elif column in seen:
+            problems.append(Problem(file, 1, column, f"column name repeated (columns {seen[column]} "
+                                    f"and {position})"))
+        seen.setdefault(column, position)
+    if problems:
+        raise ImportValidationError(problems)
+
+
+def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    return frame
+
+
+def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with every cell empty (Excel leaves them) are not data."""
+    cells = frame.drop(columns=[ROW])
+    if cells.shape[1] == 0:
+        return frame
+    blank = (cells == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def _cell_text(value: object) -> str:
+    """One spreadsheet cell as text: integers without '.0', floats exactly (repr round-trips)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFrame:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = path.name
+    try:
+        # Not read-only: merged ranges are only visible on a fully loaded sheet.
+        workbook = load_workbook(path, data_only=False)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportValidationError([Problem(name, 0, "", f"not a readable .xlsx workbook "
+                                             f"({_first_line(exc) or type(exc).__name__})")]) from None
+    except Exception as exc:  # zipfile.BadZipFile and friends: a corrupt or renamed file
+        raise ImportValidationError([Problem(name, 0, "", f"not a readable .xlsx workbook "
+                                             f"({type(exc).__name__})")]) from None
+    sheet = next((workbook[s] for s in (table, "data") if s in workbook.sheetnames), workbook.worksheets[0])
+    label = f"{name}[{sheet.title}]"
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= 1:
+            raise ImportValidationError([Problem(label, 1, "", f"merged cells {merged.coord} in the "
+                                                 "header: the header must be one row with one "
+                                                 "column name per cell (unmerge them)")])
+    rows = list(sheet.iter_rows())
+    if not rows or all(c.value is None for c in rows[0]) and len(rows) <= 1:
+        raise ImportValidationError([Problem(label, 1, "", "the sheet is empty: it needs a header "
+                                             "row and at least one data row")])
+    header = [_cell_text(c.value) for c in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    if not set(header) & set(expected):
+        for index, row in enumerate(rows[1:_HEADER_SEARCH_ROWS], start=2):
+            texts = {_cell_text(c.value) for c in row}
+            if len(texts & set(expected)) >= 2:
+                raise ImportValidationError([Problem(label, 1, "", f"the header is in row {index}, "
+                                                     "not row 1: delete the rows above it")])
+    _check_header(header, label)
+    problems: list[Problem] = []
+    records = []
+    for row in rows[1:]:
+        values = []
+        for cell in row[: len(header)]:
+            if cell.data_type == "f":
+                problems.append(Problem(label, cell.row, header[cell.column - 1],
+                                        f"formula cell ({cell.value}): paste values only, so the "
+                                        "ledger keeps the figure itself"))
+                values.append("")
+            else:
+                values.append(_cell_text(cell.value))
+        values += [""] * (len(header) - len(values))
+        records.append(values + [row[0].row if row else 0])
+    if problems:
+        raise ImportValidationError(problems)
+    frame = pd.DataFrame(records, columns=header + [ROW])
+    return _drop_blank_rows(frame)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ImportValidationError([Problem(path.name, 0, "", f"not a readable Parquet file "
+                                             f"({_first_line(exc)})")]) from None
+    _check_header(table.column_names, path.name)
+    frame = pd.DataFrame({
+        column: [_cell_text(v) for v in table.column(column).to_pylist()]
+        for column in table.column_names
+    })
+    frame[ROW] = range(2, len(frame) + 2)  # row 1 is the (virtual) header, as in a CSV
+    return frame

@@ -1,0 +1,323 @@
+"""Validate one table's cells against its TableSpec and turn them into ledger rows.
+
+Every check is vectorised over the whole column and records each bad cell as a Problem, so one
+run reports every error in the file, and nothing is written unless there is none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from pairaid.ingest.errors import Problem
+from pairaid.ingest.read import ROW
+from pairaid.ingest.tables import ColumnSpec, TableSpec
+from pairaid.ledger import codes
+from pairaid.ledger.store import LEDGER_TABLES, Store
+
+# File column → ledger column, where they differ.
+_LEDGER_NAMES = {
+    "regions": {}, "crosswalk": {}, "donors": {}, "indicators": {}, "rates": {}, "prices": {},
+    "pairings": {"donor": "donor_code", "recipient": "recipient_code"},
+    "projects": {}, "flows": {"project": "project_code"}, "personnel": {},
+    "outputs": {"project": "project_code"},
+    "enterprises": {"origin": "origin_code", "destination": "destination_code"},
+    "observations": {"region": "region_code", "indicator": "indicator_code"},
+}
+_REFERENCE_NAMES = {"regions": "region", "donors": "donor", "indicators": "indicator",
+                    "projects": "project"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_MAX_LISTED = 5
+
+
+class Checker:
+    """Collects problems for one file, cell by cell, without stopping at the first."""
+
+    def __init__(self, frame: pd.DataFrame, file: str) -> None:
+        self.frame = frame
+        self.file = file
+        self.rows = frame[ROW].to_numpy()
+        self.problems: list[Problem] = []
+        self.bad = np.zeros(len(frame), dtype=bool)
+
+    def flag(self, mask: np.ndarray | pd.Series, column: str,
+             reason: Callable[[int], str] | str) -> None:
+        """Record a problem for each row where `mask` is true; `reason` may depend on the row index."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        self.bad |= mask
+        for index in np.flatnonzero(mask):
+            text = reason(index) if callable(reason) else reason
+            self.problems.append(Problem(self.file, int(self.rows[index]), column, text))
+
+
+def _empty(series: pd.Series) -> np.ndarray:
+    if series.dtype.kind in "iufb":
+        return series.isna().to_numpy()
+    text = series.astype("string").fillna("").str.strip()
+    return (text == "").to_numpy()
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Cells as stripped text with '' for empty (numbers from typed frames become their text)."""
+    if series.dtype.kind == "f":
+        out = series.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer()
+                                                         and abs(v) < 2**53 else repr(float(v))))
+        return out.astype(object)
+    if series.dtype.kind in "iu":
+        return series.astype(str)
+    return series.astype("string").fillna("").str.strip().astype(object)
+
+
+def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parsed floats and a mask of cells that are present but not numbers."""
+    if series.dtype.kind in "iuf":
+        values = series.to_numpy(dtype=float)
+        return values, np.zeros(len(series), dtype=bool)
+    text = _text(series)
+    commas = text.str.contains(",", regex=False)
+    if commas.any():  # accept 1,234,567.5 (thousands separators) but never a decimal comma
+        ok = text.str.match(_THOUSANDS)
+        text = text.where(~(commas & ok), text.str.replace(",", "", regex=False))
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    not_number = np.isnan(values) & (text != "").to_numpy()
+    return values, not_number
+
+
+def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Series:
+    """One column: presence, type, range and code-list checks; returns the typed column."""
+    empty = _empty(series)
+    if not spec.nullable:
+        check.flag(empty, spec.name, "missing value (this column needs a value in every row)")
+    if spec.type in ("int", "year", "float"):
+        values, not_number = _numbers(series)
+        whole = spec.type != "float"
+        check.flag(not_number, spec.name, lambda i: f"'{_text(series.iloc[[i]]).iloc[0]}' is not "
+                   f"{'a whole number' if whole else 'a number'}")
+        present = ~np.isnan(values)
+        infinite = present & ~np.isfinite(values)
+        check.flag(infinite, spec.name, "not a finite number")
+        finite = present & np.isfinite(values)
+        if whole:
+            check.flag(finite & (values != np.round(values)), spec.name,
+                       lambda i: f"{values[i]!r} is not a whole number")
+        if spec.minimum is not None:
+            check.flag(finite & (values < spec.minimum), spec.name,
+                       lambda i: _below(spec, values[i]))
+        if spec.maximum is not None:
+            check.flag(finite & (values > spec.maximum), spec.name,
+                       lambda i: f"{_fmt(values[i])} is above the largest allowed value "
+                                 f"{_fmt(spec.maximum)} (a typing or unit error?)")
+        values = np.where(finite, values, np.nan)
+        if whole:
+            return pd.Series(values, index=series.index).round().astype("Int64")
+        return pd.Series(values, index=series.index)
+    text = _text(series)
+    long = (text.str.len() > spec.max_length).to_numpy()
+    check.flag(long, spec.name, f"longer than {spec.max_length} characters")
+    if spec.type == "currency":
+        text = text.str.upper()
+        unknown = ~text.isin(codes.currencies()).to_numpy() & ~empty
+        check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not an ISO 4217 currency code")
+    elif spec.type == "sector":
+        unknown = ~text.isin(codes.sectors().keys()).to_numpy() & ~empty
+        check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not an OECD DAC sector code "
+                   "(a 5-digit CRS purpose code such as 31120, or a 3-digit category such as 311)")
+    elif spec.type == "enum":
+        unknown = ~text.isin(spec.choices).to_numpy() & ~empty
+        check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not one of: "
+                   f"{', '.join(spec.choices)}")
+    return text.where(~pd.Series(empty, index=text.index), None)
+
+
+def _below(spec: ColumnSpec, value: float) -> str:
+    if spec.minimum == 0:
+        return f"{_fmt(value)} is negative: amounts and counts cannot be below 0"
+    return f"{_fmt(value)} is below the smallest allowed value {_fmt(spec.minimum)}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}" if abs(value) >= 1e6 or value != int(value) else str(int(value))
+
+
+def check_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    """Missing required columns and unknown columns (a misspelt optional column would be lost)."""
+    present = [c for c in frame.columns if c != ROW]
+    problems = [Problem(file, 1, c, f"required column missing (the {spec.name} table needs: "
+                        f"{', '.join(x.name for x in spec.columns if x.required)})")
+                for c in spec.column_names if spec.column(c).required and c not in present]
+    problems += [Problem(file, 1, c, f"unknown column for {spec.name} (known: "
+                         f"{', '.join(spec.column_names)})")
+                 for c in present if c not in spec.column_names]
+    return problems
+
+
+def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.DataFrame,
+                   file: str, mode: str) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Check every cell; return (ledger rows, problems, rows that already exist in the ledger)."""
+    problems = check_columns(frame, spec, file)
+    if problems:
+        return pd.DataFrame(), problems, 0
+    if frame.empty:
+        return pd.DataFrame(), [Problem(file, 2, "", "no data rows under the header")], 0
+    check = Checker(frame, file)
+    typed = pd.DataFrame(index=frame.index)
+    for column in spec.columns:
+        series = frame[column.name] if column.name in frame else pd.Series("", index=frame.index)
+        typed[column.name] = _parse_column(check, column, series)
+    _check_references(store, conn, spec, typed, check)
+    _check_rules(spec, typed, check)
+    if spec.pairing_from:
+        typed["pairing_id"] = _resolve_pairings(store, conn, spec, typed, check)
+    ledger = _to_ledger(spec, typed)
+    existing = _check_duplicates(store, conn, spec, ledger, check, mode)
+    if spec.name == "regions":
+        ledger = _parents_first(ledger, check)
+    return ledger, check.problems, existing
+
+
+def _check_references(store: Store, conn: Connection, spec: TableSpec, typed: pd.DataFrame,
+                      check: Checker) -> None:
+    known: dict[str, set[str]] = {}
+    for column in spec.columns:
+        if not column.references:
+            continue
+        if column.references not in known:
+            known[column.references] = store.codes(column.references, conn=conn)
+        allowed = known[column.references]
+        if column.references == spec.name:  # a region's parent may be in the same file
+            allowed = allowed | set(typed["code"].dropna())
+        values = typed[column.name]
+        unknown = (values.notna() & ~values.isin(allowed)).to_numpy()
+        noun = _REFERENCE_NAMES[column.references]
+        check.flag(unknown, column.name, lambda i, v=values, n=noun, t=column.references:
+                   f"unknown {n} code '{v.iloc[i]}' (not in the {t} table: import {t} first)")
+
+
+def _check_rules(spec: TableSpec, typed: pd.DataFrame, check: Checker) -> None:
+    """Rules that span columns."""
+    def ordered(first: str, last: str) -> None:
+        if first in typed and last in typed:
+            bad = (typed[last].notna() & typed[first].notna() & (typed[last] < typed[first]))
+            check.flag(bad.to_numpy(dtype=bool), last, f"{last} is before {first}")
+
+    ordered("start_year", "end_year")
+    ordered("valid_from", "valid_to")
+    for amount in ("budget", "investment"):
+        if amount in typed and "currency" in typed:
+            bad = typed[amount].notna() & typed["currency"].isna()
+            check.flag(bad.to_numpy(), "currency", f"a {amount} needs its currency")
+    if spec.name == "rates":
+        check.flag((typed["currency"] == typed["base"]).to_numpy(), "base",
+                   "base is the same currency as currency")
+    if spec.name == "regions":
+        check.flag((typed["code"] == typed["parent_code"]).to_numpy(), "parent_code",
+                   "a region cannot be its own parent")
+
+
+def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd.DataFrame,
+                      check: Checker) -> pd.Series:
+    """Each row's pairing: same donor and recipient, and a start..end span covering its year
+    (or the given round)."""
+    donor_col, recipient_col, year_col = spec.pairing_from
+    pairings = store.pairings(conn=conn)
+    rows = pd.DataFrame({
+        "i": np.arange(len(typed)), "donor": typed[donor_col].to_numpy(),
+        "recipient": typed[recipient_col].to_numpy(), "year": typed[year_col].to_numpy(),
+        "round_given": typed["round"].to_numpy() if "round" in typed else pd.NA,
+    })
+    usable = rows.dropna(subset=["donor", "recipient", "year"])
+    matches = usable.merge(pairings, on=["donor", "recipient"], how="inner")
+    end = pd.to_numeric(matches["end_year"]).fillna(9999)
+    given = matches["round_given"].notna()
+    covers = np.where(given, matches["round"] == matches["round_given"],
+                      (matches["start_year"] <= matches["year"]) & (matches["year"] <= end))
+    matches = matches[covers]
+    n_matches = matches.groupby("i").size().reindex(rows["i"], fill_value=0).to_numpy()
+    resolvable = rows[["donor", "recipient", "year"]].notna().all(axis=1).to_numpy() & ~check.bad
+    paired = set(zip(pairings["donor"], pairings["recipient"]))
+    spans = pairings.groupby(["donor", "recipient"]).apply(
+        lambda g: ", ".join(f"{r.round}: {r.start_year}–{'' if pd.isna(r.end_year) else int(r.end_year)}"
+                            for r in g.itertuples()), include_groups=False
+    ).to_dict() if len(pairings) else {}
+
+    def why_none(i: int) -> str:
+        key = (rows["donor"].iat[i], rows["recipient"].iat[i])
+        if key not in paired:
+            return f"donor '{key[0]}' is not paired with recipient '{key[1]}' (add the pairing first)"
+        if pd.notna(rows["round_given"].iat[i]):
+            return f"no pairing of '{key[0]}' with '{key[1]}' in round {rows['round_given'].iat[i]}"
+        return (f"no pairing of '{key[0]}' with '{key[1]}' covers {year_col} "
+                f"{rows['year'].iat[i]} (pairing rounds: {spans[key]})")
+
+    check.flag(resolvable & (n_matches == 0), recipient_col, why_none)
+    check.flag(resolvable & (n_matches > 1), recipient_col,
+               "more than one pairing round covers this year: give the `round` column")
+    ids = matches.drop_duplicates("i").set_index("i")["id"]
+    return pd.Series(ids.reindex(np.arange(len(typed))).to_numpy(), index=typed.index).astype("Int64")
+
+
+def _to_ledger(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
+    ledger = typed.rename(columns=_LEDGER_NAMES[spec.name])
+    if spec.pairing_from:
+        ledger = ledger.drop(columns=[c for c in (*spec.pairing_from[:2], "round") if c in ledger])
+    if "ref" in ledger:
+        ledger["ref"] = ledger["ref"].fillna("")
+    if spec.name == "indicators":
+        ledger["direction"] = ledger["direction"].map(
+            lambda v: None if v is None else int(v)).astype("Int64")
+    return ledger
+
+
+def _check_duplicates(store: Store, conn: Connection, spec: TableSpec, ledger: pd.DataFrame,
+                      check: Checker, mode: str) -> int:
+    """Rows sharing a natural key within the file, and (append mode) rows already in the ledger."""
+    _, key = LEDGER_TABLES[spec.name]
+    complete = ledger[list(key)].notna().all(axis=1).to_numpy() & ~check.bad
+    keys = ledger.loc[complete, list(key)]
+    described = ", ".join(spec.natural_key)
+    if len(keys):
+        repeated = keys.duplicated(keep="first")
+        if repeated.any():
+            first_row = check.frame.loc[keys.index, ROW].groupby(
+                [keys[c] for c in key], dropna=False).transform("first")
+            mask = np.zeros(len(ledger), dtype=bool)
+            mask[np.flatnonzero(complete)[repeated.to_numpy()]] = True
+            rows_of_first = pd.Series(first_row.to_numpy(), index=keys.index)
+            check.flag(mask, spec.natural_key[0], lambda i: f"duplicate of row "
+                       f"{rows_of_first.loc[ledger.index[i]]} (same {described})")
+    existing = store.existing_keys(spec.name, conn=conn)
+    if existing.empty or not len(keys):
+        return 0
+    for column in key:  # compare like with like (ledger ints come back as int64)
+        if keys[column].dtype.kind in "iu" or str(keys[column].dtype) == "Int64":
+            existing[column] = existing[column].astype("Int64")
+            keys = keys.assign(**{column: keys[column].astype("Int64")})
+    found = keys.reset_index().merge(existing.drop_duplicates(), on=list(key), how="inner")["index"]
+    if mode == "append" and len(found):
+        mask = ledger.index.isin(found)
+        check.flag(mask, spec.natural_key[0], f"already in the ledger (same {described}); "
+                   "use --mode upsert to replace it")
+    return len(found)
+
+
+def _parents_first(ledger: pd.DataFrame, check: Checker) -> pd.DataFrame:
+    """Order regions so each parent is inserted before its children; report cycles."""
+    parent = dict(zip(ledger["code"], ledger["parent_code"]))
+    depth = pd.Series(0, index=ledger.index)
+    current = ledger["parent_code"].copy()
+    for _ in range(len(codes.REGION_LEVELS) * 4):
+        in_file = current.isin(parent.keys())
+        if not in_file.any():
+            break
+        depth[in_file] += 1
+        current = current.where(~in_file, current.map(parent))
+    else:
+        cyclic = current.isin(parent.keys()).to_numpy()
+        check.flag(cyclic, "parent_code", "parent codes form a cycle")
+    return ledger.assign(_depth=depth).sort_values("_depth", kind="stable").drop(columns="_depth")
