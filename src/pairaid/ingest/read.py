@@ -34,12 +34,14 @@ def read_table_file(path: Path, table: str, expected: tuple[str, ...]) -> pd.Dat
         frame = _read_xlsx(path, table, expected)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
+    elif suffix == ".json":
+        frame = _read_json(path)
     elif suffix == ".xls":
         raise ImportValidationError([Problem(name, 0, "", "old Excel .xls files are not read: "
                                              "save the sheet as .xlsx or .csv")])
     else:
         raise ImportValidationError([Problem(name, 0, "", f"unknown file type '{suffix}': use "
-                                             ".csv, .xlsx or .parquet")])
+                                             ".csv, .xlsx, .parquet or .json")])
     return frame
 
 
@@ -73,14 +75,24 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if b"\x00" in data:
         raise ImportValidationError([Problem(name, 0, "", "the file holds NUL bytes: it is not a "
                                              "text CSV (UTF-16 or binary?); save it as CSV UTF-8")])
-    header = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    # Leading '#' lines are notes (the templates write them); the header is the first other line.
+    comments = 0
+    start = 0
+    while data.startswith(b"#", start):
+        end = data.find(b"\n", start)
+        start = len(data) if end < 0 else end + 1
+        comments += 1
+    if not data[start:].strip():
+        raise ImportValidationError([Problem(name, comments + 1, "", "no header row after the "
+                                             "'#' note lines")])
+    header = data[start:].split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     names = next(iter(pd.read_csv(io.StringIO(header), header=None, dtype=str,
                                   keep_default_na=False).itertuples(index=False)), ())
     _check_header([str(n) for n in names], name)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=list(names), skip_rows=1),
+            read_options=pacsv.ReadOptions(column_names=list(names), skip_rows=comments + 1),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False, null_values=[],
@@ -94,7 +106,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     frame = _strip(frame)
     # Row numbers as Excel shows them; a quoted cell spanning lines makes later rows shift, which
     # is rare in these tables and does not change which cells are reported.
-    frame[ROW] = range(2, len(frame) + 2)
+    frame[ROW] = range(comments + 2, len(frame) + comments + 2)
     return _drop_blank_rows(frame)
 
 
@@ -222,4 +234,24 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         for column in table.column_names
     })
     frame[ROW] = range(2, len(frame) + 2)  # row 1 is the (virtual) header, as in a CSV
+    return frame
+
+
+def _read_json(path: Path) -> pd.DataFrame:
+    """`pairaid export … -o x.json` output ({"columns": [...], "rows": [{...}]}) or a list of rows."""
+    import json
+
+    name = path.name
+    try:
+        payload = json.loads(decode_text(path.read_bytes(), name))
+    except json.JSONDecodeError as exc:
+        raise ImportValidationError([Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+    rows = payload.get("rows") if isinstance(payload, dict) else payload
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ImportValidationError([Problem(name, 0, "", 'expected {"rows": [{column: value, '
+                                             '...}, ...]} or a list of such objects')])
+    columns = payload.get("columns") if isinstance(payload, dict) else None
+    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    frame = pd.DataFrame({c: [_cell_text(r.get(c)) for r in rows] for c in columns})
+    frame[ROW] = range(1, len(frame) + 1)  # JSON has no header row: row N is the Nth object
     return frame

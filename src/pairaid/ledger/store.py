@@ -198,10 +198,18 @@ class Store:
         """A whole table in its import/export format (columns as in `ingest.tables`)."""
         from pairaid.ingest.tables import TABLES
 
+        spec = TABLES[name]
         frame = self.query(_EXPORT_SQL[name], conn=conn)
         if frame.empty:
-            frame = pd.DataFrame(columns=list(TABLES[name].column_names))
-        return frame[list(TABLES[name].column_names)]
+            frame = pd.DataFrame(columns=list(spec.column_names))
+        for column in spec.columns:  # drivers hand back None-filled objects; give honest dtypes
+            if column.type in ("int", "year") or column.name == "direction":
+                frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
+            elif column.type == "float":
+                frame[column.name] = pd.to_numeric(frame[column.name]).astype("float64")
+            else:
+                frame[column.name] = frame[column.name].astype(object)
+        return frame[list(spec.column_names)]
 
     def codes(self, name: str, conn: Connection | None = None) -> set[str]:
         """Codes present in a code-keyed table: regions, donors, indicators or projects."""

@@ -1,0 +1,96 @@
+"""Write tables out (CSV, XLSX, Parquet, JSON) and write import templates.
+
+Exports are flat, with codes rather than ledger ids, in exactly the import format, so that
+export then import reproduces the ledger. CSV is UTF-8 with a BOM so Excel shows Chinese names.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.tables import TABLES, TableSpec
+
+FORMATS = (".csv", ".xlsx", ".parquet", ".json")
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportValidationError([Problem(path.name, 0, "", f"unknown output format '{suffix}': "
+                                             f"use one of {', '.join(FORMATS)}")])
+    return suffix
+
+
+def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
+                notes: list[str] | None = None) -> Path:
+    """Write a table in the format the file name says; `notes` go to a sheet or JSON field."""
+    path = Path(path)
+    suffix = _format_of(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+            if notes:
+                pd.DataFrame({"notes": notes}).to_excel(writer, sheet_name="notes", index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        payload = {"columns": list(frame.columns), "rows": _records(frame)}
+        if notes:
+            payload["notes"] = notes
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-safe dicts: NaN/NA → null, numpy scalars → Python (floats keep every bit)."""
+    def clean(value):
+        if value is None or value is pd.NA:
+            return None
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def template_notes(spec: TableSpec) -> list[str]:
+    lines = [f"pairaid import template: {spec.name} — {spec.description}.",
+             "Replace the example row with your data; keep the header row of column names as it is.",
+             "Required columns: " + ", ".join(c.name for c in spec.columns if c.required) + "."]
+    for column in spec.columns:
+        need = "required" if column.required and not column.nullable else (
+            "required column, may be empty" if column.required else "optional")
+        choices = f" One of: {', '.join(column.choices)}." if column.choices else ""
+        lines.append(f"{column.name} ({column.type}, {need}): {column.description}.{choices}")
+    lines += list(spec.extra_notes)
+    lines.append("Text files: UTF-8 (with or without BOM) or GB18030. Numbers without units; "
+                 "thousands separators (1,234,567) are accepted, decimal commas are not.")
+    return lines
+
+
+def write_template(table: str, path: Path) -> Path:
+    """A template with the header, one example row and notes explaining each column."""
+    if table not in TABLES:
+        raise ImportValidationError([Problem(table, 0, "", f"unknown table '{table}' (tables: "
+                                             f"{', '.join(TABLES)})")])
+    spec = TABLES[table]
+    path = Path(path)
+    suffix = _format_of(path)
+    example = pd.DataFrame([[c.example for c in spec.columns]], columns=list(spec.column_names))
+    notes = template_notes(spec)
+    if suffix == ".csv":
+        # Notes as leading '#' lines: the importer skips them, a reader of the file sees them.
+        body = example.to_csv(index=False, lineterminator="\n")
+        text = "".join(f"# {line}\n" for line in notes) + body
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8-sig")
+        return path
+    return write_frame(example, path, sheet=table, notes=notes)
