@@ -25,6 +25,8 @@ def _pg_engine_url(url: str) -> str:
 def pg_schema_url():
     """A PostgreSQL URL whose search_path is a new empty schema (dropped after the test)."""
     if not PG_URL:
+        if os.environ.get("PAIRAID_REQUIRE_POSTGRES"):
+            pytest.fail("PAIRAID_REQUIRE_POSTGRES is set but PAIRAID_TEST_DATABASE_URL is not")
         pytest.skip(PG_SKIP_REASON)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(_pg_engine_url(PG_URL))

@@ -42,14 +42,14 @@ def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
     elif suffix == ".parquet":
         frame.to_parquet(path, index=False)
     else:
-        payload = {"columns": list(frame.columns), "rows": _records(frame)}
+        payload = {"columns": list(frame.columns), "rows": json_records(frame)}
         if notes:
             payload["notes"] = notes
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return path
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def json_records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON-safe dicts: NaN/NA → null, numpy scalars → Python (floats keep every bit)."""
     def clean(value):
         if value is None or value is pd.NA:

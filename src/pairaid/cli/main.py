@@ -1,0 +1,257 @@
+"""`pairaid` command line: parse, call the library, print. No business logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+
+from pairaid.cli import render
+from pairaid.ingest.tables import TABLE_ORDER
+
+app = typer.Typer(
+    name="pairaid",
+    help="The system of record and evaluation toolkit for paired (counterpart) assistance.\n\n"
+         "Ledger: --db PATH|URL, or PAIRAID_DB, or ./pairaid.db (a SQLite file; a postgresql:// "
+         "URL for a shared server).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+_state = {"debug": False}
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+Currency = Annotated[str, typer.Option("--currency", help="Reporting currency (ISO 4217)")]
+PricesOpt = Annotated[str, typer.Option("--prices", help="nominal, or constant:YEAR[:INDEX] "
+                                                         "(e.g. constant:2012)")]
+FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in ledger]")]
+ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in ledger]")]
+
+
+def bad_input(func):
+    """Turn the library's input errors into one clear message and exit code 2."""
+    from pairaid.ingest.errors import ImportValidationError
+    from pairaid.ledger.errors import LedgerError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ImportValidationError as exc:
+            if _state["debug"]:
+                raise
+            files = sorted({p.file for p in exc.problems})
+            err.print(f"[bold red]error:[/] {', '.join(files)}: {len(exc.problems)} problem"
+                      f"{'s' if len(exc.problems) != 1 else ''}; nothing was written",
+                      highlight=False)
+            err.print(exc.message(), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except (LedgerError, OSError) as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _open(db: str | None, create: bool = False):
+    from pairaid.ledger import Store
+
+    return Store.open(db, create=create)
+
+
+@app.command()
+@bad_input
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for demo.db and the outputs")] = Path("pairaid-demo"),
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic data-generating process")] = 2010,
+) -> None:
+    """Build the demo ledger (real regions, census and pairings; SYNTHETIC flows and outcomes).
+
+    Example: `pairaid demo --out pairaid-demo --seed 2010`
+    """
+    from pairaid.demo import build
+    from pairaid.ingest.export import write_frame
+    from pairaid.ledger import Store
+    from pairaid.panel import build_panel
+    from pairaid.summary import summarise
+
+    with err.status("Building the demo ledger (synthetic data-generating process) ..."):
+        path = build(out_dir, seed=seed)
+    store = Store.open(path, create=False)
+    with err.status("Building the county panel and the summary ..."):
+        panel = build_panel(store, "county")
+        panel_path = write_frame(panel.frame, out_dir / "panel_county.csv")
+        summary = summarise(store, year_from=2012)
+        summary_path = out_dir / "summary.json"
+        summary_path.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+    render.summary(out, summary)
+    out.print(f"\nLedger:   {path}  ({sum(store.counts().values()):,} rows)\n"
+              f"Panel:    {panel_path}  ({panel.description})\n"
+              f"Summary:  {summary_path}\n"
+              f"Try:      pairaid summary --db {path}    pairaid panel --db {path} --level prefecture",
+              highlight=False)
+
+
+@app.command("import")
+@bad_input
+def import_(
+    table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030), XLSX, Parquet or JSON")],
+    db: Db = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
+    mode: Annotated[Literal["append", "upsert"], typer.Option(
+        help="append: existing rows are errors; upsert: replace rows with the same key")] = "append",
+    as_json: Json = False,
+) -> None:
+    """Validate a file and add its rows to the ledger; on any bad cell nothing is written.
+
+    Example: `pairaid import flows flows_2015.xlsx --dry-run`
+    """
+    from pairaid.ingest import import_file
+
+    store = _open(db, create=True)
+    with err.status(f"Importing {file.name} ..."):
+        report = import_file(store, table, file, mode=mode, dry_run=dry_run)
+    if as_json:
+        out.print_json(data=report.__dict__)
+    else:
+        out.print(str(report), highlight=False)
+
+
+@app.command()
+@bad_input
+def export(
+    table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}, or 'all'")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File (.csv .xlsx .parquet .json);"
+                                                                " a folder for 'all'")],
+    db: Db = None,
+) -> None:
+    """Write a table in its import format (export then import reproduces the ledger).
+
+    Example: `pairaid export flows -o flows.xlsx`;  `pairaid export all -o backup/`
+    """
+    from pairaid.ingest.export import write_frame
+    from pairaid.ingest.tables import TABLES
+
+    store = _open(db)
+    if table == "all":
+        for name in TABLE_ORDER:
+            path = write_frame(store.read_table(name), output / f"{name}.csv")
+            out.print(f"{path}", highlight=False)
+        return
+    if table not in TABLES:
+        raise typer.BadParameter(f"unknown table '{table}' (tables: {', '.join(TABLE_ORDER)})")
+    frame = store.read_table(table)
+    path = write_frame(frame, output, sheet=table)
+    out.print(f"{path}: {len(frame)} {table} rows", highlight=False)
+
+
+@app.command()
+@bad_input
+def template(
+    table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Template file (.csv or .xlsx)")],
+) -> None:
+    """Write an import template: the header, one example row, and notes on every column.
+
+    Example: `pairaid template flows -o flows.xlsx`
+    """
+    from pairaid.ingest.export import write_template
+
+    path = write_template(table, output)
+    out.print(f"{path}: template for {table}", highlight=False)
+
+
+@app.command()
+@bad_input
+def panel(
+    db: Db = None,
+    level: Annotated[Literal["county", "prefecture"], typer.Option(help="Unit of the panel")] = "county",
+    year_from: FromYear = None,
+    year_to: ToYear = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the panel "
+                                                "(.csv .xlsx .parquet .json)")] = None,
+    currency: Currency = "CNY",
+    prices: PricesOpt = "nominal",
+    as_json: Json = False,
+) -> None:
+    """One row per unit and year: funds by kind and sector, per capita, personnel, projects,
+    enterprises and every indicator, aggregated up the region hierarchy.
+
+    Example: `pairaid panel --level prefecture --from 2012 --to 2022 --prices constant:2012 -o p.csv`
+    """
+    from pairaid.ingest.export import write_frame
+    from pairaid.panel import build_panel
+
+    with err.status("Building the panel ..."):
+        result = build_panel(_open(db), level, year_from, year_to, currency, prices)
+    if output:
+        write_frame(result.frame, output, sheet="panel")
+    if as_json:
+        from pairaid.ingest.export import json_records
+
+        out.print_json(data={"level": result.level, "currency": result.basis.currency,
+                             "prices": result.basis.prices_label, "synthetic": result.synthetic,
+                             "notes": list(result.notes),
+                             "rows": json_records(result.frame) if not output else str(output)})
+        return
+    render.panel(out, result, output)
+
+
+@app.command()
+@bad_input
+def summary(
+    db: Db = None,
+    year_from: FromYear = None,
+    year_to: ToYear = None,
+    currency: Currency = "CNY",
+    prices: PricesOpt = "nominal",
+    as_json: Json = False,
+) -> None:
+    """The headline table: funds, investment, enterprises, personnel, projects, GDP and income
+    growth, each with its period, money basis and source.
+
+    Example: `pairaid summary --from 2012 --currency USD --json`
+    """
+    from pairaid.summary import summarise
+
+    result = summarise(_open(db), year_from, year_to, currency, prices)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return
+    render.summary(out, result)
+
+
+@app.command()
+@bad_input
+def info(db: Db = None, as_json: Json = False) -> None:
+    """Where the ledger is, whether it is synthetic, and how many rows each table holds."""
+    store = _open(db)
+    counts = store.counts()
+    meta = store.meta()
+    if as_json:
+        out.print_json(data={"ledger": store.location, "backend": store.backend,
+                             "synthetic": meta.get("synthetic") == "true", "rows": counts})
+        return
+    render.info(out, store.location, store.backend, meta, counts)
+
+
+def run() -> None:
+    app()

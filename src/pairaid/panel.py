@@ -1,0 +1,281 @@
+"""The analysis panel: one row per unit (county or prefecture) and year, built from the ledger.
+
+Every later analysis starts from `build_panel`. Money is converted to one currency and prices on
+the way out; indicators aggregate up the region hierarchy by their rule:
+
+* ``sum`` — a prefecture's value is the total of its counties, given only when every county of
+  the prefecture reports it (a partial total would silently understate);
+* ``pop_mean`` — the population-weighted mean of the counties that report both the value and
+  their population.
+
+A value observed directly for a prefecture takes precedence over the aggregate. Activity columns
+(funds, personnel, projects, enterprises) are 0 where the ledger records nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from pairaid.ledger import codes, queries
+from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.store import Store
+from pairaid.money import MoneyBasis, MoneyConverter, Prices
+
+Level = Literal["county", "prefecture"]
+LEVELS: dict[str, tuple[str, ...]] = {
+    "county": codes.COUNTY_PANEL_LEVELS, "prefecture": codes.PREFECTURE_PANEL_LEVELS,
+}
+KEY = ["unit", "year"]
+_INACTIVE_STATUSES = ("planned", "cancelled")
+
+
+@dataclass(frozen=True)
+class Panel:
+    frame: pd.DataFrame
+    level: Level
+    year_from: int
+    year_to: int
+    basis: MoneyBasis
+    indicators: pd.DataFrame
+    synthetic: bool
+    notes: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        kind = "SYNTHETIC demo data" if self.synthetic else "ledger data"
+        return (f"{self.level} panel {self.year_from}–{self.year_to}: {self.frame['unit'].nunique()} "
+                f"units × {self.year_to - self.year_from + 1} years, {len(self.frame)} rows; "
+                f"money in {self.basis.label}; {kind}")
+
+
+def unit_of(regions: pd.DataFrame, level: Level) -> pd.Series:
+    """For each region code, the panel unit it belongs to at `level` (itself or an ancestor)."""
+    targets = LEVELS[level]
+    level_of = regions.set_index("code")["level"]
+    parent_of = regions.set_index("code")["parent_code"]
+    current = regions.set_index("code").index.to_series()
+    unit = pd.Series(pd.NA, index=current.index, dtype=object)
+    for _ in range(len(codes.REGION_LEVELS) + 1):
+        found = unit.isna() & current.notna() & current.map(level_of).isin(targets)
+        unit[found] = current[found]
+        if not (unit.isna() & current.notna()).any():
+            break
+        current = current.where(unit.isna()).map(parent_of)
+    return unit.dropna()
+
+
+def build_panel(store: Store, level: Level = "county", year_from: int | None = None,
+                year_to: int | None = None, currency: str = "CNY",
+                prices: str | Prices = "nominal") -> Panel:
+    """Build the unit × year panel from the ledger (see the module docstring for the rules)."""
+    if level not in LEVELS:
+        raise LedgerError(f"unknown panel level '{level}' (use county or prefecture)")
+    lo, hi = queries.year_span(store)
+    year_from = year_from if year_from is not None else lo
+    year_to = year_to if year_to is not None else hi
+    if year_from is None or year_to is None:
+        raise LedgerError("the ledger holds no flows or observations yet: nothing to build a "
+                          "panel from")
+    if year_to < year_from:
+        raise LedgerError(f"--to {year_to} is before --from {year_from}")
+    converter = MoneyConverter(store.read_table("rates"), store.read_table("prices"), currency,
+                               prices)
+    regions = queries.regions(store)
+    units = regions[regions["level"].isin(LEVELS[level])]
+    if units.empty:
+        raise LedgerError(f"the ledger has no regions at the {level} level")
+    unit_map = unit_of(regions, level)
+    years = np.arange(year_from, year_to + 1)
+    grid = pd.DataFrame({
+        "unit": np.repeat(units["code"].to_numpy(), len(years)),
+        "year": np.tile(years, len(units)),
+    })
+    notes: list[str] = []
+    parts = [
+        _funds(store, year_from, year_to, unit_map, converter, notes),
+        _personnel(store, year_from, year_to, unit_map),
+        _projects(store, years, unit_map),
+        _enterprises(store, year_from, year_to, unit_map, converter),
+    ]
+    frame = grid
+    for part in parts:
+        frame = frame.merge(part, on=KEY, how="left") if not part.empty else frame
+    activity = [c for c in frame.columns if c not in KEY]
+    frame[activity] = frame[activity].fillna(0.0)
+    indicator_meta = queries.indicators(store)
+    observed = _indicators(store, indicator_meta, regions, units, level, year_from, year_to)
+    frame = frame.merge(observed, on=KEY, how="left")
+    if codes.POPULATION_INDICATOR in frame and "funds_disbursement" in frame:
+        population = frame[codes.POPULATION_INDICATOR].where(frame[codes.POPULATION_INDICATOR] > 0)
+        frame.insert(frame.columns.get_loc("funds_disbursement") + 1, "funds_per_capita",
+                     frame["funds_disbursement"] / population)
+    frame = _describe_units(frame, regions, units, level, store)
+    frame["currency"] = converter.basis.currency
+    frame["prices"] = converter.basis.prices_label
+    synthetic = store.meta().get("synthetic") == "true"
+    return Panel(frame.sort_values(KEY, ignore_index=True), level, year_from, year_to,
+                 converter.basis, indicator_meta, synthetic, tuple(notes))
+
+
+def _to_units(frame: pd.DataFrame, unit_map: pd.Series) -> pd.DataFrame:
+    return frame.assign(unit=frame["recipient"].map(unit_map)).dropna(subset=["unit"])
+
+
+def _funds(store, year_from, year_to, unit_map, converter, notes) -> pd.DataFrame:
+    flows = queries.flow_sums(store, year_from, year_to)
+    if flows.empty:
+        return pd.DataFrame(columns=KEY)
+    flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"])
+    mapped = _to_units(flows, unit_map)
+    outside = flows.loc[~flows.index.isin(mapped.index)]
+    if len(outside):
+        notes.append(f"{len(outside)} flow groups ({outside['amount'].sum():,.0f} "
+                     f"{converter.basis.currency}) go to regions above this panel's level "
+                     f"({', '.join(sorted(outside['recipient'].unique())[:5])}) and are not in it")
+    by_kind = mapped.pivot_table(index=KEY, columns="kind", values="amount", aggfunc="sum")
+    by_kind = by_kind.reindex(columns=list(codes.FLOW_KINDS))
+    by_kind.columns = [c if c == "investment_secured" else f"funds_{c}" for c in by_kind.columns]
+    disbursed = mapped[mapped["kind"] == "disbursement"].assign(
+        category=lambda d: d["sector"].map(codes.sector_category()))
+    by_sector = disbursed.pivot_table(index=KEY, columns="category", values="amount", aggfunc="sum")
+    by_sector.columns = [f"disbursement_sector_{c}" for c in by_sector.columns]
+    return by_kind.join(by_sector, how="outer").reset_index()
+
+
+def _personnel(store, year_from, year_to, unit_map) -> pd.DataFrame:
+    people = _to_units(queries.personnel_sums(store, year_from, year_to), unit_map)
+    if people.empty:
+        return pd.DataFrame(columns=KEY)
+    totals = people.groupby(KEY)[["headcount", "person_months"]].sum(min_count=1)
+    totals.columns = ["personnel_headcount", "personnel_person_months"]
+    by_category = people.pivot_table(index=KEY, columns="category", values="headcount",
+                                     aggfunc="sum")
+    by_category.columns = [f"personnel_{c}" for c in by_category.columns]
+    return totals.join(by_category).reset_index()
+
+
+def _projects(store, years, unit_map) -> pd.DataFrame:
+    projects = _to_units(queries.project_spans(store), unit_map)
+    if projects.empty:
+        return pd.DataFrame(columns=KEY)
+    started = projects.groupby(["unit", "start_year"]).size().rename("projects_started")
+    started.index.names = KEY
+    live = projects[~projects["status"].isin(_INACTIVE_STATUSES)]
+    first = live["start_year"].to_numpy(dtype=int)
+    last = pd.to_numeric(live["end_year"]).fillna(years[-1]).to_numpy(dtype=int)
+    # active in year y when start <= y <= end: a (projects × years) boolean grid, no row loop
+    active = (first[:, None] <= years[None, :]) & (years[None, :] <= last[:, None])
+    counts = pd.DataFrame(active, columns=years).groupby(live["unit"].to_numpy()).sum()
+    active_long = counts.stack().rename("projects_active")
+    active_long.index.names = KEY
+    return pd.concat([started, active_long], axis=1).reset_index()
+
+
+def _enterprises(store, year_from, year_to, unit_map, converter) -> pd.DataFrame:
+    firms = _to_units(queries.enterprise_sums(store, year_from, year_to), unit_map)
+    if firms.empty:
+        return pd.DataFrame(columns=KEY)
+    priced = firms["investment"].notna()
+    firms["investment"] = firms["investment"].astype(float)
+    if priced.any():
+        firms.loc[priced, "investment"] = converter.convert(
+            firms.loc[priced, "investment"], firms.loc[priced, "currency"],
+            firms.loc[priced, "year"])
+    totals = firms.groupby(KEY)[["count", "investment", "jobs"]].sum(min_count=1)
+    totals.columns = ["enterprises", "enterprise_investment", "enterprise_jobs"]
+    return totals.reset_index()
+
+
+def _indicators(store, meta, regions, units, level, year_from, year_to) -> pd.DataFrame:
+    codes_list = meta["code"].tolist()
+    wide = queries.observations_wide(store, codes_list, year_from, year_to)
+    wide = wide.rename(columns={"region": "unit"})
+    wide[codes_list] = wide[codes_list].astype(float)
+    direct = wide[wide["unit"].isin(units["code"])]
+    if level == "county":
+        return direct
+    # Prefecture: aggregate the county-level children, then let direct observations win.
+    leaf_units = regions[regions["level"].isin(codes.COUNTY_PANEL_LEVELS)
+                         & ~regions["level"].isin(LEVELS[level])]
+    leaf_parent = pd.Series(leaf_units["code"].map(unit_of(regions, level)).to_numpy(),
+                            index=leaf_units["code"].to_numpy()).dropna()
+    expected = leaf_parent.value_counts()
+    leaves = wide[wide["unit"].isin(leaf_parent.index)].copy()
+    leaves["parent"] = leaves["unit"].map(leaf_parent)
+    aggregated = _aggregate(leaves, meta, expected)
+    combined = direct.set_index(KEY).combine_first(aggregated.set_index(KEY)) if len(aggregated) \
+        else direct.set_index(KEY)
+    return combined.reindex(columns=codes_list).reset_index()
+
+
+def _aggregate(leaves: pd.DataFrame, meta: pd.DataFrame, expected: pd.Series) -> pd.DataFrame:
+    """Sums (only when every child reports) and population-weighted means, per parent and year."""
+    if leaves.empty:
+        return pd.DataFrame(columns=KEY)
+    group = [leaves["parent"], leaves["year"]]
+    out = {}
+    sums = meta.loc[meta["aggregation"] == "sum", "code"].tolist()
+    means = meta.loc[meta["aggregation"] == "pop_mean", "code"].tolist()
+    if sums:
+        totals = leaves[sums].groupby(group).sum(min_count=1)
+        reporting = leaves[sums].notna().groupby(group).sum()
+        complete = reporting.to_numpy() == totals.index.get_level_values(0).map(expected)\
+            .to_numpy()[:, None]
+        for i, code in enumerate(sums):
+            out[code] = totals[code].where(complete[:, i])
+    if means:
+        population = leaves.get(codes.POPULATION_INDICATOR)
+        if population is None:
+            raise LedgerError("indicators with aggregation pop_mean need a 'population' indicator "
+                              "to weight them")
+        weight = population.where(population > 0)
+        values = leaves[means]
+        usable = values.notna() & weight.notna().to_numpy()[:, None]
+        weighted = (values.fillna(0) * weight.fillna(0).to_numpy()[:, None]).where(usable, 0)
+        weight_sum = usable.mul(weight.fillna(0), axis=0).groupby(group).sum()
+        mean = weighted.groupby(group).sum() / weight_sum.where(weight_sum > 0)
+        for code in means:
+            out[code] = mean[code]
+    result = pd.DataFrame(out)
+    result.index.names = KEY
+    return result.reset_index()
+
+
+def _describe_units(frame, regions, units, level, store) -> pd.DataFrame:
+    """Names, the parent region, and when each unit was first paired (its treatment cohort)."""
+    names = units.set_index("code")[["name_en", "name_zh", "level", "parent_code"]]
+    pairings = queries.pairing_spans(store)
+    # A pairing covers its recipient and every region below it (a prefecture-wide pairing covers
+    # the prefecture's counties); at prefecture level it also counts for the prefecture above.
+    ancestors = _ancestor_pairs(regions)
+    covered = pairings.merge(ancestors, left_on="recipient", right_on="ancestor")
+    covered_units = pd.concat([
+        covered.assign(unit=covered["code"].map(unit_of(regions, level))),
+        pairings.assign(unit=pairings["recipient"].map(unit_of(regions, level))),
+    ]).dropna(subset=["unit"])
+    cohort = covered_units.groupby("unit")["start_year"].min().rename("first_paired_year")
+    donors = covered_units.groupby("unit")["donor"].agg(lambda d: "+".join(sorted(set(d))))
+    described = names.join(cohort).join(donors.rename("donors"))
+    described = described.rename(columns={"parent_code": "parent"})
+    described["first_paired_year"] = described["first_paired_year"].astype("Int64")
+    front = frame.merge(described, left_on="unit", right_index=True, how="left")
+    order = ["unit", "name_en", "name_zh", "level", "parent", "year", "first_paired_year", "donors"]
+    return front[order + [c for c in front.columns if c not in order]]
+
+
+def _ancestor_pairs(regions: pd.DataFrame) -> pd.DataFrame:
+    """Every (code, ancestor) pair, ancestor strictly above code."""
+    parent_of = regions.set_index("code")["parent_code"]
+    pairs = []
+    current = regions.set_index("code")["parent_code"]
+    for _ in range(len(codes.REGION_LEVELS) + 1):
+        current = current.dropna()
+        if current.empty:
+            break
+        pairs.append(pd.DataFrame({"code": current.index, "ancestor": current.to_numpy()}))
+        current = current.map(parent_of)
+    return pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=["code", "ancestor"])

@@ -1,0 +1,235 @@
+"""The headline table a reader of a paired-assistance programme expects, from the ledger.
+
+Each figure carries its period, its money basis (currency and prices) and its source; where the
+ledger's metadata holds a published figure for the same quantity it is shown beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from pairaid.ledger import queries
+from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.store import Store
+from pairaid.money import MoneyBasis, MoneyConverter, Prices
+
+#: Our figure key → the `figure` text of a published figure it can be compared with.
+PUBLISHED_MATCH = {
+    "funds_disbursed": "paired assistance funds allocated",
+    "investment_secured": "investment secured via economic cooperation projects",
+    "enterprises": "enterprises introduced",
+    "gdp_multiple": "regional GDP",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: float | None
+    unit: str
+    period: str
+    basis: str
+    source: str
+    note: str = ""
+    published: dict | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    figures: tuple[Figure, ...]
+    funds_by_year: pd.DataFrame
+    funds_by_donor: pd.DataFrame
+    basis: MoneyBasis
+    year_from: int
+    year_to: int
+    synthetic: bool
+    notice: str
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+    def to_dict(self) -> dict:
+        def records(frame: pd.DataFrame) -> list[dict]:
+            return json.loads(frame.to_json(orient="records"))
+
+        return {
+            "synthetic": self.synthetic, "notice": self.notice,
+            "currency": self.basis.currency, "prices": self.basis.prices_label,
+            "money_basis": self.basis.label,
+            "period": {"from": self.year_from, "to": self.year_to},
+            "figures": [asdict(f) for f in self.figures],
+            "funds_by_year": records(self.funds_by_year),
+            "funds_by_donor": records(self.funds_by_donor),
+        }
+
+
+def summarise(store: Store, year_from: int | None = None, year_to: int | None = None,
+              currency: str = "CNY", prices: str | Prices = "nominal") -> Summary:
+    """Headline figures over [year_from, year_to] (default: every year the ledger holds)."""
+    lo, hi = queries.year_span(store)
+    year_from = lo if year_from is None else year_from
+    year_to = hi if year_to is None else year_to
+    if year_from is None or year_to is None:
+        raise LedgerError("the ledger holds no flows or observations yet: nothing to summarise")
+    converter = MoneyConverter(store.read_table("rates"), store.read_table("prices"), currency,
+                               prices)
+    basis = converter.basis
+    period = f"{year_from}–{year_to}"
+    flows = queries.flow_sums(store, year_from, year_to)
+    flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"]) \
+        if len(flows) else flows["amount"]
+    source = "ledger: flow table"
+
+    def kind_total(kind: str) -> float:
+        return float(flows.loc[flows["kind"] == kind, "amount"].sum())
+
+    committed, disbursed = kind_total("commitment"), kind_total("disbursement")
+    figures = [
+        Figure("funds_committed", "Funds committed", committed, basis.currency, period,
+               basis.label, source),
+        Figure("funds_disbursed", "Funds disbursed", disbursed, basis.currency, period,
+               basis.label, source),
+        Figure("disbursement_ratio", "Disbursed / committed",
+               disbursed / committed if committed else None, "ratio", period, basis.label, source),
+        Figure("investment_secured", "Investment secured", kind_total("investment_secured"),
+               basis.currency, period, basis.label, source),
+    ]
+    figures += _enterprise_figures(store, year_from, year_to, converter, period)
+    figures += _personnel_and_projects(store, year_from, year_to, period)
+    figures += _outcome_growth(store, year_from, year_to)
+    meta = store.meta()
+    published = _published(meta)
+    figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]
+    return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows), basis, year_from,
+                   year_to, meta.get("synthetic") == "true", meta.get("synthetic_notice", ""))
+
+
+def _enterprise_figures(store, year_from, year_to, converter, period) -> list[Figure]:
+    firms = queries.enterprise_sums(store, year_from, year_to)
+    priced = firms[firms["investment"].notna()]
+    investment = (float(converter.convert(priced["investment"], priced["currency"],
+                                          priced["year"]).sum()) if len(priced) else 0.0)
+    source = "ledger: enterprise table"
+    return [
+        Figure("enterprises", "Enterprises introduced", float(firms["count"].sum()), "count",
+               period, "", source),
+        Figure("enterprise_investment", "Investment by introduced enterprises", investment,
+               converter.basis.currency, period, converter.basis.label, source),
+        Figure("enterprise_jobs", "Jobs in introduced enterprises",
+               float(pd.to_numeric(firms["jobs"]).sum()), "jobs", period, "", source),
+    ]
+
+
+def _personnel_and_projects(store, year_from, year_to, period) -> list[Figure]:
+    people = queries.personnel_sums(store, year_from, year_to)
+    projects = queries.project_spans(store)
+    in_period = projects[projects["start_year"].between(year_from, year_to)]
+    return [
+        Figure("personnel", "Personnel dispatched (headcount summed over years)",
+               float(people["headcount"].sum()), "person-years", period, "",
+               "ledger: personnel table",
+               "a person serving two years counts twice"),
+        Figure("person_months", "Personnel time", float(pd.to_numeric(people["person_months"]).sum()),
+               "person-months", period, "", "ledger: personnel table"),
+        Figure("projects", "Projects started", float(len(in_period)), "count", period, "",
+               "ledger: project table"),
+        Figure("projects_completed", "of which completed",
+               float((in_period["status"] == "completed").sum()), "count", period, "",
+               "ledger: project table"),
+    ]
+
+
+def _balanced_totals(store: Store, code: str, first: int, last: int) -> tuple | None:
+    """(first-year value, last-year value, years, n units, note) of an indicator over the county-
+    level units that report it in both years; sums add, pop_mean indicators are weighted."""
+    meta = queries.indicators(store).set_index("code")
+    if code not in meta.index:
+        return None
+    regions = queries.regions(store)
+    wide = queries.observations_wide(store, [code, "population"], first, last)
+    if wide.empty:
+        return None
+    wide = wide.merge(regions[["code", "level"]], left_on="region", right_on="code")
+    for level in ("province", "county"):
+        rows = wide[wide["level"] == level]
+        years = sorted(rows.dropna(subset=[code])["year"].unique())
+        if len(years) < 2:
+            continue
+        y0, y1 = int(years[0]), int(years[-1])
+        ends = rows[rows["year"].isin([y0, y1])].pivot_table(
+            index="region", columns="year", values=[code, "population"], aggfunc="first")
+        ends = ends.dropna(subset=[(code, y0), (code, y1)])
+        if meta.loc[code, "aggregation"] == "pop_mean":
+            ends = ends.dropna(subset=[("population", y0), ("population", y1)])
+            if ends.empty:
+                continue
+            v0 = np.average(ends[(code, y0)], weights=ends[("population", y0)])
+            v1 = np.average(ends[(code, y1)], weights=ends[("population", y1)])
+        else:
+            v0, v1 = ends[(code, y0)].sum(), ends[(code, y1)].sum()
+        n = len(ends)
+        note = (f"{level}-level observations; {n} {level} units reporting in both years"
+                if level == "county" else "province-level observations")
+        return float(v0), float(v1), (y0, y1), n, note
+    return None
+
+
+def _outcome_growth(store: Store, year_from: int, year_to: int) -> list[Figure]:
+    figures = []
+    gdp = _balanced_totals(store, "gdp", year_from, year_to)
+    if gdp:
+        v0, v1, (y0, y1), _, note = gdp
+        multiple = v1 / v0
+        figures += [
+            Figure("gdp_multiple", "Regional GDP, last year / first year", multiple, "ratio",
+                   f"{y0}–{y1}", "nominal, as reported", "ledger: observations of gdp", note),
+            Figure("gdp_cagr", "Regional GDP, compound annual growth",
+                   multiple ** (1 / (y1 - y0)) - 1, "per year", f"{y0}–{y1}",
+                   "nominal, as reported", "ledger: observations of gdp", note),
+        ]
+    income = _balanced_totals(store, "rural_income", year_from, year_to)
+    if income:
+        v0, v1, (y0, y1), _, note = income
+        figures += [
+            Figure("rural_income_gain", "Rural disposable income per capita, gain", v1 - v0,
+                   "CNY per person", f"{y0}–{y1}", "nominal, as reported",
+                   "ledger: observations of rural_income", f"{v0:,.0f} → {v1:,.0f}; {note}"),
+            Figure("rural_income_growth", "Rural disposable income per capita, growth",
+                   v1 / v0 - 1, "share", f"{y0}–{y1}", "nominal, as reported",
+                   "ledger: observations of rural_income", note),
+        ]
+    return figures
+
+
+def _published(meta: dict[str, str]) -> dict[str, dict]:
+    try:
+        rows = json.loads(meta.get("published_figures", "[]"))
+    except json.JSONDecodeError:
+        return {}
+    by_name = {r.get("figure"): r for r in rows if isinstance(r, dict)}
+    return {key: by_name[name] for key, name in PUBLISHED_MATCH.items() if name in by_name}
+
+
+def _by_year(flows: pd.DataFrame) -> pd.DataFrame:
+    if flows.empty:
+        return pd.DataFrame(columns=["year", "committed", "disbursed", "investment_secured"])
+    table = flows.pivot_table(index="year", columns="kind", values="amount", aggfunc="sum")
+    table = table.reindex(columns=["commitment", "disbursement", "investment_secured"]).fillna(0)
+    table.columns = ["committed", "disbursed", "investment_secured"]
+    return table.reset_index()
+
+
+def _by_donor(store: Store, flows: pd.DataFrame) -> pd.DataFrame:
+    donors = queries.donors(store).rename(columns={"code": "donor"})
+    disbursed = flows[flows["kind"] == "disbursement"].groupby("donor")["amount"].sum()
+    table = donors.merge(disbursed.rename("disbursed"), left_on="donor", right_index=True,
+                         how="left").fillna({"disbursed": 0.0})
+    total = table["disbursed"].sum()
+    table["share"] = table["disbursed"] / total if total else np.nan
+    return table.sort_values("disbursed", ascending=False, ignore_index=True)[
+        ["donor", "name_en", "name_zh", "disbursed", "share"]]
