@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 03:15:52.832633
+Create Date: 2026-11-29 03:24:00.855800
 """
 from alembic import op
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('name_zh', sa.Text(), nullable=False),
     sa.Column('name_en', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.CheckConstraint("kind IN ('province','municipality','city','central_department','state_owned_enterprise','other')", name=op.f('ck_donor_kind_known')),
+    sa.CheckConstraint("kind = 'province' OR kind = 'municipality' OR kind = 'city' OR kind = 'central_department' OR kind = 'state_owned_enterprise' OR kind = 'other'", name=op.f('ck_donor_kind_known')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_donor'))
     )
     op.create_table('indicator',
@@ -32,8 +32,8 @@ def upgrade() -> None:
     sa.Column('direction', sa.Integer(), nullable=False),
     sa.Column('dimension', sa.String(length=32), nullable=False),
     sa.Column('aggregation', sa.String(length=16), nullable=False),
-    sa.CheckConstraint("aggregation IN ('sum','pop_mean')", name=op.f('ck_indicator_aggregation_known')),
-    sa.CheckConstraint('direction IN (-1, 0, 1)', name=op.f('ck_indicator_direction_known')),
+    sa.CheckConstraint("aggregation = 'sum' OR aggregation = 'pop_mean'", name=op.f('ck_indicator_aggregation_known')),
+    sa.CheckConstraint('direction = -1 OR direction = 0 OR direction = 1', name=op.f('ck_indicator_direction_known')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_indicator'))
     )
     op.create_table('meta',
@@ -74,7 +74,7 @@ def upgrade() -> None:
     sa.Column('parent_code', sa.String(length=32), nullable=True),
     sa.Column('valid_from', sa.Integer(), nullable=True),
     sa.Column('valid_to', sa.Integer(), nullable=True),
-    sa.CheckConstraint("level IN ('country','province','prefecture','county','township','village','corps','corps_division')", name=op.f('ck_region_level_known')),
+    sa.CheckConstraint("level = 'country' OR level = 'province' OR level = 'prefecture' OR level = 'county' OR level = 'township' OR level = 'village' OR level = 'corps' OR level = 'corps_division'", name=op.f('ck_region_level_known')),
     sa.CheckConstraint('valid_from IS NULL OR (valid_from BETWEEN 1949 AND 2100)', name=op.f('ck_region_valid_from_sane')),
     sa.CheckConstraint('valid_to IS NULL OR (valid_to BETWEEN 1949 AND 2100)', name=op.f('ck_region_valid_to_sane')),
     sa.CheckConstraint('valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from', name=op.f('ck_region_validity_ordered')),
@@ -159,7 +159,7 @@ def upgrade() -> None:
     sa.Column('headcount', sa.Integer(), nullable=False),
     sa.Column('person_months', sa.Float(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
-    sa.CheckConstraint("category IN ('cadre','teacher','doctor','technician','expert','other')", name=op.f('ck_personnel_category_known')),
+    sa.CheckConstraint("category = 'cadre' OR category = 'teacher' OR category = 'doctor' OR category = 'technician' OR category = 'expert' OR category = 'other'", name=op.f('ck_personnel_category_known')),
     sa.CheckConstraint('headcount IS NULL OR headcount >= 0', name=op.f('ck_personnel_headcount_non_negative')),
     sa.CheckConstraint('person_months IS NULL OR person_months >= 0', name=op.f('ck_personnel_person_months_non_negative')),
     sa.CheckConstraint('year BETWEEN 1949 AND 2100', name=op.f('ck_personnel_year_sane')),
@@ -177,7 +177,7 @@ def upgrade() -> None:
     sa.Column('budget', sa.Float(), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.CheckConstraint("status IN ('planned','ongoing','completed','cancelled','suspended')", name=op.f('ck_project_status_known')),
+    sa.CheckConstraint("status = 'planned' OR status = 'ongoing' OR status = 'completed' OR status = 'cancelled' OR status = 'suspended'", name=op.f('ck_project_status_known')),
     sa.CheckConstraint('budget IS NULL OR budget >= 0', name=op.f('ck_project_budget_non_negative')),
     sa.CheckConstraint('budget IS NULL OR currency IS NOT NULL', name=op.f('ck_project_budget_has_currency')),
     sa.CheckConstraint('end_year IS NULL OR (end_year BETWEEN 1949 AND 2100)', name=op.f('ck_project_end_year_sane')),
@@ -200,7 +200,7 @@ def upgrade() -> None:
     sa.Column('project_code', sa.String(length=64), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
     sa.Column('ref', sa.String(length=64), server_default='', nullable=False),
-    sa.CheckConstraint("kind IN ('commitment','disbursement','expenditure','investment_secured')", name=op.f('ck_flow_kind_known')),
+    sa.CheckConstraint("kind = 'commitment' OR kind = 'disbursement' OR kind = 'expenditure' OR kind = 'investment_secured'", name=op.f('ck_flow_kind_known')),
     sa.CheckConstraint('amount >= 0 AND amount <= 1000000000000000', name=op.f('ck_flow_amount_range')),
     sa.CheckConstraint('year BETWEEN 1949 AND 2100', name=op.f('ck_flow_year_sane')),
     sa.ForeignKeyConstraint(['pairing_id'], ['pairing.id'], name=op.f('fk_flow_pairing_id_pairing')),
