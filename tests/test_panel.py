@@ -1,0 +1,104 @@
+"""The panel's aggregation rules against hand-computed cases, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pairaid.ingest import import_frames
+from pairaid.ledger.errors import LedgerError
+from pairaid.money import MoneyError
+from pairaid.panel import build_panel
+
+from hand_ledger import hand_frames
+
+
+@pytest.fixture
+def ledger(store):
+    import_frames(store, hand_frames(), source="test")
+    return store
+
+
+def _row(panel, unit, year):
+    frame = panel.frame
+    return frame[(frame["unit"] == unit) & (frame["year"] == year)].iloc[0]
+
+
+def test_county_panel_funds_and_activity(ledger):
+    panel = build_panel(ledger, "county", 2020, 2021)
+    assert sorted(panel.frame["unit"].unique()) == ["X", "a1", "a2", "a3", "b1"]
+    assert len(panel.frame) == 10
+    a1 = _row(panel, "a1", 2020)
+    assert a1["funds_disbursement"] == pytest.approx(100 + 10 * 7.0)
+    assert a1["disbursement_sector_311"] == pytest.approx(100)
+    assert a1["disbursement_sector_111"] == pytest.approx(70)
+    assert a1["funds_per_capita"] == pytest.approx(170 / 100)
+    assert a1["personnel_headcount"] == 7 and a1["personnel_teacher"] == 5
+    assert a1["personnel_person_months"] == pytest.approx(72)
+    assert a1["projects_active"] == 1  # the cancelled project is not active
+    assert a1["projects_started"] == 1  # P2 started in 2020 (P1 in 2019, outside the panel)
+    assert _row(panel, "a1", 2021)["funds_commitment"] == pytest.approx(500)
+    assert _row(panel, "a2", 2020)["funds_disbursement"] == 0  # nothing recorded → 0
+    assert _row(panel, "a2", 2021)["enterprises"] == 3
+    assert _row(panel, "a2", 2021)["enterprise_jobs"] == 20
+    assert _row(panel, "X", 2021)["funds_disbursement"] == pytest.approx(50)
+    # the prefecture-wide flow is not split among counties, and the panel says so
+    assert any("1,000 CNY" in note and "A" in note for note in panel.notes)
+    assert np.isnan(_row(panel, "a3", 2020)["gdp"])  # missing indicator stays missing
+    assert set(panel.frame["currency"]) == {"CNY"} and set(panel.frame["prices"]) == {"nominal"}
+
+
+def test_cohorts_cover_prefecture_wide_pairings(ledger):
+    panel = build_panel(ledger, "county", 2020, 2021)
+    cohort = panel.frame.groupby("unit")["first_paired_year"].first()
+    assert cohort["a1"] == 2019 and cohort["a2"] == 2020 and cohort["X"] == 2021
+    assert pd.isna(cohort["b1"])
+    prefecture = build_panel(ledger, "prefecture", 2020, 2021)
+    assert prefecture.frame.groupby("unit")["first_paired_year"].first()["A"] == 2019
+
+
+def test_prefecture_sums_only_when_every_county_reports(ledger):
+    panel = build_panel(ledger, "prefecture", 2020, 2021)
+    assert sorted(panel.frame["unit"].unique()) == ["A", "B", "X"]
+    a20, a21 = _row(panel, "A", 2020), _row(panel, "A", 2021)
+    assert a20["population"] == 1000
+    assert np.isnan(a20["gdp"])  # a3 did not report GDP in 2020
+    assert a21["gdp"] == pytest.approx(110)
+    assert a20["funds_disbursement"] == pytest.approx(170 + 1000)
+    assert a20["funds_per_capita"] == pytest.approx(1170 / 1000)
+
+
+def test_prefecture_rates_are_population_weighted(ledger):
+    panel = build_panel(ledger, "prefecture", 2020, 2021)
+    # 2020: a3 has no income; weights are the populations of a1 and a2 only
+    assert _row(panel, "A", 2020)["rural_income"] == pytest.approx((100 * 1000 + 300 * 2000) / 400)
+    assert _row(panel, "A", 2021)["rural_income"] == pytest.approx(
+        (110 * 1100 + 330 * 2200 + 660 * 3300) / 1100)
+    # a value observed for the prefecture itself wins over the aggregate of b1 (500)
+    assert _row(panel, "B", 2020)["rural_income"] == 999
+
+
+def test_constant_prices_and_other_currency(ledger):
+    constant = build_panel(ledger, "county", 2020, 2021, prices="constant:2020")
+    assert _row(constant, "a1", 2021)["funds_commitment"] == pytest.approx(500 * 100 / 110)
+    assert set(constant.frame["prices"]) == {"constant:2020"}
+    assert "constant 2020 prices (index cpi)" in constant.basis.label
+    usd = build_panel(ledger, "county", 2020, 2020, currency="USD")
+    assert _row(usd, "a1", 2020)["funds_disbursement"] == pytest.approx(100 / 7 + 10)
+
+
+def test_missing_rates_and_bad_requests_are_clear(ledger):
+    with pytest.raises(MoneyError, match="no exchange rate for CNY→EUR 2020"):
+        build_panel(ledger, "county", 2020, 2021, currency="EUR")
+    with pytest.raises(MoneyError, match="no value for the base year 1999"):
+        build_panel(ledger, "county", 2020, 2021, prices="constant:1999")
+    with pytest.raises(MoneyError, match="not understood"):
+        build_panel(ledger, "county", prices="real")
+    with pytest.raises(LedgerError, match="before --from"):
+        build_panel(ledger, "county", 2021, 2020)
+
+
+def test_empty_ledger_has_no_panel(sqlite_store):
+    with pytest.raises(LedgerError, match="no flows or observations"):
+        build_panel(sqlite_store)
