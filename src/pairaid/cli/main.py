@@ -242,7 +242,10 @@ def summary(
 @app.command()
 @bad_input
 def info(db: Db = None, as_json: Json = False) -> None:
-    """Where the ledger is, whether it is synthetic, and how many rows each table holds."""
+    """Where the ledger is, whether it is synthetic, and how many rows each table holds.
+
+    Example: `pairaid info --db pairaid-demo/demo.db`
+    """
     store = _open(db)
     counts = store.counts()
     meta = store.meta()

@@ -1,0 +1,3 @@
+from pairaid.cli.main import run
+
+run()
