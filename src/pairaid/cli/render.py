@@ -10,17 +10,30 @@ from rich.table import Table
 
 
 def _number(value: float | None, unit: str) -> str:
+    """A figure with its unit, as a reader says it: '213.8 billion CNY', '2.05×', '7.3% a year'."""
     if value is None:
         return "—"
-    if unit in ("ratio",):
-        return f"{value:.2f}×" if value >= 1.5 else f"{value:.3f}"
-    if unit in ("share", "per year"):
-        return f"{value:.1%}"
-    if abs(value) >= 1e9:
-        return f"{value / 1e9:,.1f} billion"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.1f} million"
-    return f"{value:,.0f}"
+    if unit == "ratio":
+        return f"{value:.2f}×" if value >= 1.5 else f"{value:.2f}"
+    if unit == "share":
+        return f"{value:+.1%}"
+    if unit == "per year":
+        return f"{value:.1%} a year"
+    scaled = (f"{value / 1e12:,.2f} trillion" if abs(value) >= 1e12 else
+              f"{value / 1e9:,.1f} billion" if abs(value) >= 1e9 else
+              f"{value / 1e6:,.1f} million" if abs(value) >= 1e6 else f"{value:,.0f}")
+    return scaled if unit in ("count",) else f"{scaled} {unit}"
+
+
+def _published(published: dict | None) -> str:
+    if not published:
+        return ""
+    raw = str(published.get("value", ""))
+    try:
+        text = _number(float(raw), str(published.get("unit", "")))
+    except ValueError:
+        text = raw
+    return f"{text} ({published.get('period', '')})"
 
 
 def synthetic_banner(console: Console, notice: str) -> None:
@@ -30,18 +43,27 @@ def synthetic_banner(console: Console, notice: str) -> None:
 def summary(console: Console, result) -> None:
     if result.synthetic:
         synthetic_banner(console, result.notice)
-    table = Table(title=f"Headline figures {result.year_from}–{result.year_to} "
-                        f"(money: {result.basis.label})", title_justify="left")
-    for column in ("figure", "value", "unit", "period", "source", "published"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"Headline figures {result.year_from}–{result.year_to}",
+                  caption=f"Money: {result.basis.label}. Notes and sources below.",
+                  title_justify="left", caption_justify="left")
+    table.add_column("figure", ratio=3)
+    table.add_column("ledger", justify="right", ratio=2)
+    table.add_column("period", ratio=1, no_wrap=True)
+    table.add_column("published", ratio=2)
+    notes: dict[str, int] = {}  # the same source or note keeps one number
     for f in result.figures:
-        published = ""
-        if f.published:
-            published = f"{f.published.get('value')} {f.published.get('unit', '')} " \
-                        f"({f.published.get('period', '')}; {f.published.get('source', '')})"
-        table.add_row(f.label, _number(f.value, f.unit), f.unit, f.period,
-                      f.source + (f"; {f.note}" if f.note else ""), published)
+        label = f.label
+        detail = "; ".join(x for x in (f.source, f.note) if x)
+        if detail:
+            number = notes.setdefault(detail, len(notes) + 1)
+            label += f" [{number}]"
+        table.add_row(label, _number(f.value, f.unit), f.period, _published(f.published))
     console.print(table)
+    for note, number in notes.items():
+        console.print(f"[{number}] {note}", highlight=False, markup=False)
+    sources = {f.published["source"] for f in result.figures if f.published}
+    if sources:
+        console.print("Published figures: " + "; ".join(sorted(sources)), highlight=False)
     if len(result.funds_by_donor):
         top = result.funds_by_donor.head(5)
         shares = ", ".join(f"{r.name_en} {r.share:.0%}" for r in top.itertuples() if r.share == r.share)

@@ -68,6 +68,8 @@ class DemoParameters:
     investment_exponent: float = 1.5
     investment_noise_sd: float = 0.5
     investment_sector: str = "25010"
+    #: the years whose investment secured sums to `investment_total`
+    investment_window: tuple[int, int] = (2012, 2024)
     #: this many disbursements of one donor (drawn with the seed) are recorded in USD
     usd_flows: int = 20
 
@@ -91,7 +93,13 @@ class DemoParameters:
     elasticity_sd: float = 0.1
     sai_noise_sd: float = 0.05
     #: F_ref in log(F / F_ref): funds per person at which the treated index equals the untreated
-    funds_reference: float = 250.0
+    funds_reference: float = 500.0
+
+    #: county characteristics enter as (mean urban share − this centre)
+    urban_share_centre: float = 0.45
+    #: farming scales with the rural population, floored at this share of the total (for the
+    #: urban districts)
+    farm_floor_share: float = 0.01
 
     # -- economic outcomes ------------------------------------------------------------------------
     #: regional GDP (sum of the counties) in 2012, yuan; later years follow `gdp_growth`
@@ -144,7 +152,7 @@ class DemoParameters:
     irrigated_unit_sd: float = 0.5
     irrigated_trend: float = 0.03
     irrigated_response: float = 0.5
-    water_m3_per_ha: float = 8_000.0
+    water_m3_per_ha: float = 9_500.0
     water_trend: float = -0.012
     water_unit_sd: float = 0.2
     water_response: float = -0.3
@@ -162,15 +170,18 @@ class DemoParameters:
     vegetation_trend: float = 0.005
     vegetation_response: float = 0.1
     vegetation_noise_sd: float = 0.02
+    vegetation_cover_range: tuple[float, float] = (1.0, 95.0)
+    #: pesticide follows the fertiliser trend, damped by this factor
+    pesticide_trend_factor: float = 0.8
 
     # -- fiscal outcomes --------------------------------------------------------------------------
     revenue_share_of_gdp: float = 0.07
     revenue_unit_sd: float = 0.25
     revenue_noise_sd: float = 0.05
-    spending_per_person_2008: float = 3_500.0
+    spending_per_person_2008: float = 2_200.0
     spending_trend: float = 0.10
     spending_unit_sd: float = 0.2
-    spending_share_of_gdp: float = 0.15
+    spending_share_of_gdp: float = 0.10
     spending_noise_sd: float = 0.04
 
     # -- missing data -----------------------------------------------------------------------------
@@ -196,6 +207,29 @@ class DemoParameters:
     second_output_share: float = 0.4
     output_noise_sd: float = 0.3
     output_actual_ratio: tuple[float, float] = (0.7, 1.1)
+    #: per disbursement sector: project title, and its outputs as
+    #: (indicator, unit, cost per unit in yuan, decimals); the first output is always reported
+    project_types: tuple[tuple[str, str, tuple[tuple[str, str, float, int], ...]], ...] = (
+        ("16030", "Rural housing renovation",
+         (("housing_units", "count", 40_000.0, 0),
+          ("households_benefited", "households", 30_000.0, 0))),
+        ("11120", "School construction",
+         (("classrooms", "count", 350_000.0, 0), ("school_places", "places", 15_000.0, 0))),
+        ("12230", "Hospital and clinic upgrade",
+         (("hospital_beds", "count", 300_000.0, 0), ("clinics_upgraded", "count", 1_500_000.0, 0))),
+        ("31120", "Agricultural development and facility farming",
+         (("greenhouses", "count", 60_000.0, 0), ("farmers_trained", "persons", 2_000.0, 0))),
+        ("31140", "Water-saving irrigation",
+         (("irrigated_area", "ha", 20_000.0, 1), ("canal_km", "km", 800_000.0, 1))),
+        ("21020", "Rural roads",
+         (("road_km", "km", 1_500_000.0, 1), ("bridges", "count", 4_000_000.0, 0))),
+        ("25010", "Industrial park and business support",
+         (("enterprises_supported", "count", 3_000_000.0, 0),
+          ("jobs_created", "jobs", 60_000.0, 0))),
+        ("43040", "Village infrastructure and rural development",
+         (("villages_upgraded", "count", 3_000_000.0, 0),
+          ("households_benefited", "households", 15_000.0, 0))),
+    )
 
     # -- personnel (per 100,000 persons of the recipient, before the size exponent) --------------
     personnel_per_100k: tuple[tuple[str, float], ...] = (
@@ -223,7 +257,7 @@ class DemoParameters:
     enterprise_cost_per_job: float = 250_000.0
     enterprise_jobs_sd: float = 0.4
 
-    # -- derived ------------------------------------------------------------------------------------
+    # -- derived --------------------------------------------------------------------------------
     @property
     def years(self) -> tuple[int, ...]:
         return tuple(range(self.first_year, self.last_year + 1))
@@ -235,7 +269,8 @@ class DemoParameters:
     def __post_init__(self) -> None:
         n = self.last_year - self.first_year + 1
         checks = {
-            "disbursement_bn": (len(self.disbursement_bn), self.last_year - self.funds_first_year + 1),
+            "disbursement_bn": (len(self.disbursement_bn),
+                                self.last_year - self.funds_first_year + 1),
             "usd_cny": (len(self.usd_cny), n),
             "cpi_yoy": (len(self.cpi_yoy), n),
             "gdp_growth": (len(self.gdp_growth), n - 1),
@@ -245,3 +280,8 @@ class DemoParameters:
                 raise ValueError(f"DemoParameters.{name} has {got} values, needs {want}")
         if not abs(sum(self.project_duration_p) - 1) < 1e-9:
             raise ValueError("DemoParameters.project_duration_p must sum to 1")
+        missing = {code for code, _ in self.sectors} - {code for code, _, _ in self.project_types}
+        if missing:
+            raise ValueError(f"DemoParameters.project_types lacks sectors {sorted(missing)}")
+        if any(len(outputs) != 2 for _, _, outputs in self.project_types):
+            raise ValueError("DemoParameters.project_types: give each sector exactly two outputs")

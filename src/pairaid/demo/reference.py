@@ -31,7 +31,8 @@ _ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十
 #: Codes of the 2010 census (and pairing list) that changed by 2023:
 #: (old code, old name, new code, year of the change, note)
 CROSSWALK: tuple[tuple[str, str, str, int, str], ...] = (
-    ("652100", "吐鲁番地区", "650400", 2015, "Turpan prefecture became the prefecture-level Turpan City"),
+    ("652100", "吐鲁番地区", "650400", 2015,
+     "Turpan prefecture became the prefecture-level Turpan City"),
     ("652101", "吐鲁番市", "650402", 2015, "county-level Turpan City became Gaochang District"),
     ("652122", "鄯善县", "650421", 2015, "Shanshan County recoded under Turpan City"),
     ("652123", "托克逊县", "650422", 2015, "Toksun County recoded under Turpan City"),
@@ -100,9 +101,13 @@ def _normalise(name: str) -> str:
     return name.replace("巿", "市").strip()
 
 
-@cache
 def regions() -> pd.DataFrame:
     """Province, prefectures and counties (2023 codes), the XPCC and its 14 divisions."""
+    return _regions().copy()
+
+
+@cache
+def _regions() -> pd.DataFrame:
     divisions = read_data("divisions_2023.csv")
     names_en = dict(read_data("region_names_en.csv").itertuples(index=False, name=None))
     corps_divisions = pd.DataFrame({
