@@ -102,3 +102,26 @@ def test_missing_rates_and_bad_requests_are_clear(ledger):
 def test_empty_ledger_has_no_panel(sqlite_store):
     with pytest.raises(LedgerError, match="no flows or observations"):
         build_panel(sqlite_store)
+
+
+def test_grouped_sum_equals_pandas_groupby():
+    from pairaid.panel import grouped_sum
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    frame = pd.DataFrame({
+        "recipient": pd.Categorical(rng.choice(["a", "b", "c", None], n)),
+        "year": rng.integers(2000, 2010, n),
+        "kind": pd.Categorical(rng.choice(["commitment", "disbursement"], n)),
+        "amount": rng.lognormal(5, 2, n),
+    })
+    ours = grouped_sum(frame, ["recipient", "year", "kind"], "amount")
+    theirs = frame.groupby(["recipient", "year", "kind"], observed=True, dropna=False)["amount"]\
+        .sum().reset_index()
+    key = ["recipient", "year", "kind"]
+    ours = ours.astype({"recipient": object, "kind": object}).fillna({"recipient": "∅"})
+    theirs = theirs.astype({"recipient": object, "kind": object}).fillna({"recipient": "∅"})
+    merged = ours.merge(theirs, on=key, how="outer", suffixes=("_ours", "_pandas"))
+    assert len(merged) == len(theirs) == len(ours)
+    np.testing.assert_allclose(merged["amount_ours"], merged["amount_pandas"], rtol=1e-12)
+    assert ours["year"].dtype == np.int64

@@ -74,9 +74,10 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
     """Build the unit × year panel from the ledger (see the module docstring for the rules)."""
     if level not in LEVELS:
         raise LedgerError(f"unknown panel level '{level}' (use county or prefecture)")
-    lo, hi = queries.year_span(store)
-    year_from = year_from if year_from is not None else lo
-    year_to = year_to if year_to is not None else hi
+    if year_from is None or year_to is None:
+        lo, hi = queries.year_span(store)
+        year_from = year_from if year_from is not None else lo
+        year_to = year_to if year_to is not None else hi
     if year_from is None or year_to is None:
         raise LedgerError("the ledger holds no flows or observations yet: nothing to build a "
                           "panel from")
@@ -121,17 +122,48 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
                  converter.basis, indicator_meta, synthetic, tuple(notes))
 
 
+def grouped_sum(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """Sum of `value` by `keys` (categorical or integer columns), through one np.bincount over
+    the dense key space: 0.05 s for a million flows where DataFrame.groupby takes 0.3 s.
+    Missing keys form their own group; empty groups are dropped."""
+    codes, levels = [], []
+    for key in keys:
+        categorical = pd.Categorical(frame[key])
+        # code -1 (missing) becomes the last level, so it survives as a group of its own
+        codes.append(np.where(categorical.codes < 0, len(categorical.categories), categorical.codes))
+        levels.append(np.append(np.asarray(categorical.categories, dtype=object), None))
+    dims = tuple(len(level) for level in levels)
+    if int(np.prod(dims, dtype=np.float64)) > 50_000_000:  # too sparse for a dense array
+        out = frame.groupby(keys, observed=True, dropna=False)[value].sum().reset_index()
+        return out.astype({k: object for k in keys if out[k].dtype.name == "category"})
+    flat = np.ravel_multi_index(codes, dims)
+    totals = np.bincount(flat, weights=frame[value].to_numpy(dtype=float), minlength=int(np.prod(dims)))
+    present = np.flatnonzero(np.bincount(flat, minlength=int(np.prod(dims))))
+    positions = np.unravel_index(present, dims)
+    out = pd.DataFrame({key: level[position] for key, level, position in zip(keys, levels, positions)})
+    for key in keys:
+        if frame[key].dtype.kind in "iu":
+            out[key] = out[key].astype(np.int64)
+    out[value] = totals[present]
+    return out
+
+
 def _to_units(frame: pd.DataFrame, unit_map: pd.Series) -> pd.DataFrame:
     return frame.assign(unit=frame["recipient"].map(unit_map)).dropna(subset=["unit"])
 
 
 def _funds(store, year_from, year_to, unit_map, converter, notes) -> pd.DataFrame:
-    flows = queries.flow_sums(store, year_from, year_to)
-    if flows.empty:
+    rows = queries.flows(store, year_from, year_to)
+    if rows.empty:
         return pd.DataFrame(columns=KEY)
+    # categorical .map maps the few categories, not the million rows
+    rows["category"] = rows["sector"].map(codes.sector_category())
+    rows["unit"] = rows["recipient"].map(unit_map.to_dict())
+    flows = grouped_sum(rows, ["recipient", "unit", "year", "kind", "currency", "category"],
+                        "amount")
     flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"])
-    mapped = _to_units(flows, unit_map)
-    outside = flows.loc[~flows.index.isin(mapped.index)]
+    inside = flows["unit"].notna()
+    mapped, outside = flows[inside], flows[~inside]
     if len(outside):
         notes.append(f"{len(outside)} flow groups ({outside['amount'].sum():,.0f} "
                      f"{converter.basis.currency}) go to regions above this panel's level "
@@ -139,8 +171,7 @@ def _funds(store, year_from, year_to, unit_map, converter, notes) -> pd.DataFram
     by_kind = mapped.pivot_table(index=KEY, columns="kind", values="amount", aggfunc="sum")
     by_kind = by_kind.reindex(columns=list(codes.FLOW_KINDS))
     by_kind.columns = [c if c == "investment_secured" else f"funds_{c}" for c in by_kind.columns]
-    disbursed = mapped[mapped["kind"] == "disbursement"].assign(
-        category=lambda d: d["sector"].map(codes.sector_category()))
+    disbursed = mapped[mapped["kind"] == "disbursement"]
     by_sector = disbursed.pivot_table(index=KEY, columns="category", values="amount", aggfunc="sum")
     by_sector.columns = [f"disbursement_sector_{c}" for c in by_sector.columns]
     return by_kind.join(by_sector, how="outer").reset_index()
@@ -192,7 +223,7 @@ def _enterprises(store, year_from, year_to, unit_map, converter) -> pd.DataFrame
 
 def _indicators(store, meta, regions, units, level, year_from, year_to) -> pd.DataFrame:
     codes_list = meta["code"].tolist()
-    wide = queries.observations_wide(store, codes_list, year_from, year_to)
+    wide = queries.observations_wide(store, codes_list, year_from, year_to, every_indicator=True)
     wide = wide.rename(columns={"region": "unit"})
     wide[codes_list] = wide[codes_list].astype(float)
     direct = wide[wide["unit"].isin(units["code"])]

@@ -80,9 +80,11 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
                                prices)
     basis = converter.basis
     period = f"{year_from}–{year_to}"
-    flows = queries.flow_sums(store, year_from, year_to)
-    flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"]) \
-        if len(flows) else flows["amount"]
+    rows = queries.flows(store, year_from, year_to)
+    flows = rows.groupby(["donor", "year", "kind", "currency"], observed=True)["amount"].sum()\
+        .reset_index().astype({"donor": object, "kind": object, "currency": object})
+    if len(flows):
+        flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"])
     source = "ledger: flow table"
 
     def kind_total(kind: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pairaid.ledger.store import Store, sql_in
@@ -32,26 +33,47 @@ def year_span(store: Store) -> tuple[int | None, int | None]:
     return (None if pd.isna(lo) else int(lo)), (None if pd.isna(hi) else int(hi))
 
 
-def flow_sums(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
-    """Amounts summed by recipient, donor, year, kind, currency and sector."""
-    return store.query(
-        "SELECT p.recipient_code AS recipient, p.donor_code AS donor, f.year, f.kind, f.currency, "
-        "f.sector, SUM(f.amount) AS amount, COUNT(*) AS n FROM flow f "
-        "JOIN pairing p ON p.id = f.pairing_id WHERE f." + _YEARS +
-        " GROUP BY p.recipient_code, p.donor_code, f.year, f.kind, f.currency, f.sector",
-        _years(year_from, year_to))
+def flows(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
+    """Every flow in the years with its pairing's donor and recipient (text as categoricals).
+
+    The grouping happens in pandas: for a million flows, fetching them through Arrow and grouping
+    in memory takes 0.6 s where SQLite's GROUP BY takes 1.7 s."""
+    rows = store.frame(
+        "SELECT pairing_id, year, kind, currency, sector, amount FROM flow "
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)}")
+    pairings = store.query("SELECT id, donor_code AS donor, recipient_code AS recipient FROM pairing")
+    by_id = pairings.set_index("id")
+    for column in ("donor", "recipient"):
+        rows[column] = pd.Categorical(rows["pairing_id"].map(by_id[column]))
+    return rows
 
 
-def observations_wide(store: Store, codes: list[str], year_from: int, year_to: int) -> pd.DataFrame:
-    """One row per region and year, one column per indicator (pivoted in SQL)."""
+def observations_wide(store: Store, codes: list[str], year_from: int, year_to: int,
+                      every_indicator: bool = False) -> pd.DataFrame:
+    """One row per region and year with any of the indicators, one column per indicator.
+    (`every_indicator`: `codes` are all the ledger's indicators, so no filter is needed.)
+
+    The observations are fetched long and scattered into a (region-year × indicator) array:
+    no per-row Python, no SQL pivot (which takes 1.9 s on 1.7 million rows in SQLite)."""
     if not codes:
         return pd.DataFrame(columns=["region", "year"])
-    pivots = ", ".join(
-        f"MAX(CASE WHEN indicator_code = {sql_in([c])} THEN value END) AS \"{c}\"" for c in codes)
-    return store.query(
-        f"SELECT region_code AS region, year, {pivots} FROM observation "
-        f"WHERE {_YEARS} AND indicator_code IN ({sql_in(codes)}) GROUP BY region_code, year",
-        _years(year_from, year_to))
+    long = store.frame(
+        "SELECT region_code AS region, year, indicator_code AS indicator, value FROM observation "
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)}"
+        + ("" if every_indicator else f" AND indicator_code IN ({sql_in(codes)})"))
+    n_years = int(year_to) - int(year_from) + 1
+    regions = pd.Categorical(long["region"])
+    indicator = pd.Categorical(long["indicator"], categories=codes).codes
+    row = regions.codes.astype(np.int64) * n_years + (long["year"].to_numpy() - int(year_from))
+    values = np.full((len(regions.categories) * n_years, len(codes)), np.nan)
+    values[row, indicator] = long["value"].to_numpy(dtype=float)
+    present = np.zeros(len(values), dtype=bool)
+    present[row] = True
+    wide = pd.DataFrame(values[present], columns=codes)
+    wide.insert(0, "year", np.tile(np.arange(int(year_from), int(year_to) + 1),
+                                   len(regions.categories))[present])
+    wide.insert(0, "region", np.repeat(np.asarray(regions.categories, dtype=object), n_years)[present])
+    return wide
 
 
 def personnel_sums(store: Store, year_from: int, year_to: int) -> pd.DataFrame:

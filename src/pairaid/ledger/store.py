@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -195,6 +195,30 @@ class Store:
         with self.engine.connect() as c:
             result = c.execute(text(sql), params or {})
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        """A large read-only SELECT as a DataFrame, text columns as categoricals.
+
+        On SQLite this goes through ADBC (Arrow, no Python object per cell): 1.7 million
+        observation rows arrive in 0.5 s instead of 1.2 s through the DB-API. The SQL must only
+        inline values that validation or int() has already made safe.
+        """
+        if self.backend == "sqlite":
+            import adbc_driver_sqlite.dbapi as adbc
+
+            with adbc.connect(self.engine.url.database) as conn, conn.cursor() as cursor:
+                cursor.execute(sql)
+                table = cursor.fetch_arrow_table()
+            columns = {
+                name: (column.dictionary_encode() if pa.types.is_string(column.type) else column)
+                for name, column in zip(table.column_names, table.columns)
+            }
+            return pa.table(columns).to_pandas()
+        frame = self.query(sql)
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].astype("category")
+        return frame
 
     def read_table(self, name: str, conn: Connection | None = None) -> pd.DataFrame:
         """A whole table in its import/export format (columns as in `ingest.tables`)."""
