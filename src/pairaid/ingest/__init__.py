@@ -10,7 +10,8 @@ import pandas as pd
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.read import ROW, read_table_file
 from pairaid.ingest.tables import TABLE_ORDER, TABLES
-from pairaid.ingest.validate import validate_table
+from pairaid.ingest.validate import duplicate_problems, validate_table
+from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store, WriteMode
 
 __all__ = [
@@ -61,11 +62,18 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                 frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
             label = labels.get(name, f"{source}:{name}")
             rows, problems, existing = validate_table(store, conn, TABLES[name],
-                                                      frame.reset_index(drop=True), label, mode)
+                                                      frame.reset_index(drop=True), label, mode,
+                                                      file_duplicates=False)
             if problems:
                 raise ImportValidationError(problems)
-            if not dry_run:
-                store.write(name, rows, mode, conn)
+            try:
+                # Written even in a dry run (rolled back below), so later tables see these rows.
+                store.write(name, rows.drop(columns=ROW), mode, conn)
+            except DuplicateKeyError as refused:
+                # The unique index saw a repeated key: name the rows (the transaction rolls back).
+                raise ImportValidationError(
+                    duplicate_problems(TABLES[name], rows, label)
+                    or [Problem(label, 0, "", f"the ledger refused the rows: {refused}")]) from None
             updated = existing if mode == "upsert" else 0
             reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
                                         dry_run))

@@ -33,10 +33,17 @@ def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
     suffix = _format_of(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")  # CRLF: a \r in a cell gets quoted
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+            for row in writer.sheets[sheet[:31]].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # text that begins with '=' is data, not a formula
+                        cell.data_type = "s"
+                    elif isinstance(cell.value, float) and _loses_digits(cell.value):
+                        # openpyxl writes '%.16g' but a double may need 17 digits: give it repr
+                        cell._value = repr(float(cell.value))
             if notes:
                 pd.DataFrame({"notes": notes}).to_excel(writer, sheet_name="notes", index=False)
     elif suffix == ".parquet":
@@ -47,6 +54,10 @@ def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
             payload["notes"] = notes
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return path
+
+
+def _loses_digits(value: float) -> bool:
+    return math.isfinite(value) and float("%.16g" % value) != value
 
 
 def json_records(frame: pd.DataFrame) -> list[dict]:

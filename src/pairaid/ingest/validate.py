@@ -11,10 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection
 
 from pairaid.ingest.errors import Problem
-from pairaid.ingest.read import ROW
+from pairaid.ingest.read import ROW, as_text_frame
 from pairaid.ingest.tables import ColumnSpec, TableSpec
 from pairaid.ledger import codes
 from pairaid.ledger.store import LEDGER_TABLES, Store
@@ -47,7 +49,10 @@ class Checker:
     def flag(self, mask: np.ndarray | pd.Series, column: str,
              reason: Callable[[int], str] | str) -> None:
         """Record a problem for each row where `mask` is true; `reason` may depend on the row index."""
-        mask = np.asarray(mask, dtype=bool)
+        if not (isinstance(mask, np.ndarray) and mask.dtype == bool):
+            # comparisons of nullable columns give NA where a cell is missing: that is not a hit
+            mask = pd.array(np.asarray(mask, dtype=object) if isinstance(mask, np.ndarray)
+                            else mask, dtype="boolean").fillna(False).to_numpy(dtype=bool)
         if not mask.any():
             return
         self.bad |= mask
@@ -59,8 +64,7 @@ class Checker:
 def _empty(series: pd.Series) -> np.ndarray:
     if series.dtype.kind in "iufb":
         return series.isna().to_numpy()
-    text = series.astype("string").fillna("").str.strip()
-    return (text == "").to_numpy()
+    return (_text(series) == "").to_numpy(dtype=bool)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -68,10 +72,12 @@ def _text(series: pd.Series) -> pd.Series:
     if series.dtype.kind == "f":
         out = series.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer()
                                                          and abs(v) < 2**53 else repr(float(v))))
-        return out.astype(object)
+        return out.astype(pd.StringDtype("pyarrow"))
     if series.dtype.kind in "iu":
-        return series.astype(str)
-    return series.astype("string").fillna("").str.strip().astype(object)
+        return series.astype(str).astype(pd.StringDtype("pyarrow"))
+    if series.dtype != pd.StringDtype("pyarrow"):  # frames handed in by code: normalise once
+        series = series.astype(pd.StringDtype("pyarrow")).str.strip()
+    return series.fillna("")
 
 
 def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -80,12 +86,24 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         values = series.to_numpy(dtype=float)
         return values, np.zeros(len(series), dtype=bool)
     text = _text(series)
+    cells = pa.array(text)
+    try:  # the usual case, every cell a plain number: Arrow parses (correctly rounded) in C++
+        blank = pc.equal(cells, "")
+        values = pc.cast(pc.if_else(blank, None, cells), pa.float64()).to_numpy(zero_copy_only=False)
+        # Arrow reads the text 'nan' as a number; for a ledger it is not one
+        return values, np.isnan(values) & ~blank.to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass  # some cell is not a plain number: find which, cell by cell, below
+    text = text.astype(object)
     commas = text.str.contains(",", regex=False)
     if commas.any():  # accept 1,234,567.5 (thousands separators) but never a decimal comma
         ok = text.str.match(_THOUSANDS)
         text = text.where(~(commas & ok), text.str.replace(",", "", regex=False))
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     not_number = np.isnan(values) & (text != "").to_numpy()
+    parsed = ~np.isnan(values)
+    if parsed.any():  # pandas' parser can be one ulp off; Python's float() is correctly rounded
+        values[parsed] = [float(cell) for cell in text.to_numpy()[parsed]]
     return values, not_number
 
 
@@ -105,7 +123,7 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
         finite = present & np.isfinite(values)
         if whole:
             check.flag(finite & (values != np.round(values)), spec.name,
-                       lambda i: f"{values[i]!r} is not a whole number")
+                       lambda i: f"{float(values[i])!r} is not a whole number")
         if spec.minimum is not None:
             check.flag(finite & (values < spec.minimum), spec.name,
                        lambda i: _below(spec, values[i]))
@@ -114,12 +132,15 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
                        lambda i: f"{_fmt(values[i])} is above the largest allowed value "
                                  f"{_fmt(spec.maximum)} (a typing or unit error?)")
         values = np.where(finite, values, np.nan)
-        if whole:
+        if whole:  # out-of-range cells are flagged above; past 2**53 they cannot become Int64
+            values = np.where(np.abs(values) < 2**53, values, np.nan)
             return pd.Series(values, index=series.index).round().astype("Int64")
         return pd.Series(values, index=series.index)
     text = _text(series)
     long = (text.str.len() > spec.max_length).to_numpy()
     check.flag(long, spec.name, f"longer than {spec.max_length} characters")
+    nul = text.str.contains("\x00", regex=False).to_numpy(dtype=bool)
+    check.flag(nul, spec.name, "contains a NUL character (\\x00), which text cannot hold")
     if spec.type == "currency":
         text = text.str.upper()
         unknown = ~text.isin(codes.currencies()).to_numpy() & ~empty
@@ -158,13 +179,21 @@ def check_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Probl
 
 
 def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.DataFrame,
-                   file: str, mode: str) -> tuple[pd.DataFrame, list[Problem], int]:
-    """Check every cell; return (ledger rows, problems, rows that already exist in the ledger)."""
+                   file: str, mode: str, file_duplicates: bool = True,
+                   ) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Check every cell; return (ledger rows with their `_row`, problems, rows that already
+    exist in the ledger).
+
+    With `file_duplicates=False` repeats within the file are left to the database's unique
+    index (the caller then asks `duplicate_problems` which rows they were): on a million rows
+    that saves half a second on the path where there are none.
+    """
     problems = check_columns(frame, spec, file)
     if problems:
         return pd.DataFrame(), problems, 0
     if frame.empty:
         return pd.DataFrame(), [Problem(file, 2, "", "no data rows under the header")], 0
+    frame = as_text_frame(frame)
     check = Checker(frame, file)
     typed = pd.DataFrame(index=frame.index)
     for column in spec.columns:
@@ -175,9 +204,12 @@ def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.Da
     if spec.pairing_from:
         typed["pairing_id"] = _resolve_pairings(store, conn, spec, typed, check)
     ledger = _to_ledger(spec, typed)
-    existing = _check_duplicates(store, conn, spec, ledger, check, mode)
+    if file_duplicates or mode == "upsert":  # an upsert would silently keep the last repeat
+        _file_duplicates(spec, ledger, check)
+    existing = _ledger_duplicates(store, conn, spec, ledger, check, mode)
     if spec.name == "regions":
         ledger = _parents_first(ledger, check)
+    ledger[ROW] = frame.loc[ledger.index, ROW].to_numpy()
     return ledger, check.problems, existing
 
 
@@ -211,7 +243,7 @@ def _check_rules(spec: TableSpec, typed: pd.DataFrame, check: Checker) -> None:
     for amount in ("budget", "investment"):
         if amount in typed and "currency" in typed:
             bad = typed[amount].notna() & typed["currency"].isna()
-            check.flag(bad.to_numpy(), "currency", f"a {amount} needs its currency")
+            check.flag(bad.to_numpy(), "currency", f"{amount} given without its currency")
     if spec.name == "rates":
         check.flag((typed["currency"] == typed["base"]).to_numpy(), "base",
                    "base is the same currency as currency")
@@ -231,35 +263,67 @@ def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd
         "recipient": typed[recipient_col].to_numpy(), "year": typed[year_col].to_numpy(),
         "round_given": typed["round"].to_numpy() if "round" in typed else pd.NA,
     })
-    usable = rows.dropna(subset=["donor", "recipient", "year"])
+    n_matches = np.zeros(len(typed), dtype=np.int64)
+    found_id = np.full(len(typed), -1, dtype=np.int64)
+    # Fast path: a donor-recipient pair with one pairing row is found by a hash lookup in Arrow;
+    # the general merge below handles pairs with several rounds and pairs with none.
+    pair_key = pairings["donor"] + "\x1f" + pairings["recipient"]
+    single = pairings[~pair_key.duplicated(keep=False)]
+    row_key = pc.binary_join_element_wise(
+        *(pa.array(typed[c].fillna("")).cast(pa.large_string()) for c in (donor_col, recipient_col)),
+        pa.scalar("\x1f", pa.large_string()))
+    position = pc.index_in(row_key, value_set=pa.array(
+        (single["donor"] + "\x1f" + single["recipient"]).tolist(), pa.large_string()))
+    position = position.fill_null(-1).to_numpy(zero_copy_only=False)
+    hit = np.flatnonzero(position >= 0)
+    if len(hit):
+        at = position[hit]
+        year = pd.to_numeric(rows["year"]).to_numpy(dtype=float)[hit]
+        given = pd.to_numeric(rows["round_given"]).to_numpy(dtype=float)[hit] \
+            if "round" in typed else np.full(len(hit), np.nan)
+        start = single["start_year"].to_numpy(dtype=float)[at]
+        end = pd.to_numeric(single["end_year"]).fillna(9999).to_numpy(dtype=float)[at]
+        covers = (start <= year) & (year <= end) & (np.isnan(given) | (given == single["round"]
+                                                                      .to_numpy(dtype=float)[at]))
+        n_matches[hit] = covers
+        found_id[hit[covers]] = single["id"].to_numpy()[at[covers]]
+    others = np.flatnonzero(position < 0)
+    usable = rows.iloc[others].dropna(subset=["donor", "recipient", "year"])
     matches = usable.merge(pairings, on=["donor", "recipient"], how="inner")
     end = pd.to_numeric(matches["end_year"]).fillna(9999)
     given = matches["round_given"].notna()
-    covers = np.where(given, matches["round"] == matches["round_given"],
-                      (matches["start_year"] <= matches["year"]) & (matches["year"] <= end))
-    matches = matches[covers]
-    n_matches = matches.groupby("i").size().reindex(rows["i"], fill_value=0).to_numpy()
+    # A given round picks among overlapping rounds; the round must still cover the row's year.
+    covers = ((matches["start_year"] <= matches["year"]) & (matches["year"] <= end)
+              & (~given | (matches["round"] == pd.to_numeric(matches["round_given"]))))
+    matches = matches[covers.to_numpy(dtype=bool)]
+    counted = matches.groupby("i").size()
+    n_matches[counted.index.to_numpy()] = counted.to_numpy()
+    first = matches.drop_duplicates("i")
+    found_id[first["i"].to_numpy()] = first["id"].to_numpy()
     resolvable = rows[["donor", "recipient", "year"]].notna().all(axis=1).to_numpy() & ~check.bad
     paired = set(zip(pairings["donor"], pairings["recipient"]))
-    spans = pairings.groupby(["donor", "recipient"]).apply(
-        lambda g: ", ".join(f"{r.round}: {r.start_year}–{'' if pd.isna(r.end_year) else int(r.end_year)}"
-                            for r in g.itertuples()), include_groups=False
-    ).to_dict() if len(pairings) else {}
+
+    def spans(key: tuple) -> str:
+        rounds = pairings[(pairings["donor"] == key[0]) & (pairings["recipient"] == key[1])]
+        return ", ".join(f"{r.round}: {r.start_year}–{'' if pd.isna(r.end_year) else int(r.end_year)}"
+                         for r in rounds.itertuples())
 
     def why_none(i: int) -> str:
         key = (rows["donor"].iat[i], rows["recipient"].iat[i])
         if key not in paired:
             return f"donor '{key[0]}' is not paired with recipient '{key[1]}' (add the pairing first)"
         if pd.notna(rows["round_given"].iat[i]):
-            return f"no pairing of '{key[0]}' with '{key[1]}' in round {rows['round_given'].iat[i]}"
+            return (f"no pairing of '{key[0]}' with '{key[1]}' in round "
+                    f"{rows['round_given'].iat[i]} covers {year_col} {rows['year'].iat[i]} "
+                    f"(pairing rounds: {spans(key)})")
         return (f"no pairing of '{key[0]}' with '{key[1]}' covers {year_col} "
-                f"{rows['year'].iat[i]} (pairing rounds: {spans[key]})")
+                f"{rows['year'].iat[i]} (pairing rounds: {spans(key)})")
 
     check.flag(resolvable & (n_matches == 0), recipient_col, why_none)
     check.flag(resolvable & (n_matches > 1), recipient_col,
                "more than one pairing round covers this year: give the `round` column")
-    ids = matches.drop_duplicates("i").set_index("i")["id"]
-    return pd.Series(ids.reindex(np.arange(len(typed))).to_numpy(), index=typed.index).astype("Int64")
+    return pd.Series(pd.array(np.where(found_id >= 0, found_id, 0), dtype="Int64"),
+                     index=typed.index).where(found_id >= 0)
 
 
 def _to_ledger(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
@@ -274,23 +338,38 @@ def _to_ledger(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
     return ledger
 
 
-def _check_duplicates(store: Store, conn: Connection, spec: TableSpec, ledger: pd.DataFrame,
-                      check: Checker, mode: str) -> int:
-    """Rows sharing a natural key within the file, and (append mode) rows already in the ledger."""
+def _file_duplicates(spec: TableSpec, ledger: pd.DataFrame, check: Checker) -> None:
+    """Rows sharing a natural key within the file: each repeat names the row it repeats."""
     _, key = LEDGER_TABLES[spec.name]
     complete = ledger[list(key)].notna().all(axis=1).to_numpy() & ~check.bad
     keys = ledger.loc[complete, list(key)]
+    repeated = keys.duplicated(keep="first")
+    if not repeated.any():
+        return
+    first_row = check.frame.loc[keys.index, ROW].groupby(
+        [keys[c] for c in key], dropna=False).transform("first")
+    mask = np.zeros(len(ledger), dtype=bool)
+    mask[np.flatnonzero(complete)[repeated.to_numpy()]] = True
+    rows_of_first = pd.Series(first_row.to_numpy(), index=keys.index)
     described = ", ".join(spec.natural_key)
-    if len(keys):
-        repeated = keys.duplicated(keep="first")
-        if repeated.any():
-            first_row = check.frame.loc[keys.index, ROW].groupby(
-                [keys[c] for c in key], dropna=False).transform("first")
-            mask = np.zeros(len(ledger), dtype=bool)
-            mask[np.flatnonzero(complete)[repeated.to_numpy()]] = True
-            rows_of_first = pd.Series(first_row.to_numpy(), index=keys.index)
-            check.flag(mask, spec.natural_key[0], lambda i: f"duplicate of row "
-                       f"{rows_of_first.loc[ledger.index[i]]} (same {described})")
+    check.flag(mask, spec.natural_key[0], lambda i: f"duplicate of row "
+               f"{rows_of_first.loc[ledger.index[i]]} (same {described})")
+
+
+def duplicate_problems(spec: TableSpec, ledger: pd.DataFrame, file: str) -> list[Problem]:
+    """The within-file duplicates of validated ledger rows (which carry their `_row`)."""
+    check = Checker(ledger[[ROW]], file)
+    _file_duplicates(spec, ledger, check)
+    return check.problems
+
+
+def _ledger_duplicates(store: Store, conn: Connection, spec: TableSpec, ledger: pd.DataFrame,
+                       check: Checker, mode: str) -> int:
+    """Rows whose natural key is already in the ledger: errors in append mode, updates in upsert
+    mode. Returns how many there are."""
+    _, key = LEDGER_TABLES[spec.name]
+    complete = ledger[list(key)].notna().all(axis=1).to_numpy() & ~check.bad
+    keys = ledger.loc[complete, list(key)]
     existing = store.existing_keys(spec.name, conn=conn)
     if existing.empty or not len(keys):
         return 0
@@ -301,8 +380,8 @@ def _check_duplicates(store: Store, conn: Connection, spec: TableSpec, ledger: p
     found = keys.reset_index().merge(existing.drop_duplicates(), on=list(key), how="inner")["index"]
     if mode == "append" and len(found):
         mask = ledger.index.isin(found)
-        check.flag(mask, spec.natural_key[0], f"already in the ledger (same {described}); "
-                   "use --mode upsert to replace it")
+        check.flag(mask, spec.natural_key[0], f"already in the ledger (same "
+                   f"{', '.join(spec.natural_key)}); use --mode upsert to replace it")
     return len(found)
 
 

@@ -3,3 +3,7 @@
 
 class LedgerError(Exception):
     """The ledger cannot be opened or does not hold what was asked for."""
+
+
+class DuplicateKeyError(LedgerError):
+    """A write hit a unique constraint (a natural key that is already taken)."""
