@@ -128,7 +128,13 @@ def grouped_sum(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFram
     Missing keys form their own group; empty groups are dropped."""
     codes, levels = [], []
     for key in keys:
-        categorical = pd.Categorical(frame[key])
+        column = frame[key]
+        if column.dtype.kind in "iu" and len(column):  # years: the offset is the code
+            low = int(column.min())
+            codes.append(column.to_numpy() - low)
+            levels.append(np.arange(low, int(column.max()) + 1).astype(object))
+            continue
+        categorical = pd.Categorical(column)
         # code -1 (missing) becomes the last level, so it survives as a group of its own
         codes.append(np.where(categorical.codes < 0, len(categorical.categories), categorical.codes))
         levels.append(np.append(np.asarray(categorical.categories, dtype=object), None))
@@ -168,11 +174,11 @@ def _funds(store, year_from, year_to, unit_map, converter, notes) -> pd.DataFram
         notes.append(f"{len(outside)} flow groups ({outside['amount'].sum():,.0f} "
                      f"{converter.basis.currency}) go to regions above this panel's level "
                      f"({', '.join(sorted(outside['recipient'].unique())[:5])}) and are not in it")
-    by_kind = mapped.pivot_table(index=KEY, columns="kind", values="amount", aggfunc="sum")
+    by_kind = mapped.groupby(KEY + ["kind"])["amount"].sum().unstack("kind")
     by_kind = by_kind.reindex(columns=list(codes.FLOW_KINDS))
     by_kind.columns = [c if c == "investment_secured" else f"funds_{c}" for c in by_kind.columns]
     disbursed = mapped[mapped["kind"] == "disbursement"]
-    by_sector = disbursed.pivot_table(index=KEY, columns="category", values="amount", aggfunc="sum")
+    by_sector = disbursed.groupby(KEY + ["category"])["amount"].sum().unstack("category")
     by_sector.columns = [f"disbursement_sector_{c}" for c in by_sector.columns]
     return by_kind.join(by_sector, how="outer").reset_index()
 
