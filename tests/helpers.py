@@ -1,12 +1,21 @@
 """A small valid ledger, as import frames, shared by the import, malformed-file and round-trip tests.
 
 Xinjiang with two prefectures and four counties; Beijing paired with Hotan City in two rounds
-(1997–2009 and 2010–2020, so a year names exactly one), Shanghai with Aksu City.
+(1997–2009 and 2010–2020, so a year names exactly one), Shanghai with Aksu City (an open-ended
+2010 round and a 2018–2022 round that overlaps it).
 """
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
 
 from pairaid.ingest import TABLE_ORDER, ImportReport, import_frames
 from pairaid.ledger import Store
@@ -45,6 +54,8 @@ def mini_ledger_frames() -> dict[str, pd.DataFrame]:
             ("BJ", "653201", 1997, 2009, 1997, "first round"),
             ("BJ", "653201", 2010, 2020, 2010, _NA),
             ("SH", "652901", 2010, _NA, 2010, _NA),
+            # overlaps the open-ended 2010 round from 2018: rows in those years must give `round`
+            ("SH", "652901", 2018, 2022, 2018, "special programme"),
         ),
         "projects": _frame(
             "code donor recipient title sector start_year end_year budget currency status round",
@@ -110,3 +121,30 @@ def mini_ledger_frames() -> dict[str, pd.DataFrame]:
 def load_mini(store: Store) -> list[ImportReport]:
     """Import the mini ledger into `store` (one transaction)."""
     return import_frames(store, mini_ledger_frames(), source="mini")
+
+
+@contextmanager
+def fresh_ledger(backend: str, directory: Path) -> Iterator[Store]:
+    """An empty ledger like conftest's `store`, for fixtures that outlive one test: a SQLite file
+    in `directory`, or a PostgreSQL schema of its own (dropped afterwards)."""
+    if backend == "sqlite":
+        with Store.open(Path(directory) / f"ledger-{uuid.uuid4().hex[:8]}.db") as ledger:
+            yield ledger
+        return
+    url = os.environ.get("PAIRAID_TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("PAIRAID_REQUIRE_POSTGRES"):
+            pytest.fail("PAIRAID_REQUIRE_POSTGRES is set but PAIRAID_TEST_DATABASE_URL is not")
+        pytest.skip("PostgreSQL tests skipped: set PAIRAID_TEST_DATABASE_URL")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        sep = "&" if "?" in url else "?"
+        with Store.open(f"{url}{sep}options=-csearch_path%3D{schema}") as ledger:
+            yield ledger
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
