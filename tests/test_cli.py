@@ -127,3 +127,13 @@ def test_every_command_has_help_with_an_example_and_is_documented(command):
 def test_cli_reference_is_current():
     reference = (Path(__file__).parents[1] / "docs" / "cli.md").read_text("utf-8")
     assert reference == cli_reference(), "regenerate: python -m pairaid.cli.reference > docs/cli.md"
+
+
+def test_spreadsheet_style_headers_are_accepted(db, tmp_path):
+    capitalised = tmp_path / "flows.csv"
+    capitalised.write_text("Donor,Recipient,Year,Kind,Amount,Currency,Sector,Ref\n"
+                           "D,a1,2021,disbursement,42,CNY,31120,CAPS\n", "utf-8")
+    result = invoke("import", "flows", str(capitalised), "--db", db)
+    assert result.exit_code == 0, result.output
+    flows = Store.open(db).read_table("flows")
+    assert flows.loc[flows["ref"] == "CAPS", "amount"].tolist() == [42.0]

@@ -178,6 +178,18 @@ def check_columns(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Probl
     return problems
 
 
+def match_header(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Accept 'Amount' or 'Start Year' for amount and start_year: spreadsheet users capitalise
+    and space their headers. Names that still match nothing are reported by check_columns."""
+    renames = {}
+    for column in frame.columns:
+        normal = str(column).strip().lower().replace(" ", "_")
+        if column not in spec.column_names and normal in spec.column_names \
+                and normal not in frame.columns:
+            renames[column] = normal
+    return frame.rename(columns=renames) if renames else frame
+
+
 def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.DataFrame,
                    file: str, mode: str, file_duplicates: bool = True,
                    ) -> tuple[pd.DataFrame, list[Problem], int]:
@@ -188,6 +200,7 @@ def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.Da
     index (the caller then asks `duplicate_problems` which rows they were): on a million rows
     that saves half a second on the path where there are none.
     """
+    frame = match_header(frame, spec)
     problems = check_columns(frame, spec, file)
     if problems:
         return pd.DataFrame(), problems, 0
