@@ -90,4 +90,4 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
     path = Path(path)
     frame = read_table_file(path, table, TABLES[table].column_names)
     return import_frames(store, {table: frame}, mode=mode, dry_run=dry_run,
-                         labels={table: path.name})[0]
+                         labels={table: frame.attrs.get("label", path.name)})[0]

@@ -55,13 +55,29 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030")
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
             raise ImportValidationError([Problem(
                 name, line, "", f"the file is neither UTF-8 nor GB18030 text (undecodable byte "
                 f"0x{data[utf8_error.start]:02x} at byte {utf8_error.start}); save it as CSV UTF-8"
             )]) from None
+        _check_plausibly_chinese(text, name)
+        return text
+
+
+def _check_plausibly_chinese(text: str, name: str) -> None:
+    """GB18030 decodes almost any bytes, so a Latin-1 'Zürich' would arrive as 'Z黵ich'. Text
+    that really is GB18030 from an office uses the common characters of GB2312; anything outside
+    it is more likely a misread, so say so rather than store it."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError as unusual:
+        line = text[: unusual.start].count("\n") + 1
+        raise ImportValidationError([Problem(
+            name, line, "", f"the file is not UTF-8, and read as GB18030 it holds the unusual "
+            f"character '{text[unusual.start]}': it may be Latin-1 or Windows-1252 text; save it "
+            "as CSV UTF-8")]) from None
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -280,8 +296,9 @@ def _read_xlsx(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFram
         records.append(values + [row[0].row if row else 0])
     if problems:
         raise ImportValidationError(problems)
-    frame = pd.DataFrame(records, columns=header + [ROW])
-    return _drop_blank_rows(frame)
+    frame = _drop_blank_rows(pd.DataFrame(records, columns=header + [ROW]))
+    frame.attrs["label"] = label  # validation problems name the sheet too
+    return frame
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
