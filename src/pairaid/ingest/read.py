@@ -126,6 +126,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     trimmed = pa.table({n: pc.utf8_trim_whitespace(c) for n, c in zip(table.column_names, table.columns)})
     frame = trimmed.to_pandas(types_mapper=_arrow_strings)
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame.attrs["stripped"] = True  # as_text_frame need not strip again
     # Row numbers as Excel shows them: one per record (a quoted cell spanning lines is one row).
     frame[ROW] = range(comments + 2, len(frame) + comments + 2)
     if re.search(rb"\n\r?\n", data[start:].rstrip(b"\r\n")):
@@ -194,9 +195,12 @@ def _arrow_strings(arrow_type: pa.DataType):
 
 def as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns as stripped Arrow-backed strings (what validation works on); numbers stay."""
+    stripped = frame.attrs.get("stripped", False)
     for column in frame.columns:
         if column != ROW and frame[column].dtype.kind not in "iufb":
-            text = frame[column].astype(pd.StringDtype("pyarrow")).str.strip()
+            text = frame[column].astype(pd.StringDtype("pyarrow"))
+            if not stripped:
+                text = text.str.strip()
             if text.str.contains("\r", regex=False).any():
                 # Excel and CSV writers disagree on \r\n, \r and \n inside a cell: keep one, \n
                 text = text.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
