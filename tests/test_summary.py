@@ -58,3 +58,20 @@ def test_summary_json_is_plain_json(ledger):
     assert payload["synthetic"] is False
     assert {"key", "label", "value", "unit", "period", "basis", "source"} <= set(payload["figures"][0])
     assert payload["period"] == {"from": 2020, "to": 2021}
+
+
+def test_published_figures_are_compared_over_their_own_period(ledger):
+    import json as _json
+
+    ledger.set_meta(published_figures=_json.dumps([
+        {"figure": "paired assistance funds allocated", "value": "1000", "unit": "CNY",
+         "period": "2020-2020", "source": "test"},
+        {"figure": "regional GDP", "value": "doubled", "unit": "ratio", "period": "2019-2030",
+         "source": "test"}]))
+    result = summarise(ledger, 2020, 2021)
+    funds = result.figure("funds_disbursed").published
+    assert funds["ledger_period"] == "2020–2020"
+    assert funds["ledger_value"] == pytest.approx(1170)  # 2020 only, not the 1220 of 2020–2021
+    gdp = result.figure("gdp_multiple").published
+    assert gdp["ledger_period"] == "2020–2021"  # clipped to the years the ledger holds
+    assert gdp["ledger_value"] == pytest.approx(44 / 40)

@@ -7,6 +7,7 @@ ledger's metadata holds a published figure for the same quantity it is shown bes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -69,8 +70,13 @@ class Summary:
 
 
 def summarise(store: Store, year_from: int | None = None, year_to: int | None = None,
-              currency: str = "CNY", prices: str | Prices = "nominal") -> Summary:
-    """Headline figures over [year_from, year_to] (default: every year the ledger holds)."""
+              currency: str = "CNY", prices: str | Prices = "nominal",
+              compare_published: bool = True) -> Summary:
+    """Headline figures over [year_from, year_to] (default: every year the ledger holds).
+
+    Where the ledger's metadata holds a published figure for the same quantity, it is attached
+    with the ledger's own value over the published period (as far as the ledger covers it), so
+    that like is compared with like."""
     lo, hi = queries.year_span(store)
     year_from = lo if year_from is None else year_from
     year_to = hi if year_to is None else year_to
@@ -105,7 +111,16 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
     figures += _personnel_and_projects(store, year_from, year_to, period)
     figures += _outcome_growth(store, year_from, year_to)
     meta = store.meta()
-    published = _published(meta)
+    published = _published(meta) if compare_published else {}
+    for key, entry in published.items():
+        span = re.fullmatch(r"(\d{4})-(\d{4})", str(entry.get("period", "")))
+        if not span or lo is None:
+            continue
+        first, last = max(int(span.group(1)), lo), min(int(span.group(2)), hi)
+        if first <= last:
+            same = summarise(store, first, last, currency, prices, compare_published=False)
+            published[key] = {**entry, "ledger_period": f"{first}–{last}",
+                              "ledger_value": same.figure(key).value}
     figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]
     return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows), basis, year_from,
                    year_to, meta.get("synthetic") == "true", meta.get("synthetic_notice", ""))

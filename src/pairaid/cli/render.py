@@ -25,15 +25,19 @@ def _number(value: float | None, unit: str) -> str:
     return scaled if unit in ("count",) else f"{scaled} {unit}"
 
 
-def _published(published: dict | None) -> str:
+def _published(published: dict | None, period: str) -> str:
     if not published:
         return ""
     raw = str(published.get("value", ""))
+    unit = str(published.get("unit", ""))
     try:
-        text = _number(float(raw), str(published.get("unit", "")))
+        text = _number(float(raw), unit)
     except ValueError:
         text = raw
-    return f"{text} ({published.get('period', '')})"
+    line = f"{text} ({published.get('period', '')})"
+    if published.get("ledger_value") is not None and published.get("ledger_period") != period:
+        line += f"; ledger {published['ledger_period']}: {_number(published['ledger_value'], unit)}"
+    return line
 
 
 def synthetic_banner(console: Console, notice: str) -> None:
@@ -57,7 +61,7 @@ def summary(console: Console, result) -> None:
         if detail:
             number = notes.setdefault(detail, len(notes) + 1)
             label += f" [{number}]"
-        table.add_row(label, _number(f.value, f.unit), f.period, _published(f.published))
+        table.add_row(label, _number(f.value, f.unit), f.period, _published(f.published, f.period))
     console.print(table)
     for note, number in notes.items():
         console.print(f"[{number}] {note}", highlight=False, markup=False)
