@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pairaid.cli import render
 from pairaid.ingest.tables import TABLE_ORDER
@@ -51,7 +52,7 @@ def bad_input(func):
             if _state["debug"]:
                 raise
             files = sorted({p.file for p in exc.problems})
-            err.print(f"[bold red]error:[/] {', '.join(files)}: {len(exc.problems)} problem"
+            err.print(f"[bold red]error:[/] {escape(', '.join(files))}: {len(exc.problems)} problem"
                       f"{'s' if len(exc.problems) != 1 else ''}; nothing was written",
                       highlight=False)
             err.print(exc.message(), markup=False, highlight=False)
@@ -59,7 +60,7 @@ def bad_input(func):
         except (LedgerError, OSError) as exc:
             if _state["debug"]:
                 raise
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
