@@ -128,8 +128,9 @@ def import_(
     from pairaid.ingest import import_file
 
     store = _open(db, create=True)
-    with err.status(f"Importing {file.name} ..."):
-        report = import_file(store, table, file, mode=mode, dry_run=dry_run)
+    with err.status(f"Importing {file.name} ...") as status:
+        report = import_file(store, table, file, mode=mode, dry_run=dry_run,
+                             on_step=lambda step: status.update(f"Importing {file.name}: {step} ..."))
     if as_json:
         out.print_json(data=report.__dict__)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def _unknown_table(name: str) -> ImportValidationError:
 
 def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
                   source: str = "frame", dry_run: bool = False,
-                  labels: dict[str, str] | None = None) -> list[ImportReport]:
+                  labels: dict[str, str] | None = None,
+                  on_step: Callable[[str], None] | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
@@ -55,17 +57,20 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
         raise _unknown_table(unknown[0])
     reports = []
     labels = labels or {}
+    step = on_step or (lambda _message: None)
     with store.transaction() as conn:
         for name in (n for n in TABLE_ORDER if n in frames):
             frame = frames[name]
             if ROW not in frame:
                 frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
             label = labels.get(name, f"{source}:{name}")
+            step(f"validating {len(frame):,} {name} rows")
             rows, problems, existing = validate_table(store, conn, TABLES[name],
                                                       frame.reset_index(drop=True), label, mode,
                                                       file_duplicates=False)
             if problems:
                 raise ImportValidationError(problems)
+            step(f"writing {len(rows):,} {name} rows")
             try:
                 # Written even in a dry run (rolled back below), so later tables see these rows.
                 store.write(name, rows.drop(columns=ROW), mode, conn)
@@ -83,11 +88,15 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
 
 
 def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode = "append",
-                dry_run: bool = False) -> ImportReport:
-    """Read, validate and write one file; nothing is written if any cell is wrong."""
+                dry_run: bool = False,
+                on_step: Callable[[str], None] | None = None) -> ImportReport:
+    """Read, validate and write one file; nothing is written if any cell is wrong.
+    `on_step` hears what is happening (for a progress display)."""
     if table not in TABLES:
         raise _unknown_table(table)
     path = Path(path)
+    if on_step:
+        on_step(f"reading {path.name}")
     frame = read_table_file(path, table, TABLES[table].column_names)
     return import_frames(store, {table: frame}, mode=mode, dry_run=dry_run,
-                         labels={table: frame.attrs.get("label", path.name)})[0]
+                         labels={table: frame.attrs.get("label", path.name)}, on_step=on_step)[0]
