@@ -117,7 +117,7 @@ def test_bad_options_exit_2(db):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_and_is_documented(command):
-    result = invoke(command, "--help")
+    result = invoke(*command.split(), "--help")
     assert result.exit_code == 0
     assert "Example" in result.output
     reference = (Path(__file__).parents[1] / "docs" / "cli.md").read_text("utf-8")

@@ -258,5 +258,14 @@ def info(db: Db = None, as_json: Json = False) -> None:
     render.info(out, store.location, store.backend, meta, counts)
 
 
+def _register_subcommands() -> None:
+    from pairaid.cli.index import index_app
+
+    app.add_typer(index_app, name="index")
+
+
+_register_subcommands()
+
+
 def run() -> None:
     app()

@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 
 from pairaid.cli.main import app
 
-COMMANDS = ["demo", "import", "export", "template", "panel", "summary", "info"]
+COMMANDS = ["demo", "import", "export", "template", "panel", "summary", "info", "index build",
+            "index sensitivity"]
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 
@@ -21,7 +22,7 @@ def cli_reference() -> str:
              "Generated from `--help` by `python -m pairaid.cli.reference > docs/cli.md`.", "",
              "```", _help(), "```", ""]
     for command in COMMANDS:
-        parts += [f"## pairaid {command}", "", "```", _help(command), "```", ""]
+        parts += [f"## pairaid {command}", "", "```", _help(*command.split()), "```", ""]
     return "\n".join(parts)
 
 

@@ -1,0 +1,27 @@
+"""The only bridge between indices and the ledger: read the panel in, write the score back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pairaid.measure.index import build_index
+from pairaid.measure.results import IndexResult
+from pairaid.measure.spec import IndexSpec
+
+
+def index_from_ledger(store, spec: IndexSpec | str | Path, level: str = "county",
+                      year_from: int | None = None, year_to: int | None = None) -> IndexResult:
+    """Build the index on the ledger's unit × year panel (`pairaid.panel.build_panel`)."""
+    from pairaid.panel import build_panel
+
+    panel = build_panel(store, level, year_from, year_to)
+    return build_index(panel.frame, spec, unit="unit", time="year", synthetic=panel.synthetic)
+
+
+def write_index(store, result: IndexResult, code: str | None = None, name: str | None = None):
+    """Store the score as an indicator with one observation per scored unit-year (upsert), so
+    later evaluations can use it as an outcome. Returns the import reports."""
+    from pairaid.ingest import import_frames
+
+    frames = result.to_ledger_frames(code, name)
+    return import_frames(store, frames, mode="upsert", source="index")
