@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pairaid.demo import build_frames, reference
+from pairaid.demo import DemoParameters, build_frames, reference
 from pairaid.ingest.tables import TABLE_ORDER, TABLES
 
 SEED = 2010
@@ -268,13 +268,12 @@ def test_outcomes_indicators_and_missingness(frames):
     assert np.isfinite(obs["value"]).all()
     truth = obs[obs["indicator"] == "sai_latent"]
     assert (truth["flag"] == "synthetic_truth").all()
-    synthetic = obs[~obs["indicator"].isin(["population", "population_urban",
-                                            "population_rural"])]
+    census_based = ["population", "population_urban", "population_rural", "minority_share"]
+    synthetic = obs[~obs["indicator"].isin(census_based)]
     assert synthetic["source"].eq("synthetic (pairaid demo DGP)").all()
     # about 3 % of county outcome values missing; population and the truth complete
     counties = _obs(frames, "population")[["region", "year"]]
-    outcome_codes = [c for c in indicators.index if c not in
-                     ("population", "population_urban", "population_rural", "sai_latent")]
+    outcome_codes = [c for c in indicators.index if c not in census_based + ["sai_latent"]]
     present = obs[obs["indicator"].isin(outcome_codes)].merge(counties, on=["region", "year"])
     share = 1 - len(present) / (len(counties) * len(outcome_codes))
     assert 0.02 < share < 0.05
@@ -310,3 +309,26 @@ def test_build_writes_a_synthetic_ledger(tmp_path):
     assert all(count > 0 for table, count in counts.items()), counts
     assert counts["pairing"] == 96 and counts["donor"] == 19
     assert len(flows) == counts["flow"]
+
+
+def test_planted_anomalies_touch_only_what_they_plant(frames):
+    clean = build_frames(SEED, DemoParameters(plant_anomalies=False))
+    assert "planted_anomalies" not in clean["flows"].attrs
+    assert len(clean["flows"]) == 24_076 and len(frames["flows"]) == 24_086
+    for name in set(TABLE_ORDER) - {"flows", "projects", "outputs"}:
+        pd.testing.assert_frame_equal(clean[name], frames[name])
+    changed = (clean["projects"]["end_year"].fillna(-1)
+               != frames["projects"]["end_year"].fillna(-1))
+    assert changed.sum() == 3  # the delayed projects; nothing else about projects moves
+    planted = frames["flows"].attrs["planted_anomalies"]
+    assert sorted(frames["projects"].loc[changed, "code"]) == planted["delayed_projects"]
+    moved = clean["outputs"]["target"] != frames["outputs"]["target"]
+    assert set(frames["outputs"].loc[moved, "project"]) == set(planted["cost_outliers"])
+
+
+def test_minority_share_is_the_census_aggregate(frames):
+    share = _obs(frames, "minority_share").set_index(["region", "year"])["value"]
+    assert share.between(0, 100).all()
+    assert share[("653201", 2010)] == 87.21 and share[("653201", 2020)] == 81.66  # the censuses
+    assert share[("653201", 2015)] == round((87.21 + 81.66) / 2, 2)  # linear in between
+    assert share[("653201", 2024)] == 81.66  # held, never extrapolated

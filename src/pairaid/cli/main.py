@@ -259,8 +259,16 @@ def info(db: Db = None, as_json: Json = False) -> None:
 
 
 def _register_subcommands() -> None:
+    """Commands that live in their own modules (each keeps main.py small)."""
+    from pairaid.cli.audit import audit
+    from pairaid.cli.dependence import dependence, environment
+    from pairaid.cli.equity import equity
     from pairaid.cli.index import index_app
 
+    app.command()(equity)
+    app.command()(dependence)
+    app.command()(environment)
+    app.command()(audit)
     app.add_typer(index_app, name="index")
 
 

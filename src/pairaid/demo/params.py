@@ -257,6 +257,30 @@ class DemoParameters:
     enterprise_cost_per_job: float = 250_000.0
     enterprise_jobs_sd: float = 0.4
 
+    # -- planted anomalies (for `pairaid audit`; drawn from a second generator seeded with
+    #    (seed, planted_stream), so the rest of the demo is unchanged) ----------------------------
+    plant_anomalies: bool = True
+    planted_stream: int = 5
+    #: disbursements copied with only `ref` changed ("DUP-n")
+    planted_exact_duplicates: int = 5
+    #: disbursements copied with `ref` "NEAR-n" and the amount × (1 + U(low, high))
+    planted_near_duplicates: int = 5
+    planted_near_shift: tuple[float, float] = (0.001, 0.004)
+    #: projects whose outputs are divided by U(low, high): cost per unit 10–20× the median
+    planted_cost_outliers: int = 10
+    planted_cost_factor: tuple[float, float] = (10.0, 20.0)
+    #: pairing-years whose commitments are multiplied by these factors (ratio > 1.5 / < 0.3)
+    planted_ratio_high: int = 3
+    planted_ratio_high_factor: float = 0.5
+    planted_ratio_low: int = 3
+    planted_ratio_low_factor: float = 4.0
+    #: every CNY disbursement of one donor-year rounded to a multiple of this
+    planted_round_unit: float = 1e6
+    #: flows whose source is left empty
+    planted_flows_without_source: int = 20
+    #: ongoing projects given a planned end year already past
+    planted_delays: int = 3
+
     # -- derived --------------------------------------------------------------------------------
     @property
     def years(self) -> tuple[int, ...]:

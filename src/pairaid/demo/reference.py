@@ -157,7 +157,8 @@ def _to_2023(frame: pd.DataFrame, what: str) -> pd.Series:
 
 
 def census() -> pd.DataFrame:
-    """Census population by 2023 code: code, year (2010/2020), population, urban, rural."""
+    """Census population by 2023 code: code, year (2010/2020), population, urban, rural,
+    minority_share_pct (an aggregate share per county, for distribution analysis only)."""
     parts = []
     for year in (2010, 2020):
         raw = read_data(f"census_{year}_county.csv")
@@ -166,7 +167,7 @@ def census() -> pd.DataFrame:
             figures = [c for c in raw.columns if c not in ("code", "name_zh", "prefecture_zh")]
             raw.loc[[a, b], figures] = raw.loc[[b, a], figures].to_numpy()
         out = pd.DataFrame({"code": _to_2023(raw, f"census {year}"), "year": year})
-        for column in ("population", "urban", "rural"):
+        for column in ("population", "urban", "rural", "minority_share_pct"):
             out[column] = pd.to_numeric(raw[column]).to_numpy(dtype=float)
         if out["code"].duplicated().any():
             raise DemoDataError(f"census {year}: two rows map to the same 2023 code")
@@ -183,6 +184,9 @@ class Population:
     total: np.ndarray
     urban: np.ndarray
     census_year: np.ndarray  # bool: the value is a census count, not interpolated
+    #: minority share of the population (%), linear between the censuses and held at the nearer
+    #: census outside 2010–2020 (never extrapolated); an aggregate statistic about a place
+    minority_pct: np.ndarray
 
     @property
     def rural(self) -> np.ndarray:
@@ -224,7 +228,12 @@ def population(params: DemoParameters) -> Population:
     total = np.where(exists, np.round(total), np.nan)
     urban = np.where(exists, np.round(total * share), np.nan)
     census_year = (years[None, :] == 2020) | ((years[None, :] == 2010) & ~np.isnan(p10)[:, None])
-    return Population(codes, years, total, urban, census_year & exists)
+    m10 = wide.reindex(codes)[("minority_share_pct", 2010)].to_numpy()
+    m20 = wide.reindex(codes)[("minority_share_pct", 2020)].to_numpy()
+    m10 = np.where(np.isnan(m10), m20, m10)  # counted in 2020 only: the 2020 share throughout
+    weight = np.clip((years[None, :] - 2010) / 10, 0.0, 1.0)
+    minority = np.where(exists, m10[:, None] + weight * (m20 - m10)[:, None], np.nan)
+    return Population(codes, years, total, urban, census_year & exists, minority)
 
 
 def donors() -> pd.DataFrame:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.demo import reference
+from pairaid.demo.anomalies import plant
 from pairaid.demo.params import DemoParameters
 from pairaid.ingest.tables import TABLES
 
@@ -27,6 +28,8 @@ INDICATORS: tuple[tuple[str, str, str, str, str, str, str, int | None], ...] = (
      "population", "sum", 0),
     ("population_rural", "Rural resident population", "乡村常住人口", "persons", "0",
      "population", "sum", 0),
+    ("minority_share", "Ethnic-minority share of the resident population (census, aggregate)",
+     "少数民族人口比重", "%", "0", "population", "pop_mean", 2),
     ("sai_latent", "Sustainable agriculture index, latent truth (SYNTHETIC)",
      "农业可持续发展指数（合成真值）", "index", "1", "truth", "pop_mean", None),
     ("gdp", "Gross domestic product", "地区生产总值", "10k CNY", "1", "economic", "sum", 1),
@@ -59,7 +62,7 @@ INDICATORS: tuple[tuple[str, str, str, str, str, str, str, int | None], ...] = (
     ("fiscal_expenditure", "General public budget expenditure", "一般公共预算支出", "10k CNY", "0",
      "fiscal", "sum", 1),
 )
-POPULATION_INDICATORS = ("population", "population_urban", "population_rural")
+POPULATION_INDICATORS = ("population", "population_urban", "population_rural", "minority_share")
 TRUTH_INDICATOR = "sai_latent"
 
 
@@ -147,6 +150,10 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
                            pair_capacity[py_p])
     enterprises = _enterprises(rng, p, py_year, py_donor, py_recipient, weight[py_p, py_y])
 
+    planted = None
+    if p.plant_anomalies:
+        flows, projects, outputs, planted = plant(np.random.default_rng([seed, p.planted_stream]),
+                                                   p, flows, projects, outputs)
     frames = {
         "regions": _frame("regions", {**{c: regions[c].to_numpy(dtype=object)
                                          for c in ("code", "name_zh", "name_en", "level",
@@ -168,6 +175,8 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
         "rates": rates,
         "prices": prices,
     }
+    if planted is not None:
+        frames["flows"].attrs["planted_anomalies"] = planted
     return frames
 
 
@@ -380,7 +389,8 @@ def _outcomes(rng, p: DemoParameters, pop: reference.Population, funds: np.ndarr
     decimals = {code: d for code, *_, d in INDICATORS}
     series = {
         "population": (total, None), "population_urban": (urban, None),
-        "population_rural": (rural, None), TRUTH_INDICATOR: (np.exp(log_s), None),
+        "population_rural": (rural, None), "minority_share": (pop.minority_pct, None),
+        TRUTH_INDICATOR: (np.exp(log_s), None),
         **{code: (values[code], missing[k]) for k, code in enumerate(outcome_codes)},
     }
     parts = []

@@ -1,0 +1,68 @@
+"""Completeness: missing county-years of each indicator, and rows without a source."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pairaid.audit.results import Finding
+
+#: levels whose units carry outcome indicators
+COUNTY_LEVELS = ("county",)
+POPULATION = "population"
+
+
+def missing_county_years(observations: pd.DataFrame, regions: pd.DataFrame) -> list[Finding]:
+    """County-years without a value, per indicator, over the years the indicator is reported.
+
+    A county-year is expected where the county has a population value that year (or, without a
+    population indicator, in every year the indicator is reported at all).
+    """
+    counties = set(regions.loc[regions["level"].isin(COUNTY_LEVELS), "code"])
+    obs = observations[observations["region"].isin(counties)]
+    if obs.empty:
+        return [Finding("missing_county_years", "info",
+                        "No county observations recorded: completeness cannot be assessed.")]
+    present = obs[["region", "year"]].drop_duplicates()
+    base = obs.loc[obs["indicator"] == POPULATION, ["region", "year"]].drop_duplicates()
+    parts = []
+    for indicator, rows in obs.groupby("indicator", observed=True):
+        if indicator == POPULATION:
+            continue
+        years = rows["year"].unique()
+        expected = base if len(base) else present
+        expected = expected[expected["year"].isin(years)]
+        have = pd.MultiIndex.from_frame(rows[["region", "year"]])
+        gone = expected[~pd.MultiIndex.from_frame(expected).isin(have)]
+        parts.append(gone.assign(indicator=indicator, expected=len(expected)))
+    missing = (pd.concat(parts, ignore_index=True) if parts
+               else pd.DataFrame(columns=["region", "year", "indicator", "expected"]))
+    per = (missing.groupby("indicator").agg(missing=("region", "size"),
+                                            expected=("expected", "first")).reset_index())
+    per_county_year = missing.groupby(["region", "year"]).size()
+    n_ind = max(obs["indicator"].nunique() - (POPULATION in set(obs["indicator"])), 1)
+    mostly = per_county_year[per_county_year > n_ind / 2]
+    share = len(missing) / max(int(per["expected"].sum()), 1) if len(per) else 0.0
+    return [Finding(
+        "missing_county_years", "warning" if len(missing) else "info",
+        f"{len(missing):,} county-year values are missing across {len(per)} indicators "
+        f"({share:.1%} of those expected); {len(mostly)} county-years lack more than half of the "
+        f"indicators (a whole return not filed?)."
+        if len(missing) else "Every county-year has a value for every indicator.",
+        missing[["indicator", "region", "year"]].sort_values(["indicator", "region", "year"])
+        .reset_index(drop=True),
+        {"share": share, "by_indicator": per.to_dict(orient="records"),
+         "mostly_missing_county_years": [
+            {"region": r, "year": int(y), "missing": int(m)} for (r, y), m in mostly.items()]})]
+
+
+def without_source(table: pd.DataFrame, name: str, key: list[str]) -> Finding:
+    """Rows whose `source` is missing or blank."""
+    if table.empty:
+        return Finding(f"{name}_without_source", "info", f"No {name} recorded.")
+    source = table["source"].astype("string").str.strip()
+    gone = table[source.isna() | (source == "")]
+    return Finding(
+        f"{name}_without_source", "warning" if len(gone) else "info",
+        f"{len(gone)} of {len(table):,} {name} have no source: they cannot be traced or verified."
+        if len(gone) else f"Every one of {len(table):,} {name} names its source.",
+        gone[key].reset_index(drop=True), {"rows": len(table)})

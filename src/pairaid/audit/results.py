@@ -1,0 +1,136 @@
+"""Results of an audit: frozen findings with the records they concern, and one report."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Severity = Literal["info", "warning", "alert"]
+SEVERITIES: tuple[str, ...] = ("alert", "warning", "info")
+
+SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data (with planted anomalies); "
+                  "not a fact about any place or programme.")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pairaid")
+    except metadata.PackageNotFoundError:  # a source tree
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Finding:
+    #: which check: cost_outliers, disbursement_ratio, duplicates, benford_first, …
+    check: str
+    severity: Severity
+    #: one line in plain language: what was found and what it may mean
+    message: str
+    #: the records it concerns, by codes and keys (never people)
+    records: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the figures behind the message (counts, statistics, thresholds)
+    stats: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+
+    @property
+    def count(self) -> int:
+        return len(self.records)
+
+    def to_dict(self, max_records: int | None = None) -> dict:
+        records = self.records if max_records is None else self.records.head(max_records)
+        return {"check": self.check, "severity": self.severity, "message": self.message,
+                "count": self.count, "stats": _plain(self.stats),
+                "records": [_plain(r) for r in records.to_dict(orient="records")]}
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    findings: tuple[Finding, ...]
+    synthetic: bool = False
+    notes: tuple[str, ...] = ()
+    #: what was audited: table name → rows
+    inputs: dict = field(default_factory=dict)
+
+    def by_check(self, check: str) -> Finding:
+        """The finding of one check (KeyError if the check produced none)."""
+        for finding in self.findings:
+            if finding.check == check:
+                return finding
+        raise KeyError(check)
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return tuple(f.check for f in self.findings)
+
+    @cached_property
+    def flagged(self) -> tuple[Finding, ...]:
+        """Findings that point at records to look at (warnings and alerts)."""
+        return tuple(f for f in self.findings if f.severity != "info")
+
+    @cached_property
+    def provenance(self) -> dict:
+        return {"method": "pairaid.audit", "inputs": self.inputs, "pairaid": _version(),
+                "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def tidy(self) -> pd.DataFrame:
+        """One row per finding: check, severity, count, message."""
+        return pd.DataFrame([{"check": f.check, "severity": f.severity, "count": f.count,
+                              "message": f.message} for f in self.findings],
+                            columns=["check", "severity", "count", "message"])
+
+    def to_dict(self, max_records: int | None = 200) -> dict:
+        return {"findings": [f.to_dict(max_records) for f in self.findings],
+                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
+                "synthetic": self.synthetic, "provenance": self.provenance}
+
+    def to_json(self, indent: int | None = None, max_records: int | None = 200) -> str:
+        """``{"findings": [{"check", "severity", "message", "count", "stats", "records"}], …}``."""
+        return json.dumps(self.to_dict(max_records), ensure_ascii=False, indent=indent)
+
+    # -- display ---------------------------------------------------------------------------------
+    @cached_property
+    def summary(self) -> str:
+        counts = {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
+        lines = [(f"Audit: {len(self.findings)} findings ({counts['alert']} alert(s), "
+                  f"{counts['warning']} warning(s), {counts['info']} for information)"), ""]
+        if self.synthetic:
+            lines.insert(0, SYNTHETIC_NOTE)
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        for f in sorted(self.findings, key=lambda f: order[f.severity]):
+            lines.append(f"[{f.severity}] {f.check}: {f.message}")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>" if self.synthetic else ""
+        return head + self.tidy().to_html(index=False) + "".join(
+            f"<p>note: {html.escape(n)}</p>" for n in self.notes)
+
+
+def _plain(value):
+    """numpy / pandas scalars and containers to plain Python for JSON."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value

@@ -1,0 +1,50 @@
+"""`pairaid audit`: cost per output, disbursement, duplicates, Benford and completeness checks.
+
+Thin: open the ledger, call `pairaid.audit.audit_ledger`, print. The lead registers it in main.py
+(``app.command()(audit)``); main's helpers are imported inside the function (main imports this
+module).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+AsOf = Annotated[int | None, typer.Option("--as-of", help="Year delays are judged at (default: "
+                                          "the latest year in the ledger)")]
+Records = Annotated[int, typer.Option("--records", help="Records shown per finding (JSON: 200)")]
+
+
+def audit(db: Db = None, json_: Json = False, as_of: AsOf = None, records: Records = 5) -> None:
+    """Audit the ledger: cost-per-output outliers, disbursement ratios, delays, duplicates,
+    round-number bias, Benford digit tests and missing data, each with the records concerned.
+
+    Example: `pairaid audit --db pairaid-demo/demo.db --json`
+    """
+    from pairaid.cli.main import _open, bad_input
+
+    @bad_input
+    def body() -> None:
+        from pairaid.audit import audit_ledger
+
+        store = _open(db)
+        try:
+            report = audit_ledger(store, as_of=as_of)
+        finally:
+            store.close()
+        if json_:
+            typer.echo(report.to_json(indent=2))
+            return
+        typer.echo(report.summary)
+        for finding in report.flagged:
+            if finding.count:
+                typer.echo(f"\n{finding.check} (first {min(records, finding.count)} of "
+                           f"{finding.count}):")
+                typer.echo(finding.records.head(records).to_string(index=False))
+
+    body()

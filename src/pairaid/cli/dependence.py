@@ -1,0 +1,184 @@
+"""`pairaid dependence` and `pairaid environment`: fiscal dependence on assistance, and the
+decoupling of environmental pressure from agricultural output.
+
+Thin: parse, call `pairaid.distribution.dependence` / `.environment`, print. The lead registers
+the two functions in main.py (``app.command("dependence")(dependence)``); helpers of main.py are
+imported inside functions (main imports this module).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
+                                           "(.csv .xlsx .parquet .json)")]
+Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
+Time = Annotated[str, typer.Option("--time", help="Year column of --data")]
+Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
+FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in data]")]
+ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in data]")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+
+
+def _run(body):
+    """Run a command body with main's error handling plus these analyses' errors (exit 2)."""
+    from pairaid.cli.main import _state, bad_input, err
+    from pairaid.distribution.dependence import DependenceError
+    from pairaid.distribution.environment import DecouplingError
+
+    try:
+        return bad_input(body)()
+    except (DependenceError, DecouplingError) as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _source(db, data, level, error):
+    """The ledger's panel (nominal CNY), or the --data table."""
+    if data is not None:
+        if db is not None:
+            raise error("give either --db or --data, not both")
+        return _read(data, error)
+    if level not in ("county", "prefecture"):
+        raise error(f"unknown level '{level}' (use county or prefecture)")
+    from pairaid.cli.main import _open
+    from pairaid.panel import build_panel
+
+    return build_panel(_open(db), level)
+
+
+def _read(path: Path, error):
+    import pandas as pd
+
+    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
+               ".parquet": pd.read_parquet, ".json": pd.read_json}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise error(f"{path}: use a .csv, .xlsx, .parquet or .json file")
+    if not path.is_file():
+        raise error(f"{path}: no such file")
+    try:
+        return reader(path)
+    except (ValueError, ImportError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
+
+
+def _print(result, banner: str) -> None:
+    from pairaid.cli import render
+    from pairaid.cli.main import out
+
+    if result.synthetic:
+        render.synthetic_banner(out, banner)
+    sys.stdout.write(result.summary + "\n")
+
+
+def dependence(
+    db: Db = None,
+    data: Data = None,
+    unit: Unit = "unit",
+    time: Time = "year",
+    level: Level = "county",
+    year_from: FromYear = None,
+    year_to: ToYear = None,
+    taper: Annotated[float | None, typer.Option(
+        "--taper", help="Scenario: assistance falls by this share (0.2 = 20 %)")] = None,
+    elasticity: Annotated[float | None, typer.Option(
+        "--elasticity", help="Elasticity of the outcome to assistance (for --taper)")] = None,
+    elasticity_se: Annotated[float, typer.Option(
+        "--elasticity-se", help="Standard error of --elasticity")] = 0.0,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Outcome column to project under --taper (e.g. sai_latent)")] = None,
+    funds: Annotated[str, typer.Option("--funds", help="Assistance column")] =
+        "funds_disbursement",
+    revenue: Annotated[str, typer.Option("--revenue", help="Own fiscal revenue column")] =
+        "fiscal_revenue",
+    expenditure: Annotated[str, typer.Option("--expenditure", help="Fiscal expenditure column")] =
+        "fiscal_expenditure",
+    fiscal_scale: Annotated[float | None, typer.Option(
+        "--fiscal-scale", help="Currency units per recorded fiscal unit (10000 for 10k CNY) "
+                               "[default: from the indicator's unit; 1 with --data]")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the unit-year table (.csv .xlsx .parquet .json)")] = None,
+    as_json: Json = False,
+) -> None:
+    """Fiscal dependence: assistance as a share of local expenditure and revenue, the
+    self-financing ratio and its trend per recipient, and an optional taper scenario.
+
+    Example: `pairaid dependence --db pairaid-demo/demo.db --taper 0.2 --elasticity 0.5
+    --elasticity-se 0.1 --json`
+    """
+    def body():
+        from pairaid.distribution.dependence import DependenceError, Taper
+        from pairaid.distribution.dependence import dependence as analyse
+        from pairaid.ingest.export import write_frame
+
+        scenario = None
+        if taper is not None:
+            if elasticity is None:
+                raise DependenceError("--taper needs --elasticity (and --elasticity-se)")
+            scenario = Taper(taper, elasticity, elasticity_se, outcome)
+        elif elasticity is not None:
+            raise DependenceError("--elasticity is used with --taper: give --taper too")
+        source = _source(db, data, level, DependenceError)
+        result = analyse(source, unit=unit, time=time, funds=funds, revenue=revenue,
+                         expenditure=expenditure, fiscal_scale=fiscal_scale,
+                         taper=scenario, year_from=year_from, year_to=year_to)
+        if output:
+            write_frame(result.table, output, sheet="dependence")
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+            return
+        _print(result, "Dependence is computed from SYNTHETIC demo data.")
+        if output:
+            sys.stdout.write(f"Table: {output}\n")
+
+    _run(body)
+
+
+def environment(
+    db: Db = None,
+    data: Data = None,
+    unit: Unit = "unit",
+    time: Time = "year",
+    level: Level = "county",
+    year_from: FromYear = None,
+    year_to: ToYear = None,
+    step: Annotated[int | None, typer.Option(
+        "--step", help="Split --from..--to into periods of this many years")] = None,
+    pressure: Annotated[str, typer.Option(
+        "--pressure", help="Pressure: water_withdrawal_agri, water_per_output, "
+                           "fertiliser_intensity, pesticide_intensity, fertiliser_use, "
+                           "pesticide_use, cultivated_area, or any column")] =
+        "water_withdrawal_agri",
+    output_indicator: Annotated[str, typer.Option(
+        "--growth-of", help="Output whose growth the pressure is set against, e.g. agri_output "
+                            "or gdp (-o/--output names a file everywhere else)")] = "agri_output",
+    as_json: Json = False,
+) -> None:
+    """Environmental pressure against output growth: Tapio (2005) decoupling state of each unit
+    per period (elasticity = %Δpressure / %Δoutput; thresholds 0.8 and 1.2).
+
+    Example: `pairaid environment --db pairaid-demo/demo.db --from 2012 --to 2022 --pressure
+    fertiliser_use --growth-of agri_output`
+    """
+    def body():
+        from pairaid.distribution.environment import DecouplingError, decoupling
+
+        source = _source(db, data, level, DecouplingError)
+        result = decoupling(source, pressure, output_indicator, unit=unit, time=time,
+                            year_from=year_from, year_to=year_to, step=step)
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+            return
+        _print(result, "Decoupling is computed from SYNTHETIC demo data.")
+
+    _run(body)

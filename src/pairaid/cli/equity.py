@@ -1,0 +1,143 @@
+"""`pairaid equity`: who benefits — inequality, concentration and a suppressed group table.
+
+Thin: parse, call `pairaid.distribution`, print. The lead registers it in main.py with
+``app.command()(equity)``; helpers of main.py are imported inside the function (main imports
+this module).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
+                                           "(.csv .xlsx .parquet .json), one row per unit")]
+
+_LEDGER_DEFAULTS = {"value": "funds_per_capita", "weight": "population", "group": "parent",
+                    "rank_by": "rural_income"}
+
+
+def _run(body):
+    """Run a command body with main's error handling plus the distribution errors (exit 2)."""
+    from pairaid.cli.main import _state, bad_input, err
+    from pairaid.distribution import DisclosureError, InequalityInputError
+    from pairaid.measure import MeasureError
+
+    try:
+        return bad_input(body)()
+    except (InequalityInputError, DisclosureError, MeasureError) as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _latest_year(frame, value: str) -> int:
+    from pairaid.distribution import InequalityInputError
+
+    present = frame[frame[value].notna() & frame[value].ne(0)]
+    if present.empty:
+        raise InequalityInputError(f"no year has any non-zero {value}")
+    return int(present["year"].max())
+
+
+def equity(
+    db: Db = None,
+    data: Data = None,
+    value: Annotated[str | None, typer.Option(
+        "--value", help="Per-capita value to measure (ledger default: funds_per_capita)")] = None,
+    weight: Annotated[str | None, typer.Option(
+        "--weight", help="Weight column, e.g. population (ledger default: population)")] = None,
+    group: Annotated[str | None, typer.Option(
+        "--group", help="Grouping for the Theil decomposition and the group table (ledger "
+                        "default: parent, i.e. prefecture of a county; minority_band: bands of "
+                        "the census minority share, from the minority_share column)")] = None,
+    rank_by: Annotated[str | None, typer.Option(
+        "--rank-by", help="Need variable to rank units by, ascending (lowest = greatest need) "
+                          "(ledger default: rural_income)")] = None,
+    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
+                                       "prefecture")] = "county",
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year to measure (default: the latest year with data); with --data, "
+                       "filters a 'year' column if there is one")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Small-cell threshold: group cells "
+                                   "from fewer units are suppressed")] = 3,
+    as_json: Annotated[bool, typer.Option("--json",
+                                          help="Machine-readable JSON on stdout")] = False,
+) -> None:
+    """Who benefits: population-weighted Gini, Theil T/L split between and within groups, and
+    the concentration index of a value ranked by need (negative = pro-poor), with a group table
+    whose small cells are suppressed.
+
+    Example: `pairaid equity --db pairaid-demo/demo.db --json`;
+    `pairaid equity --data counties.csv --value aid_pc --weight pop --group prefecture
+    --rank-by income_pc`
+    """
+    def body():
+        from pairaid.cli import render
+        from pairaid.cli.main import out
+        from pairaid.distribution import InequalityInputError, describe_inequality
+
+        if data is not None:
+            if db is not None:
+                raise InequalityInputError("give either --db or --data, not both")
+            if value is None:
+                raise InequalityInputError("--value is required with --data")
+            from pairaid.cli.index import _read
+
+            frame = _read(data)
+            synthetic, unit, unit_label, group_label = False, None, "unit", group or "group"
+            chosen = {"value": value, "weight": weight, "group": group, "rank_by": rank_by}
+            context = str(data)
+        else:
+            from pairaid.cli.main import _open
+            from pairaid.panel import build_panel
+
+            if level not in ("county", "prefecture"):
+                raise InequalityInputError(f"unknown --level '{level}' (county or prefecture)")
+            panel = build_panel(_open(db), level)  # type: ignore[arg-type]
+            frame, synthetic, unit, unit_label = panel.frame, panel.synthetic, "unit", level
+            chosen = {key: given if given is not None else _LEDGER_DEFAULTS[key]
+                      for key, given in (("value", value), ("weight", weight), ("group", group),
+                                         ("rank_by", rank_by))}
+            group_label = ("prefecture" if level == "county" else "province"
+                           ) if chosen["group"] == "parent" else chosen["group"]
+            context = f"{level} panel, money in {panel.basis.label}"
+        if "year" in frame.columns:
+            if chosen["value"] not in frame.columns:
+                raise InequalityInputError(
+                    f"no column {chosen['value']} in the table (columns: "
+                    f"{', '.join(map(str, frame.columns[:30]))})")
+            chosen_year = year if year is not None else _latest_year(frame, chosen["value"])
+            frame = frame[frame["year"] == chosen_year]
+            if frame.empty:
+                raise InequalityInputError(f"no rows for year {chosen_year}")
+            context = f"{context}, {chosen_year}"
+        elif year is not None:
+            raise InequalityInputError("--year given but the table has no 'year' column")
+        if chosen["group"] == "minority_band":
+            from pairaid.distribution.inequality import share_bands
+
+            if "minority_share" not in frame.columns:
+                raise InequalityInputError("--group minority_band needs a minority_share column "
+                                           "(percent of the population, census aggregate)")
+            frame = frame.assign(minority_band=share_bands(frame["minority_share"]))
+            group_label = "minority-share band"
+        result = describe_inequality(frame, chosen["value"], chosen["weight"], chosen["group"],
+                                     chosen["rank_by"], unit=unit, k=k, synthetic=synthetic,
+                                     unit_label=unit_label, group_label=group_label,
+                                     context=context)
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+            return
+        if result.synthetic:
+            render.synthetic_banner(out, "Equity figures computed from SYNTHETIC demo data.")
+        sys.stdout.write(result.summary + "\n")
+
+    _run(body)

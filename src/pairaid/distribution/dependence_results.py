@@ -1,0 +1,327 @@
+"""Results of the dependence and environment analyses: frozen, with `summary`, `tidy()`,
+`to_json()` and `_repr_html_`; every figure in `summary` is followed by one plain-language line."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
+
+SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data; not a fact about any "
+                  "place.")
+PROJECTION_NOTE = ("This is a projection under the stated elasticity, not a forecast: it assumes "
+                   "the elasticity holds for a cut of this size and that nothing else changes.")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pairaid")
+    except metadata.PackageNotFoundError:  # a source tree
+        return "unknown"
+
+
+def _plain(value):
+    """numpy scalars and NaN to plain Python for JSON."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and not np.isfinite(value) else value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value is None or not np.isfinite(value) else f"{100 * value:.1f} %"
+
+
+def _fmt(frame: pd.DataFrame) -> str:
+    return frame.to_string(index=False, float_format=lambda v: f"{v:.4f}")
+
+
+@dataclass(frozen=True)
+class TaperProjection:
+    """Projected change in an outcome when assistance falls by `cut` (constant elasticity)."""
+
+    cut: float
+    elasticity: float
+    elasticity_se: float
+    #: Δlog y = e·log(1 − cut), its delta-method standard error and 95 % interval
+    dlog: float
+    dlog_se: float
+    dlog_low: float
+    dlog_high: float
+    outcome: str | None = None
+
+    @property
+    def percent_change(self) -> float:
+        """exp(Δlog y) − 1 as a share (−0.105 = 10.5 % lower)."""
+        return float(np.expm1(self.dlog))
+
+    def conf_int(self) -> tuple[float, float]:
+        """95 % interval of the proportional change (from e ± 1.96 se)."""
+        return float(np.expm1(self.dlog_low)), float(np.expm1(self.dlog_high))
+
+    @property
+    def interpretation(self) -> str:
+        low, high = self.conf_int()
+        what = self.outcome or "the outcome"
+        return (f"If assistance fell by {100 * self.cut:.0f} %, {what} would change by "
+                f"{_pct(self.percent_change)} (95 % interval {_pct(low)} to {_pct(high)}) under an "
+                f"elasticity of {self.elasticity:g} ± {self.elasticity_se:g} (s.e.). "
+                + PROJECTION_NOTE)
+
+    def to_dict(self) -> dict:
+        low, high = self.conf_int()
+        return {"cut": self.cut, "elasticity": self.elasticity,
+                "elasticity_se": self.elasticity_se, "outcome": self.outcome,
+                "dlog": self.dlog, "dlog_se": self.dlog_se, "dlog_low": self.dlog_low,
+                "dlog_high": self.dlog_high, "percent_change": self.percent_change,
+                "conf_low": low, "conf_high": high, "statement": PROJECTION_NOTE}
+
+
+@dataclass(frozen=True)
+class DependenceResult:
+    #: unit, year, assistance, expenditure, revenue (currency units), share_of_expenditure,
+    #: share_of_revenue, self_financing, recipient (+ taper columns when a taper was given)
+    table: pd.DataFrame
+    #: unit, n, slope (self-financing per year), std_error, first_year, last_year, recipient
+    trends: pd.DataFrame
+    fiscal_scale: float
+    dropped_missing: int
+    never_paired: int
+    taper: TaperProjection | None
+    notes: tuple[str, ...]
+    synthetic: bool = False
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        """Per year, over recipients: median shares and self-financing, and the pooled share
+        (total assistance / total expenditure)."""
+        paired = self.table[self.table["recipient"]]
+        grouped = paired.groupby("year")
+        out = grouped[["share_of_expenditure", "share_of_revenue", "self_financing"]].median()
+        out.columns = ["median_share_of_expenditure", "median_share_of_revenue",
+                       "median_self_financing"]
+        out.insert(0, "recipients", grouped.size())
+        out["pooled_share_of_expenditure"] = (grouped["assistance"].sum()
+                                              / grouped["expenditure"].sum())
+        return out.reset_index()
+
+    @cached_property
+    def by_recipient(self) -> pd.DataFrame:
+        """Per unit: mean shares over the years, last year's self-financing, and its trend."""
+        grouped = self.table.groupby("unit")
+        out = grouped[["share_of_expenditure", "share_of_revenue"]].mean()
+        out.columns = ["mean_share_of_expenditure", "mean_share_of_revenue"]
+        last = self.table.sort_values("year").groupby("unit").tail(1).set_index("unit")
+        out["last_year"] = last["year"]
+        out["last_self_financing"] = last["self_financing"]
+        out = out.join(self.trends.set_index("unit")[["slope", "std_error"]]
+                       .rename(columns={"slope": "self_financing_slope",
+                                        "std_error": "self_financing_slope_se"}))
+        out["recipient"] = grouped["recipient"].first()
+        return out.reset_index()
+
+    @cached_property
+    def provenance(self) -> dict:
+        return {"method": "shares of budget; OLS trend of self-financing per unit"
+                          + ("; constant-elasticity taper projection" if self.taper else ""),
+                "fiscal_scale": self.fiscal_scale, "pairaid": _version(),
+                "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
+
+    def tidy(self) -> pd.DataFrame:
+        """Long table: unit, year, measure, value (shares and self-financing)."""
+        measures = ["share_of_expenditure", "share_of_revenue", "self_financing"]
+        return self.table.melt(id_vars=["unit", "year"], value_vars=measures,
+                               var_name="measure", value_name="value")
+
+    def to_dict(self) -> dict:
+        return {"table": _records(self.table), "trends": _records(self.trends),
+                "by_year": _records(self.by_year),
+                "taper": self.taper.to_dict() if self.taper else None,
+                "fiscal_scale": self.fiscal_scale, "dropped_missing": self.dropped_missing,
+                "never_paired": self.never_paired,
+                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
+                "provenance": self.provenance}
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def _figures(self) -> list[tuple[str, pd.DataFrame | None, str]]:
+        """(title, table, one-line interpretation) for each figure of the summary."""
+        figures = []
+        years = self.by_year
+        if len(years):
+            last = years.iloc[-1]
+            figures.append((
+                "Assistance as a share of local budgets, recipients, by year", years,
+                f"In {int(last['year'])}, assistance equalled "
+                f"{_pct(last['median_share_of_expenditure'])} of local spending in the typical "
+                f"(median) recipient and {_pct(last['median_share_of_revenue'])} of the money it "
+                f"raised itself; the typical recipient paid for "
+                f"{_pct(last['median_self_financing'])} of its spending from its own revenue."))
+        trends = self.trends[self.trends["recipient"]].dropna(subset=["std_error"])
+        if len(trends):
+            t = trends["slope"] / trends["std_error"].where(trends["std_error"] > 0)
+            falling, rising = int((t < -1.96).sum()), int((t > 1.96).sum())
+            table = pd.DataFrame({
+                "recipients": [len(trends)], "median_slope": [trends["slope"].median()],
+                "clearly_falling": [falling], "clearly_rising": [rising]})
+            figures.append((
+                "Trend of self-financing (own revenue / expenditure) per year, recipients", table,
+                f"Self-financing fell clearly (slope below zero by more than 1.96 standard errors) "
+                f"in {falling} of {len(trends)} recipients and rose clearly in {rising}; the "
+                f"median change was {100 * trends['slope'].median():+.2f} percentage points a "
+                "year."))
+        if self.taper is not None:
+            figures.append(("Taper scenario", pd.DataFrame([self.taper.to_dict()])[
+                ["cut", "elasticity", "elasticity_se", "percent_change", "conf_low",
+                 "conf_high"]], self.taper.interpretation))
+        return figures
+
+    @cached_property
+    def summary(self) -> str:
+        lines = [SYNTHETIC_NOTE] if self.synthetic else []
+        lines.append(f"Fiscal dependence on assistance: {self.table['unit'].nunique()} units, "
+                     f"{len(self.table)} unit-years")
+        for title, table, meaning in self._figures():
+            lines += ["", title, _fmt(table), f"  → {meaning}"]
+        lines += [""] + [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>"] if self.synthetic else []
+        for title, table, meaning in self._figures():
+            parts += [f"<h4>{html.escape(title)}</h4>",
+                      table.to_html(index=False, float_format="%.4f"),
+                      f"<p>{html.escape(meaning)}</p>"]
+        parts += [f"<p>note: {html.escape(n)}</p>" for n in self.notes]
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class EnvironmentResult:
+    #: unit, year and each pressure indicator (levels), incl. derived totals
+    pressures: pd.DataFrame
+    #: unit, period_start, period_end, pressure/output at both ends, pressure_change,
+    #: output_change (proportional), elasticity, state
+    decoupling: pd.DataFrame
+    pressure: str
+    output: str
+    dropped: int
+    notes: tuple[str, ...]
+    synthetic: bool = False
+
+    @cached_property
+    def state_counts(self) -> pd.DataFrame:
+        """Units in each Tapio state, per period (every state listed, zeros included)."""
+        from pairaid.distribution.environment import STATES
+
+        counts = (self.decoupling.groupby(["period_start", "period_end"])["state"]
+                  .value_counts().unstack(fill_value=0))
+        counts = counts.reindex(columns=[*STATES, *[c for c in counts.columns
+                                                    if c not in STATES]], fill_value=0)
+        return counts.reset_index()
+
+    @cached_property
+    def pressure_changes(self) -> pd.DataFrame:
+        """Per pressure indicator: units with both end values and the median proportional change
+        from the first period's start to the last period's end."""
+        start = int(self.decoupling["period_start"].min())
+        end = int(self.decoupling["period_end"].max())
+        columns = [c for c in self.pressures.columns
+                   if c not in ("unit", "year", "cultivated_area_growth")]
+        by_year = self.pressures.set_index(["year", "unit"])[columns]
+        if start not in by_year.index.get_level_values(0) or \
+                end not in by_year.index.get_level_values(0):
+            return pd.DataFrame(columns=["pressure", "start", "end", "units", "median_change"])
+        first, last = by_year.loc[start], by_year.loc[end]
+        change = last / first.where(first > 0) - 1
+        return pd.DataFrame({"pressure": columns, "start": start, "end": end,
+                             "units": change.notna().sum().to_numpy(),
+                             "median_change": change.median().to_numpy()})
+
+    @cached_property
+    def provenance(self) -> dict:
+        return {"method": "Tapio (2005) decoupling elasticity, thresholds 0.8 and 1.2",
+                "pressure": self.pressure, "output": self.output, "pairaid": _version(),
+                "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per unit and period: unit, period_start, period_end, pressure, output,
+        pressure_change, output_change, elasticity, state."""
+        columns = ["unit", "period_start", "period_end", "pressure_change", "output_change",
+                   "elasticity", "state"]
+        return self.decoupling[columns].assign(pressure=self.pressure, output=self.output)
+
+    def to_dict(self) -> dict:
+        return {"pressure": self.pressure, "output": self.output,
+                "decoupling": _records(self.decoupling),
+                "state_counts": _records(self.state_counts),
+                "pressure_changes": _records(self.pressure_changes), "dropped": self.dropped,
+                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
+                "provenance": self.provenance}
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def _figures(self) -> list[tuple[str, pd.DataFrame, str]]:
+        figures = []
+        for (start, end), rows in self.decoupling.groupby(["period_start", "period_end"]):
+            counts = rows["state"].value_counts()
+            good = int(counts.get("strong decoupling", 0))
+            weak = int(counts.get("weak decoupling", 0))
+            table = counts.rename_axis("state").reset_index(name="units")
+            figures.append((
+                f"Decoupling of {self.pressure} from {self.output}, {start}–{end}", table,
+                f"Between {start} and {end}, in {good} of {len(rows)} units {self.output} grew "
+                f"while {self.pressure} fell (strong decoupling); in {weak} more it grew faster "
+                f"than {self.pressure} (weak decoupling)."))
+        pressures = self.pressure_changes.dropna(subset=["median_change"])
+        if len(pressures):
+            listed = ", ".join(f"{p} {_pct(c)}" for p, c in
+                               zip(pressures["pressure"], pressures["median_change"]))
+            figures.append((
+                "Pressure indicators: median change per unit", pressures,
+                f"From {int(pressures['start'].iloc[0])} to {int(pressures['end'].iloc[0])}, the "
+                f"typical unit's pressures changed by: {listed} (negative is less pressure)."))
+        change = self.decoupling.groupby(["period_start", "period_end"])[
+            ["pressure_change", "output_change"]].median().reset_index()
+        if len(change):
+            last = change.iloc[-1]
+            figures.append((
+                "Median proportional change per period", change,
+                f"In the typical unit, {self.pressure} changed by {_pct(last['pressure_change'])} "
+                f"and {self.output} by {_pct(last['output_change'])} over "
+                f"{int(last['period_start'])}–{int(last['period_end'])}."))
+        return figures
+
+    @cached_property
+    def summary(self) -> str:
+        lines = [SYNTHETIC_NOTE] if self.synthetic else []
+        lines.append(f"Environmental pressure against output (Tapio decoupling): "
+                     f"{self.decoupling['unit'].nunique()} units")
+        for title, table, meaning in self._figures():
+            lines += ["", title, _fmt(table), f"  → {meaning}"]
+        lines += [""] + [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>"] if self.synthetic else []
+        for title, table, meaning in self._figures():
+            parts += [f"<h4>{html.escape(title)}</h4>",
+                      table.to_html(index=False, float_format="%.4f"),
+                      f"<p>{html.escape(meaning)}</p>"]
+        parts += [f"<p>note: {html.escape(n)}</p>" for n in self.notes]
+        return "".join(parts)
