@@ -263,12 +263,16 @@ def _register_subcommands() -> None:
     from pairaid.cli.audit import audit
     from pairaid.cli.dependence import dependence, environment
     from pairaid.cli.equity import equity
+    from pairaid.cli.estimate import estimate
+    from pairaid.cli.event_study import event_study
     from pairaid.cli.index import index_app
 
     app.command()(equity)
     app.command()(dependence)
     app.command()(environment)
     app.command()(audit)
+    app.command()(estimate)
+    app.command("event-study")(event_study)
     app.add_typer(index_app, name="index")
 
 

@@ -1,0 +1,128 @@
+"""`pairaid estimate`: an elasticity by two-way fixed effects, on the ledger's panel or a table.
+
+Thin: parse, call `pairaid.evaluate.estimate_elasticity`, print. The lead registers it in
+main.py with ``app.command()(estimate)``; main's helpers are imported inside the function (main
+imports this module).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+INDEX_OUTCOME = "index"
+INDEX_SPEC = "sustainable_agriculture"
+
+
+def estimate(
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="PAIRAID_DB", show_envvar=True,
+        help="Ledger: SQLite file path or postgresql:// URL [default: ./pairaid.db]")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="A plain table instead of the ledger (.csv .xlsx .parquet .json)")] = None,
+    formula: Annotated[str | None, typer.Option(
+        "--formula", help="fixest formula 'y ~ x1 + x2 | unit + year'; the first regressor is "
+                          "the treatment")] = None,
+    outcome: Annotated[str, typer.Option(
+        "--outcome", help="Outcome column; 'index' = the sustainable-agriculture index built "
+                          "from the bundled spec (ledger only)")] = INDEX_OUTCOME,
+    treatment: Annotated[str, typer.Option("--treatment", help="Treatment column")] =
+        "funds_per_capita",
+    controls: Annotated[str | None, typer.Option(
+        "--controls", help="Extra regressors, comma-separated")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="Unit column (fixed effect)")] = "unit",
+    time: Annotated[str, typer.Option("--time", help="Time column (fixed effect)")] = "year",
+    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
+                                                       "prefecture")] = "county",
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Cluster column [default: the first fixed effect]")] = None,
+    vcov: Annotated[str, typer.Option("--vcov", help="iid | hetero | CRV1 | CRV3")] = "CRV1",
+    log: Annotated[str, typer.Option(
+        "--log", help="Logs of outcome and treatment: drop (log; rows <= 0 left out and "
+                      "counted) | log1p (log(1+x), zeros kept) | none")] = "drop",
+    wild_bootstrap: Annotated[int, typer.Option(
+        "--wild-bootstrap", min=0, help="Wild cluster bootstrap test with B reps (advised "
+                                        "below 42 clusters); 0 = off")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")] =
+        False,
+) -> None:
+    """Elasticity of an outcome to funds per capita (or any treatment) by two-way fixed effects,
+    with cluster-robust errors, and what the number does and does not mean.
+
+    Example: `pairaid estimate --db pairaid-demo/demo.db --outcome sai_latent --json`;
+    `pairaid estimate --data t.csv --formula "y ~ x1 + x2 | unit + year" --cluster unit`
+    """
+    from pairaid.cli.main import _state, bad_input, err
+    from pairaid.evaluate import ElasticityError
+    from pairaid.measure import MeasureError
+
+    def body():
+        from pairaid.cli import render
+        from pairaid.cli.main import out
+        from pairaid.evaluate import FewClustersWarning, estimate_elasticity
+
+        frame, synthetic, y = _source(db, data, level, outcome, formula, unit, time)
+        extra = tuple(c.strip() for c in (controls or "").split(",") if c.strip())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FewClustersWarning)
+            if formula is not None:
+                result = estimate_elasticity(frame, formula, cluster=cluster, vcov=vcov,
+                                             log=log, wild_bootstrap=wild_bootstrap, seed=seed,
+                                             synthetic=synthetic)
+            else:
+                result = estimate_elasticity(frame, outcome=y, treatment=treatment,
+                                             controls=extra, unit=unit, time=time,
+                                             cluster=cluster, vcov=vcov, log=log,
+                                             wild_bootstrap=wild_bootstrap, seed=seed,
+                                             synthetic=synthetic)
+        for warning in caught:
+            if issubclass(warning.category, FewClustersWarning):
+                err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+            return
+        if result.synthetic:
+            render.synthetic_banner(out, "The estimate uses SYNTHETIC demo data.")
+        sys.stdout.write(result.summary + "\n")
+
+    try:
+        return bad_input(body)()
+    except (ElasticityError, MeasureError) as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _source(db, data, level, outcome, formula, unit, time):
+    """The table to estimate on and the outcome column: (frame, synthetic, outcome)."""
+    from pairaid.evaluate import ElasticityError
+
+    if data is not None:
+        if db is not None:
+            raise ElasticityError("give either --db or --data, not both")
+        from pairaid.cli.index import _read
+
+        if formula is None and outcome == INDEX_OUTCOME:
+            raise ElasticityError("with --data, give --formula or --outcome COLUMN")
+        return _read(data), False, outcome
+    from pairaid.cli.main import _open
+    from pairaid.panel import build_panel
+
+    panel = build_panel(_open(db), level)
+    frame = panel.frame
+    if formula is None and outcome == INDEX_OUTCOME:
+        from pairaid.measure import build_index
+
+        index = build_index(frame, INDEX_SPEC, unit="unit", time="year",
+                            synthetic=panel.synthetic)
+        scores = index.table[["unit", "time", "score"]].rename(
+            columns={"time": "year", "score": f"{INDEX_SPEC}_index"})
+        frame = frame.merge(scores, on=["unit", "year"], how="left")
+        return frame, panel.synthetic, f"{INDEX_SPEC}_index"
+    return frame, panel.synthetic, outcome

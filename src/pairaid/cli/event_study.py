@@ -1,0 +1,125 @@
+"""`pairaid event-study`: staggered difference-in-differences and event studies.
+
+Thin: read the ledger's panel (or a plain table), call `pairaid.evaluate.did.event_study`, print.
+The lead registers it in main.py with ``app.command("event-study")(event_study)``; helpers of
+main.py are imported inside the function (main imports this module).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
+                                           "(.csv .xlsx .parquet .json), one row per unit and "
+                                           "period")]
+
+
+def _run(body):
+    """Run a command body with main's error handling plus the DiD input errors (exit code 2)."""
+    from pairaid.cli.main import _state, bad_input, err
+    from pairaid.evaluate.did import DidError
+
+    try:
+        return bad_input(body)()
+    except DidError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+
+
+def _read(path: Path):
+    import pandas as pd
+
+    from pairaid.evaluate.did import DidError
+
+    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
+               ".parquet": pd.read_parquet, ".json": pd.read_json}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise DidError(f"{path}: use a .csv, .xlsx, .parquet or .json file")
+    if not path.is_file():
+        raise DidError(f"{path}: no such file")
+    try:
+        return reader(path)
+    except (ValueError, ImportError, UnicodeDecodeError) as exc:
+        raise DidError(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
+
+
+def event_study(
+    outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. sai_latent")],
+    db: Db = None,
+    data: Data = None,
+    unit: Annotated[str, typer.Option("--unit", help="Unit column of --data")] = "unit",
+    time: Annotated[str, typer.Option("--time", help="Period column of --data")] = "year",
+    cohort: Annotated[str, typer.Option(
+        "--cohort", help="First treated period of each unit (0 or empty = never treated); "
+                         "ledger: first_paired_year")] = "first_paired_year",
+    estimator: Annotated[str, typer.Option(
+        "--estimator", help="cs (Callaway–Sant'Anna) | sa (Sun–Abraham) | twfe (two-way FE "
+                            "event study)")] = "cs",
+    control: Annotated[str, typer.Option(
+        "--control", help="Comparison units: never (never treated) | notyet (not yet "
+                          "treated; cs and twfe)")] = "never",
+    method: Annotated[str, typer.Option(
+        "--method", help="cs only: dr (doubly robust) | ipw | reg")] = "dr",
+    base_period: Annotated[str, typer.Option(
+        "--base-period", help="cs only: varying (each pre-period against the one before) | "
+                              "universal (all against the period before treatment)")] = "varying",
+    log: Annotated[bool, typer.Option("--log", help="Analyse the natural log of the outcome")]
+    = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="cs only: multiplier-bootstrap draws for the standard errors "
+                                   "(0 = analytic)")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws")] = 0,
+    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
+                                       "prefecture")] = "county",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+    = False,
+) -> None:
+    """Staggered DiD and event study: Callaway–Sant'Anna group-time effects with simple,
+    group, dynamic and calendar aggregations (or Sun–Abraham, or a TWFE event study), standard
+    errors and a joint pre-trend test.
+
+    Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log --json`;
+    `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
+    --outcome lemp --estimator cs --control notyet`
+    """
+    def body():
+        from pairaid.cli import render
+        from pairaid.cli.main import _open, out
+        from pairaid.evaluate.did import DidError
+        from pairaid.evaluate.did import event_study as estimate
+
+        if data is not None:
+            if db is not None:
+                raise DidError("give either --db or --data, not both")
+            frame, unit_col, time_col, synthetic = _read(data), unit, time, False
+        else:
+            from pairaid.panel import build_panel
+
+            store = _open(db)
+            try:
+                panel = build_panel(store, level)
+            finally:
+                store.close()
+            frame, unit_col, time_col, synthetic = panel.frame, "unit", "year", panel.synthetic
+        result = estimate(frame, outcome=outcome, estimator=estimator, unit=unit_col,
+                          time=time_col, cohort=cohort, control=control, method=method,
+                          base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,
+                          synthetic=synthetic)
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+            return
+        if result.synthetic:
+            render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
+        sys.stdout.write(result.summary + "\n")
+
+    _run(body)

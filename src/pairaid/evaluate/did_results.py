@@ -1,0 +1,255 @@
+"""Results of a staggered DiD / event study: frozen, with `summary`, `tidy()`, `conf_int()`,
+`to_json()` and a plain-language reading."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data; not a fact about any "
+                  "place.")
+AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
+_TITLES = {"cs": "Callaway–Sant'Anna staggered DiD",
+           "sa": "Sun–Abraham interaction-weighted event study",
+           "twfe": "Two-way fixed-effects event study"}
+_LEVEL_NAMES = {"group": "cohort", "dynamic": "event_time", "calendar": "time"}
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """One summary of the effects: its overall estimate and, for group / dynamic / calendar,
+    the estimate at each level (cohort, event time or calendar period)."""
+
+    name: str
+    estimate: float
+    std_error: float
+    #: level, estimate, std_error
+    detail: pd.DataFrame
+
+    def to_dict(self) -> dict:
+        out = {"estimate": _num(self.estimate), "std_error": _num(self.std_error)}
+        if len(self.detail):
+            key = _LEVEL_NAMES.get(self.name, "level")
+            out["by_" + key] = [{key: int(lv), "estimate": _num(e), "std_error": _num(s)}
+                                for lv, e, s in self.detail[["level", "estimate",
+                                                             "std_error"]].itertuples(index=False)]
+        return out
+
+
+@dataclass(frozen=True)
+class PreTrendTest:
+    """Joint Wald test that every pre-treatment effect is zero (chi-squared with `df`)."""
+
+    statistic: float
+    df: int
+    p_value: float
+    terms: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"statistic": _num(self.statistic), "df": self.df, "p_value": _num(self.p_value),
+                "terms": list(self.terms)}
+
+
+@dataclass(frozen=True)
+class EventStudyResult:
+    estimator: str
+    outcome: str
+    control: str
+    method: str
+    base_period: str
+    #: cohort, time, estimate, std_error (empty for TWFE)
+    group_time: pd.DataFrame
+    #: event_time, estimate, std_error
+    event_time: pd.DataFrame
+    aggregations: Mapping[str, Aggregation]
+    pretrend: PreTrendTest | None
+    n_units: int
+    periods: tuple[int, int]
+    cohorts: tuple[int, ...]
+    n_never_treated: int
+    level: float
+    notes: tuple[str, ...]
+    data_hash: str
+    synthetic: bool = False
+    engine: str = ""
+    inference: str = "analytic"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "aggregations", MappingProxyType(dict(self.aggregations)))
+
+    # -- views ---------------------------------------------------------------------------------
+    @property
+    def att(self) -> float:
+        """The simple overall ATT (treated-unit-period weighted)."""
+        return self.aggregations["simple"].estimate
+
+    @property
+    def att_std_error(self) -> float:
+        return self.aggregations["simple"].std_error
+
+    @cached_property
+    def provenance(self) -> dict:
+        """What makes the numbers traceable: data hash, method, versions."""
+        return {"estimator": self.estimator, "method": self.method, "control": self.control,
+                "base_period": self.base_period, "engine": self.engine,
+                "inference": self.inference,
+                "data_sha256": self.data_hash, "pairaid": _version("pairaid"),
+                "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Pointwise confidence intervals of every estimate in `tidy()` (normal approximation)."""
+        tidy = self.tidy(level)
+        return tidy.set_index("term")[["conf_low", "conf_high"]]
+
+    def tidy(self, level: float | None = None) -> pd.DataFrame:
+        """``term, estimate, std_error, statistic, p_value, conf_low, conf_high`` for the
+        aggregations, the event times and the group-time effects (``kind`` says which)."""
+        level = self.level if level is None else level
+        rows = []
+        for name, agg in self.aggregations.items():
+            rows.append(("aggregation", f"ATT({name})", agg.estimate, agg.std_error))
+            for lv, e, s in agg.detail[["level", "estimate", "std_error"]].itertuples(index=False):
+                if name != "dynamic":
+                    rows.append((name, f"ATT({_LEVEL_NAMES.get(name, 'level')}={int(lv)})", e, s))
+        for e, est, se in self.event_time[["event_time", "estimate", "std_error"]]\
+                .itertuples(index=False):
+            rows.append(("event_time", f"event_time={int(e)}", est, se))
+        for g, t, est, se in self.group_time[["cohort", "time", "estimate", "std_error"]]\
+                .itertuples(index=False):
+            rows.append(("group_time", f"ATT(g={int(g)}, t={int(t)})", est, se))
+        out = pd.DataFrame(rows, columns=["kind", "term", "estimate", "std_error"])
+        out[["estimate", "std_error"]] = out[["estimate", "std_error"]].astype(float)
+        z = stats.norm.ppf(0.5 + level / 2)
+        out["statistic"] = out["estimate"] / out["std_error"]
+        out["p_value"] = 2 * stats.norm.sf(out["statistic"].abs())
+        out["conf_low"] = out["estimate"] - z * out["std_error"]
+        out["conf_high"] = out["estimate"] + z * out["std_error"]
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "estimator": self.estimator, "outcome": self.outcome, "control": self.control,
+            "method": self.method, "base_period": self.base_period,
+            "aggregations": {name: (self.aggregations[name].to_dict()
+                                    if name in self.aggregations else None)
+                             for name in AGGREGATIONS},
+            "group_time": [{"cohort": int(g), "time": int(t), "estimate": _num(e),
+                            "std_error": _num(s)}
+                           for g, t, e, s in self.group_time[["cohort", "time", "estimate",
+                                                              "std_error"]]
+                           .itertuples(index=False)],
+            "event_time": [{"event_time": int(k), "estimate": _num(e), "std_error": _num(s)}
+                           for k, e, s in self.event_time[["event_time", "estimate",
+                                                           "std_error"]].itertuples(index=False)],
+            "pretrend_test": self.pretrend.to_dict() if self.pretrend else None,
+            "units": self.n_units, "never_treated_units": self.n_never_treated,
+            "periods": list(self.periods), "cohorts": list(self.cohorts),
+            "interpretation": self.interpretation,
+            "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
+            "provenance": self.provenance,
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """``{"aggregations": {"simple": {"estimate", "std_error"}, …}, "group_time": […],
+        "event_time": […], …}``."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    # -- display ---------------------------------------------------------------------------------
+    @cached_property
+    def interpretation(self) -> str:
+        """What the simple ATT means, what it does not, and the assumption it rests on."""
+        if "simple" not in self.aggregations:
+            return "No post-treatment period is observed, so no treatment effect is estimated."
+        agg = self.aggregations["simple"]
+        z = stats.norm.ppf(0.5 + self.level / 2)
+        low, high = agg.estimate - z * agg.std_error, agg.estimate + z * agg.std_error
+        comparison = ("units never treated" if self.control == "never"
+                      else "units not yet treated at the time")
+        sure = ("the interval excludes zero" if low > 0 or high < 0
+                else "the interval includes zero, so the data cannot rule out no effect")
+        pre = ""
+        if self.pretrend is not None:
+            p = self.pretrend.p_value
+            pre = (f" The pre-trend test (p = {p:.3g}) does not reject equal trends before "
+                   "treatment at the 5% level; that is no proof of the assumption, only no "
+                   "evidence against it." if p >= 0.05 else
+                   f" The pre-trend test (p = {p:.3g}) rejects equal trends before treatment "
+                   "at the 5% level: the assumption is in doubt, so read the estimate with "
+                   "caution.")
+        return (f"After treatment, '{self.outcome}' in treated units changed by "
+                f"{agg.estimate:+.4g} on average relative to the change in {comparison} "
+                f"({self.level:.0%} CI {low:+.4g} to {high:+.4g}; {sure}). "
+                f"This is a causal effect only under parallel trends: without treatment, treated "
+                f"and comparison units would have changed alike (and no unit anticipated "
+                f"treatment). It is an average over the treated cohorts and periods observed, "
+                f"not the effect on any single unit nor on units never treated.{pre}")
+
+    @cached_property
+    def summary(self) -> str:
+        lines = [f"{_TITLES.get(self.estimator, self.estimator)}: outcome '{self.outcome}'",
+                 (f"  method {self.method}, comparison: {self.control}-treated units, "
+                  f"base period {self.base_period}; standard errors: {self.inference}"),
+                 (f"  {self.n_units} units ({self.n_never_treated} never treated), periods "
+                  f"{self.periods[0]}–{self.periods[1]}, cohorts "
+                  f"{', '.join(map(str, self.cohorts))}"), ""]
+        if self.synthetic:
+            lines.insert(0, SYNTHETIC_NOTE)
+        rows = [(name, a.estimate, a.std_error) for name, a in self.aggregations.items()]
+        lines.append(pd.DataFrame(rows, columns=["aggregation", "estimate", "std_error"])
+                     .to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        lines += ["", "Event time (0 = first treated period):",
+                  self._event_table().to_string(index=False, float_format=lambda v: f"{v:.4f}")]
+        if self.pretrend is not None:
+            test = self.pretrend
+            lines += ["", (f"Pre-trend test (joint Wald, {test.df} pre-period effects = 0): "
+                           f"chi2 = {test.statistic:.3f}, p = {test.p_value:.4f}")]
+        lines += ["", self.interpretation]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _event_table(self) -> pd.DataFrame:
+        tidy = self.tidy()
+        events = tidy[tidy["kind"] == "event_time"]
+        return pd.DataFrame({"event_time": self.event_time["event_time"].to_numpy(),
+                             "estimate": events["estimate"].to_numpy(),
+                             "std_error": events["std_error"].to_numpy(),
+                             "conf_low": events["conf_low"].to_numpy(),
+                             "conf_high": events["conf_high"].to_numpy()})
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        head = html.escape("\n".join(self.summary.splitlines()[:4]))
+        rows = pd.DataFrame([(n, a.estimate, a.std_error) for n, a in self.aggregations.items()],
+                            columns=["aggregation", "estimate", "std_error"])
+        pre = (f"<p>Pre-trend test: chi2 = {self.pretrend.statistic:.3f} "
+               f"(df {self.pretrend.df}), p = {self.pretrend.p_value:.4f}</p>"
+               if self.pretrend else "")
+        return (f"<pre>{head}</pre>" + rows.to_html(index=False, float_format="%.4f")
+                + "<p>Event time</p>" + self._event_table().to_html(index=False,
+                                                                     float_format="%.4f")
+                + pre + f"<p>{html.escape(self.interpretation)}</p>"
+                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
+
+
+def _num(value) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # a source tree
+        return "unknown"
