@@ -6,24 +6,17 @@ import html
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import metadata
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pairaid.provenance import package_version as _version
 
 Severity = Literal["info", "warning", "alert"]
 SEVERITIES: tuple[str, ...] = ("alert", "warning", "info")
 
 SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data (with planted anomalies); "
                   "not a fact about any place or programme.")
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pairaid")
-    except metadata.PackageNotFoundError:  # a source tree
-        return "unknown"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,6 @@ The full description, with the calibration targets and their sources, is docs/de
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +59,7 @@ from pairaid.demo import reference
 from pairaid.demo.params import DemoParameters
 from pairaid.demo.reference import DemoDataError
 from pairaid.demo.synth import generate
+from pairaid.provenance import package_version as _version
 
 __all__ = ["DemoDataError", "DemoParameters", "build", "build_frames", "demo_meta"]
 
@@ -83,13 +83,6 @@ ATTRIBUTION = (
     "each row (facts). Exchange rates and CPI: annual averages entered from NBS/World Bank WDI "
     "for the demo (verify before publication)."
 )
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pairaid")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        return "unknown"
 
 
 def build_frames(seed: int = DEFAULT_SEED, params: DemoParameters | None = None

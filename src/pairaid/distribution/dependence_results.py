@@ -7,22 +7,13 @@ import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
+from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
-SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data; not a fact about any "
-                  "place.")
 PROJECTION_NOTE = ("This is a projection under the stated elasticity, not a forecast: it assumes "
                    "the elasticity holds for a cut of this size and that nothing else changes.")
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pairaid")
-    except metadata.PackageNotFoundError:  # a source tree
-        return "unknown"
 
 
 def _plain(value):

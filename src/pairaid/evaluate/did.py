@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
+from pairaid.provenance import package_version as _version
 
 Estimator = Literal["cs", "sa", "twfe"]
 Control = Literal["never", "notyet"]
@@ -241,12 +242,6 @@ def _estimates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"estimate": table.loc[:, last == "ATT"].iloc[:, 0].to_numpy(dtype=float),
                          "std_error": table.loc[:, last == "std_error"].iloc[:, 0]
                          .to_numpy(dtype=float)})
-
-
-def _version(package: str) -> str:
-    from importlib import metadata
-
-    return metadata.version(package)
 
 
 # -- two-way fixed effects -------------------------------------------------------------------------

@@ -8,15 +8,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
-SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data; not a fact about any "
-                  "place.")
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
 _TITLES = {"cs": "Callaway–Sant'Anna staggered DiD",
            "sa": "Sun–Abraham interaction-weighted event study",
@@ -248,8 +246,3 @@ def _num(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:  # a source tree
-        return "unknown"

@@ -6,22 +6,15 @@ import html
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.provenance import package_version as _version
 
 SYNTHETIC_NOTE = ("SYNTHETIC: estimated on the demo's synthetic data; not a fact about any "
                   "place.")
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 @dataclass(frozen=True)

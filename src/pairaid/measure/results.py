@@ -6,22 +6,12 @@ import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 
 import numpy as np
 import pandas as pd
 
 from pairaid.measure.spec import IndexSpec
-
-SYNTHETIC_NOTE = ("SYNTHETIC: computed from the demo's synthetic data; not a fact about any "
-                  "place.")
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pairaid")
-    except metadata.PackageNotFoundError:  # a source tree
-        return "unknown"
+from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 
 @dataclass(frozen=True)
