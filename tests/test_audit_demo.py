@@ -152,15 +152,10 @@ def test_frames_and_ledger_give_the_same_report(report):
 # -- CLI -------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    """A stand-in for main's app, registering `audit` as the lead will."""
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.command()(audit)
-    return local
+    return real_app
 
 
 def test_cli_json(app, demo):

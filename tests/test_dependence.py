@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pairaid.cli.dependence import dependence as dependence_command
 from pairaid.distribution.dependence import (DependenceError, Taper, dependence, money_scale,
                                              project_taper, trend_slopes)
 from pairaid.ingest import import_frames
@@ -180,14 +179,10 @@ def test_constant_prices_panel_is_refused(fiscal_ledger):
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.command("dependence")(dependence_command)
-    return local
+    return real_app
 
 
 @pytest.fixture(scope="module")

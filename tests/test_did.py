@@ -13,7 +13,6 @@ import typer
 from numpy.testing import assert_allclose
 from typer.testing import CliRunner
 
-from pairaid.cli.event_study import event_study as event_study_command
 from pairaid.evaluate.did import DidError, event_study, prepare, twfe_event_study
 from pairaid.evaluate.did_results import EventStudyResult
 
@@ -42,14 +41,10 @@ def demo_panel(demo_db) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.command("event-study")(event_study_command)
-    return local
+    return real_app
 
 
 def _panel(n_units: int = 40, periods=range(2010, 2018), seed: int = 0) -> pd.DataFrame:

@@ -204,15 +204,10 @@ def test_inputs_that_abort_pyfixest_are_refused_and_the_process_lives(case, mess
 # -- the command -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    """A stand-in for main's app (the lead registers `estimate` there)."""
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.command()(estimate)
-    return local
+    return real_app
 
 
 def test_command_on_a_table_prints_json(app, tmp_path: Path):

@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from pairaid.cli.estimate import estimate
 from pairaid.demo import build
 from pairaid.evaluate import estimate_elasticity
 from pairaid.ledger import Store
@@ -36,13 +34,8 @@ def test_demo_estimate_covers_the_planted_elasticity(demo_db):
 
 
 def test_command_on_the_demo_ledger(demo_db):
-    app = typer.Typer()
+    from pairaid.cli.main import app
 
-    @app.callback()
-    def main() -> None:
-        pass
-
-    app.command()(estimate)
     runner = CliRunner()
     out = runner.invoke(app, ["estimate", "--db", str(demo_db), "--outcome", "sai_latent",
                               "--json"])

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from pairaid.cli.dependence import environment as environment_command
 from pairaid.distribution.environment import (NO_OUTPUT_CHANGE, STATES, DecouplingError,
                                               decoupling, periods_of, pressure_indicators,
                                               tapio_state)
@@ -125,14 +124,10 @@ def test_bad_input_is_clear():
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.command("environment")(environment_command)
-    return local
+    return real_app
 
 
 @pytest.fixture(scope="module")

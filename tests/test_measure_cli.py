@@ -11,7 +11,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from pairaid.cli.index import index_app
 from pairaid.ingest import import_frames
 from pairaid.ledger import Store
 
@@ -22,15 +21,10 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    """A stand-in for main's app (left untouched, so its --help reference stays as it is)."""
-    local = typer.Typer()
+    """The real command line, as users run it (commands are registered in cli/main.py)."""
+    from pairaid.cli.main import app as real_app
 
-    @local.callback()
-    def main() -> None:
-        pass
-
-    local.add_typer(index_app, name="index")
-    return local
+    return real_app
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from pairaid.audit.money import (
 )
 from pairaid.audit.projects import cost_per_output, delays, robust_z
 from pairaid.audit.results import AuditReport, Finding
+from pairaid.errors import InputError
 
 __all__ = ["AUDIT_TABLES", "AuditDataError", "AuditReport", "BenfordTest", "Finding",
            "audit_frames", "audit_ledger", "benford_test", "cost_per_output", "delays",
@@ -37,7 +38,7 @@ AUDIT_TABLES = ("regions", "projects", "outputs", "flows", "observations", "rate
 BENFORD_KINDS = ("commitment", "disbursement", "expenditure")
 
 
-class AuditDataError(ValueError):
+class AuditDataError(InputError):
     """The tables handed to the audit lack columns it needs."""
 
 

@@ -11,10 +11,8 @@ from typing import Annotated
 
 import typer
 
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+from pairaid.cli.options import Db, Json
+
 AsOf = Annotated[int | None, typer.Option("--as-of", help="Year delays are judged at (default: "
                                           "the latest year in the ledger)")]
 Records = Annotated[int, typer.Option("--records", help="Records shown per finding (JSON: 200)")]

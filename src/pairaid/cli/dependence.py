@@ -14,32 +14,12 @@ from typing import Annotated
 
 import typer
 
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
-Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
-                                           "(.csv .xlsx .parquet .json)")]
+from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
+
 Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str, typer.Option("--time", help="Year column of --data")]
-Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
 FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in data]")]
 ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in data]")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
-
-
-def _run(body):
-    """Run a command body with main's error handling plus these analyses' errors (exit 2)."""
-    from pairaid.cli.main import _state, bad_input, err
-    from pairaid.distribution.dependence import DependenceError
-    from pairaid.distribution.environment import DecouplingError
-
-    try:
-        return bad_input(body)()
-    except (DependenceError, DecouplingError) as exc:
-        if _state["debug"]:
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 def _source(db, data, level, error):
@@ -47,29 +27,13 @@ def _source(db, data, level, error):
     if data is not None:
         if db is not None:
             raise error("give either --db or --data, not both")
-        return _read(data, error)
+        return read_plain_table(data, error)
     if level not in ("county", "prefecture"):
         raise error(f"unknown level '{level}' (use county or prefecture)")
     from pairaid.cli.main import _open
     from pairaid.panel import build_panel
 
     return build_panel(_open(db), level)
-
-
-def _read(path: Path, error):
-    import pandas as pd
-
-    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
-               ".parquet": pd.read_parquet, ".json": pd.read_json}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise error(f"{path}: use a .csv, .xlsx, .parquet or .json file")
-    if not path.is_file():
-        raise error(f"{path}: no such file")
-    try:
-        return reader(path)
-    except (ValueError, ImportError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
 
 
 def _print(result, banner: str) -> None:
@@ -141,7 +105,7 @@ def dependence(
         if output:
             sys.stdout.write(f"Table: {output}\n")
 
-    _run(body)
+    run_command(body)
 
 
 def environment(
@@ -181,4 +145,4 @@ def environment(
             return
         _print(result, "Decoupling is computed from SYNTHETIC demo data.")
 
-    _run(body)
+    run_command(body)

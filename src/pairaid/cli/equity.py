@@ -13,29 +13,13 @@ from typing import Annotated
 
 import typer
 
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
+from pairaid.cli.options import Db, read_plain_table, run_command
+
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit")]
 
 _LEDGER_DEFAULTS = {"value": "funds_per_capita", "weight": "population", "group": "parent",
                     "rank_by": "rural_income"}
-
-
-def _run(body):
-    """Run a command body with main's error handling plus the distribution errors (exit 2)."""
-    from pairaid.cli.main import _state, bad_input, err
-    from pairaid.distribution import DisclosureError, InequalityInputError
-    from pairaid.measure import MeasureError
-
-    try:
-        return bad_input(body)()
-    except (InequalityInputError, DisclosureError, MeasureError) as exc:
-        if _state["debug"]:
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 def _latest_year(frame, value: str) -> int:
@@ -89,9 +73,8 @@ def equity(
                 raise InequalityInputError("give either --db or --data, not both")
             if value is None:
                 raise InequalityInputError("--value is required with --data")
-            from pairaid.cli.index import _read
 
-            frame = _read(data)
+            frame = read_plain_table(data, InequalityInputError)
             synthetic, unit, unit_label, group_label = False, None, "unit", group or "group"
             chosen = {"value": value, "weight": weight, "group": group, "rank_by": rank_by}
             context = str(data)
@@ -140,4 +123,4 @@ def equity(
             render.synthetic_banner(out, "Equity figures computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
 
-    _run(body)
+    run_command(body)

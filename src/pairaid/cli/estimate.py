@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from pairaid.cli.options import read_plain_table, run_command
+
 INDEX_OUTCOME = "index"
 INDEX_SPEC = "sustainable_agriculture"
 
@@ -57,9 +59,7 @@ def estimate(
     Example: `pairaid estimate --db pairaid-demo/demo.db --outcome sai_latent --json`;
     `pairaid estimate --data t.csv --formula "y ~ x1 + x2 | unit + year" --cluster unit`
     """
-    from pairaid.cli.main import _state, bad_input, err
-    from pairaid.evaluate import ElasticityError
-    from pairaid.measure import MeasureError
+    from pairaid.cli.main import err
 
     def body():
         from pairaid.cli import render
@@ -90,13 +90,7 @@ def estimate(
             render.synthetic_banner(out, "The estimate uses SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
 
-    try:
-        return bad_input(body)()
-    except (ElasticityError, MeasureError) as exc:
-        if _state["debug"]:
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
+    return run_command(body)
 
 
 def _source(db, data, level, outcome, formula, unit, time):
@@ -106,11 +100,10 @@ def _source(db, data, level, outcome, formula, unit, time):
     if data is not None:
         if db is not None:
             raise ElasticityError("give either --db or --data, not both")
-        from pairaid.cli.index import _read
 
         if formula is None and outcome == INDEX_OUTCOME:
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
-        return _read(data), False, outcome
+        return read_plain_table(data, ElasticityError), False, outcome
     from pairaid.cli.main import _open
     from pairaid.panel import build_panel
 

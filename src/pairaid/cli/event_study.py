@@ -13,44 +13,11 @@ from typing import Annotated
 
 import typer
 
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
+from pairaid.cli.options import Db, read_plain_table, run_command
+
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit and "
                                            "period")]
-
-
-def _run(body):
-    """Run a command body with main's error handling plus the DiD input errors (exit code 2)."""
-    from pairaid.cli.main import _state, bad_input, err
-    from pairaid.evaluate.did import DidError
-
-    try:
-        return bad_input(body)()
-    except DidError as exc:
-        if _state["debug"]:
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
-
-
-def _read(path: Path):
-    import pandas as pd
-
-    from pairaid.evaluate.did import DidError
-
-    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
-               ".parquet": pd.read_parquet, ".json": pd.read_json}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise DidError(f"{path}: use a .csv, .xlsx, .parquet or .json file")
-    if not path.is_file():
-        raise DidError(f"{path}: no such file")
-    try:
-        return reader(path)
-    except (ValueError, ImportError, UnicodeDecodeError) as exc:
-        raise DidError(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
 
 
 def event_study(
@@ -101,7 +68,8 @@ def event_study(
         if data is not None:
             if db is not None:
                 raise DidError("give either --db or --data, not both")
-            frame, unit_col, time_col, synthetic = _read(data), unit, time, False
+            frame = read_plain_table(data, DidError)
+            unit_col, time_col, synthetic = unit, time, False
         else:
             from pairaid.panel import build_panel
 
@@ -122,4 +90,4 @@ def event_study(
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
 
-    _run(body)
+    run_command(body)

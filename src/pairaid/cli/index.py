@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
+
 index_app = typer.Typer(
     help="Composite indices (e.g. sustainable agricultural development): build one from a spec "
          "and show how robust its scores and ranks are.",
@@ -22,32 +24,11 @@ index_app = typer.Typer(
 Spec = Annotated[str | None, typer.Argument(
     help="Index spec: a .toml file or a bundled name (sustainable_agriculture); optional when "
          "--indicators is given")]
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
-Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
-                                           "(.csv .xlsx .parquet .json)")]
 Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str | None, typer.Option("--time", help="Time column of --data (omit for a "
                                           "cross-section)")]
-Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the table "
                                              "(.csv .xlsx .parquet .json)")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
-
-
-def _run(body):
-    """Run a command body with main's error handling plus the index errors (exit code 2)."""
-    from pairaid.cli.main import _state, bad_input, err
-    from pairaid.measure import MeasureError
-
-    try:
-        return bad_input(body)()
-    except MeasureError as exc:
-        if _state["debug"]:
-            raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
 
 
 def _source(db, data, unit, time, level):
@@ -57,30 +38,12 @@ def _source(db, data, unit, time, level):
     if data is not None:
         if db is not None:
             raise IndexDataError("give either --db or --data, not both")
-        return _read(data), unit, time, False
+        return read_plain_table(data, IndexDataError), unit, time, False
     from pairaid.cli.main import _open
     from pairaid.panel import build_panel
 
     panel = build_panel(_open(db), level)
     return panel.frame, "unit", "year", panel.synthetic
-
-
-def _read(path: Path):
-    import pandas as pd
-
-    from pairaid.measure import IndexDataError
-
-    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
-               ".parquet": pd.read_parquet, ".json": pd.read_json}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise IndexDataError(f"{path}: use a .csv, .xlsx, .parquet or .json file")
-    if not path.is_file():
-        raise IndexDataError(f"{path}: no such file")
-    try:
-        return reader(path)
-    except (ValueError, ImportError, UnicodeDecodeError) as exc:
-        raise IndexDataError(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
 
 
 def _spec(spec, indicators, normalise, weights, aggregate):
@@ -146,7 +109,7 @@ def build(
         if save_as:
             sys.stdout.write(f"Saved as indicator {save_as} in the ledger\n")
 
-    _run(body)
+    run_command(body)
 
 
 @index_app.command("sensitivity")
@@ -198,4 +161,4 @@ def sensitivity_command(
         if output:
             sys.stdout.write(f"Rank intervals: {output}\n")
 
-    _run(body)
+    run_command(body)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pairaid.cli import render
+from pairaid.cli.options import Db, Json
 from pairaid.ingest.tables import TABLE_ORDER
 
 app = typer.Typer(
@@ -28,10 +29,6 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
 
-Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
-                                        help="Ledger: SQLite file path or postgresql:// URL "
-                                             "[default: ./pairaid.db]")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
 Currency = Annotated[str, typer.Option("--currency", help="Reporting currency (ISO 4217)")]
 PricesOpt = Annotated[str, typer.Option("--prices", help="nominal, or constant:YEAR[:INDEX] "
                                                          "(e.g. constant:2012)")]
@@ -42,7 +39,7 @@ ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: la
 def bad_input(func):
     """Turn the library's input errors into one clear message and exit code 2."""
     from pairaid.ingest.errors import ImportValidationError
-    from pairaid.ledger.errors import LedgerError
+    from pairaid.errors import InputError
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -57,7 +54,7 @@ def bad_input(func):
                       highlight=False)
             err.print(exc.message(), markup=False, highlight=False)
             raise typer.Exit(2) from None
-        except (LedgerError, OSError) as exc:
+        except (InputError, OSError) as exc:
             if _state["debug"]:
                 raise
             err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)

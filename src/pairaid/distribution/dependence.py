@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.distribution.dependence_results import DependenceResult, TaperProjection
+from pairaid.errors import InputError
 
 FUNDS = "funds_disbursement"
 REVENUE = "fiscal_revenue"
@@ -45,7 +46,7 @@ EXPENDITURE = "fiscal_expenditure"
 Z95 = 1.959963984540054
 
 
-class DependenceError(ValueError):
+class DependenceError(InputError):
     """Input that a dependence analysis cannot use (message says which rows and why)."""
 
 

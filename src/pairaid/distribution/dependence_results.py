@@ -75,8 +75,36 @@ class TaperProjection:
                 "conf_low": low, "conf_high": high, "statement": PROJECTION_NOTE}
 
 
+class _FiguresReport:
+    """Text and HTML of a result made of figures: (title, table, one-line reading) each."""
+
+    synthetic: bool
+    notes: tuple[str, ...]
+
+    @cached_property
+    def summary(self) -> str:
+        lines = [SYNTHETIC_NOTE] if self.synthetic else []
+        lines.append(self._headline)
+        for title, table, meaning in self._figures():
+            lines += ["", title, _fmt(table), f"  → {meaning}"]
+        lines += [""] + [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>"] if self.synthetic else []
+        for title, table, meaning in self._figures():
+            parts += [f"<h4>{html.escape(title)}</h4>",
+                      table.to_html(index=False, float_format="%.4f"),
+                      f"<p>{html.escape(meaning)}</p>"]
+        parts += [f"<p>note: {html.escape(n)}</p>" for n in self.notes]
+        return "".join(parts)
+
+
 @dataclass(frozen=True)
-class DependenceResult:
+class DependenceResult(_FiguresReport):
     #: unit, year, assistance, expenditure, revenue (currency units), share_of_expenditure,
     #: share_of_revenue, self_financing, recipient (+ taper columns when a taper was given)
     table: pd.DataFrame
@@ -175,31 +203,14 @@ class DependenceResult:
                  "conf_high"]], self.taper.interpretation))
         return figures
 
-    @cached_property
-    def summary(self) -> str:
-        lines = [SYNTHETIC_NOTE] if self.synthetic else []
-        lines.append(f"Fiscal dependence on assistance: {self.table['unit'].nunique()} units, "
-                     f"{len(self.table)} unit-years")
-        for title, table, meaning in self._figures():
-            lines += ["", title, _fmt(table), f"  → {meaning}"]
-        lines += [""] + [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>"] if self.synthetic else []
-        for title, table, meaning in self._figures():
-            parts += [f"<h4>{html.escape(title)}</h4>",
-                      table.to_html(index=False, float_format="%.4f"),
-                      f"<p>{html.escape(meaning)}</p>"]
-        parts += [f"<p>note: {html.escape(n)}</p>" for n in self.notes]
-        return "".join(parts)
+    @property
+    def _headline(self) -> str:
+        return (f"Fiscal dependence on assistance: {self.table['unit'].nunique()} units, "
+                f"{len(self.table)} unit-years")
 
 
 @dataclass(frozen=True)
-class EnvironmentResult:
+class EnvironmentResult(_FiguresReport):
     #: unit, year and each pressure indicator (levels), incl. derived totals
     pressures: pd.DataFrame
     #: unit, period_start, period_end, pressure/output at both ends, pressure_change,
@@ -295,24 +306,7 @@ class EnvironmentResult:
                 f"{int(last['period_start'])}–{int(last['period_end'])}."))
         return figures
 
-    @cached_property
-    def summary(self) -> str:
-        lines = [SYNTHETIC_NOTE] if self.synthetic else []
-        lines.append(f"Environmental pressure against output (Tapio decoupling): "
-                     f"{self.decoupling['unit'].nunique()} units")
-        for title, table, meaning in self._figures():
-            lines += ["", title, _fmt(table), f"  → {meaning}"]
-        lines += [""] + [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>"] if self.synthetic else []
-        for title, table, meaning in self._figures():
-            parts += [f"<h4>{html.escape(title)}</h4>",
-                      table.to_html(index=False, float_format="%.4f"),
-                      f"<p>{html.escape(meaning)}</p>"]
-        parts += [f"<p>note: {html.escape(n)}</p>" for n in self.notes]
-        return "".join(parts)
+    @property
+    def _headline(self) -> str:
+        return (f"Environmental pressure against output (Tapio decoupling): "
+                f"{self.decoupling['unit'].nunique()} units")

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pairaid.errors import InputError
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
 
 
-class DisclosureError(ValueError):
+class DisclosureError(InputError):
     """A table that cannot be checked for disclosure (missing counts, unknown columns)."""
 
 

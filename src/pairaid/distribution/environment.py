@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.distribution.dependence_results import EnvironmentResult
+from pairaid.errors import InputError
 
 STATES = ("strong decoupling", "weak decoupling", "expansive coupling",
           "expansive negative decoupling", "recessive decoupling", "recessive coupling",
@@ -49,7 +50,7 @@ PRESSURES = ("water_withdrawal_agri", "water_per_output", "fertiliser_intensity"
              "cultivated_area_growth")
 
 
-class DecouplingError(ValueError):
+class DecouplingError(InputError):
     """Input that the decoupling analysis cannot use."""
 
 

@@ -15,11 +15,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pairaid.errors import InputError
 
 TheilIndex = Literal["theil_t", "theil_l"]
 
 
-class InequalityInputError(ValueError):
+class InequalityInputError(InputError):
     """Input an inequality measure cannot use; the CLI turns it into one line and exit code 2."""
 
 

@@ -31,6 +31,7 @@ from scipy import stats
 
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
 from pairaid.provenance import package_version as _version
+from pairaid.errors import InputError
 
 Estimator = Literal["cs", "sa", "twfe"]
 Control = Literal["never", "notyet"]
@@ -46,7 +47,7 @@ _CONTROL = {"never": "never_treated", "notyet": "not_yet_treated"}
 _AGGREGATION = {"simple": "simple", "group": "cohort", "dynamic": "event", "calendar": "time"}
 
 
-class DidError(ValueError):
+class DidError(InputError):
     """The data or the options cannot support the requested DiD estimate."""
 
 

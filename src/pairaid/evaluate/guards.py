@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pairaid.errors import InputError
 
 #: Below this many clusters the cluster-robust t test over-rejects (Cameron, Gelbach and
 #: Miller 2008; the rule of thumb of Angrist and Pischke 2009, ch. 8): offer the wild bootstrap.
@@ -23,7 +24,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*(?![A-Za-z0-9_.]*\s*\()")
 
 
-class ElasticityError(ValueError):
+class ElasticityError(InputError):
     """Bad input to an elasticity estimate (the CLI prints it and exits with code 2)."""
 
 

@@ -1,7 +1,9 @@
 """Errors the ledger raises; the CLI turns each into one line and exit code 2."""
 
+from pairaid.errors import InputError
 
-class LedgerError(Exception):
+
+class LedgerError(InputError):
     """The ledger cannot be opened or does not hold what was asked for."""
 
 

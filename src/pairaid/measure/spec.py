@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 import numpy as np
+from pairaid.errors import InputError
 
 Missing = Literal["none", "interpolate", "unit_mean", "drop"]
 Outliers = Literal["none", "skew_kurtosis", "quantile"]
@@ -27,7 +28,7 @@ DATA_DRIVEN = ("entropy", "critic", "pca")
 DEFAULT_PILLAR = "index"
 
 
-class MeasureError(ValueError):
+class MeasureError(InputError):
     """Base of the composite-index errors; the CLI turns it into one line and exit code 2."""
 
 

@@ -1,0 +1,43 @@
+"""Options and helpers every command shares (so each command module stays a thin parser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar=True,
+                                        help="Ledger: SQLite file path or postgresql:// URL "
+                                             "[default: ./pairaid.db]")]
+Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
+                                           "(.csv .xlsx .parquet .json)")]
+Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+
+
+def run_command(body):
+    """Run a command body with the CLI's error handling: input errors → one line, exit code 2."""
+    from pairaid.cli.main import bad_input
+
+    return bad_input(body)()
+
+
+def read_plain_table(path: Path, error: type[Exception]):
+    """A --data table for analysis (typed columns, as pandas reads them); problems raise `error`.
+
+    Unlike `pairaid import`, nothing is validated cell by cell here: the analysis checks the
+    columns it uses."""
+    import pandas as pd
+
+    readers = {".csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), ".xlsx": pd.read_excel,
+               ".parquet": pd.read_parquet, ".json": pd.read_json}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise error(f"{path}: use a .csv, .xlsx, .parquet or .json file")
+    if not path.is_file():
+        raise error(f"{path}: no such file")
+    try:
+        return reader(path)
+    except (ValueError, ImportError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
