@@ -100,7 +100,6 @@ def _source(db, data, level, outcome, formula, unit, time):
     if data is not None:
         if db is not None:
             raise ElasticityError("give either --db or --data, not both")
-
         if formula is None and outcome == INDEX_OUTCOME:
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
         return read_plain_table(data, ElasticityError), False, outcome
@@ -110,12 +109,8 @@ def _source(db, data, level, outcome, formula, unit, time):
     panel = build_panel(_open(db), level)
     frame = panel.frame
     if formula is None and outcome == INDEX_OUTCOME:
-        from pairaid.measure import build_index
+        from pairaid.measure.ledger import with_index_score
 
-        index = build_index(frame, INDEX_SPEC, unit="unit", time="year",
-                            synthetic=panel.synthetic)
-        scores = index.table[["unit", "time", "score"]].rename(
-            columns={"time": "year", "score": f"{INDEX_SPEC}_index"})
-        frame = frame.merge(scores, on=["unit", "year"], how="left")
-        return frame, panel.synthetic, f"{INDEX_SPEC}_index"
+        column = f"{INDEX_SPEC}_index"
+        return with_index_score(frame, INDEX_SPEC, column, panel.synthetic), panel.synthetic, column
     return frame, panel.synthetic, outcome

@@ -18,6 +18,15 @@ def index_from_ledger(store, spec: IndexSpec | str | Path, level: str = "county"
     return build_index(panel.frame, spec, unit="unit", time="year", synthetic=panel.synthetic)
 
 
+def with_index_score(frame, spec: IndexSpec | str | Path, column: str, synthetic: bool = False):
+    """The panel `frame` (unit, year) with the index score added as `column`, so an evaluation
+    can use the index as its outcome."""
+    index = build_index(frame, spec, unit="unit", time="year", synthetic=synthetic)
+    scores = index.table[["unit", "time", "score"]].rename(
+        columns={"time": "year", "score": column})
+    return frame.merge(scores, on=["unit", "year"], how="left")
+
+
 def write_index(store, result: IndexResult, code: str | None = None, name: str | None = None):
     """Store the score as an indicator with one observation per scored unit-year (upsert), so
     later evaluations can use it as an outcome. Returns the import reports."""
