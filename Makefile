@@ -5,7 +5,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench lock clean
+.PHONY: demo test test-fast bench lock clean system-packages
+
+# The report's PDF and browser tests use Debian's Chromium; its Chinese charts need the Noto CJK
+# fonts; pdftoppm (poppler-utils) rasterises PDF pages in the tests. Installed when missing and
+# this user may (root, or password-less sudo); otherwise those tests skip and say why.
+DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk fonts-liberation poppler-utils
+system-packages:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null && \
+	    [ -d /usr/share/fonts/opentype/noto ] && [ -d /usr/share/fonts/truetype/liberation ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing $(DEBIAN_PACKAGES) from Debian (once) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	else \
+	  echo "note: install $(DEBIAN_PACKAGES) for the report's PDF and browser tests"; \
+	fi
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +31,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-packages
 	$(BIN)/pairaid demo --out pairaid-demo
+	$(BIN)/pairaid report --db pairaid-demo/demo.db -o pairaid-demo/report \
+	  $$(command -v chromium >/dev/null && echo --pdf)
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -55,3 +55,11 @@ def sqlite_store(tmp_path: Path):
     ledger = Store.open(tmp_path / "ledger.db")
     yield ledger
     ledger.close()
+
+
+@pytest.fixture(scope="session")
+def report_demo_db(tmp_path_factory) -> Path:
+    """The demo ledger (seed 2010) the report tests share: built once per test run."""
+    from pairaid.demo import build
+
+    return build(tmp_path_factory.mktemp("report_demo"), seed=2010)

@@ -45,6 +45,8 @@ class Summary:
     figures: tuple[Figure, ...]
     funds_by_year: pd.DataFrame
     funds_by_donor: pd.DataFrame
+    #: donor, recipient (region code), disbursed: who sends how much to whom
+    funds_by_pair: pd.DataFrame
     basis: MoneyBasis
     year_from: int
     year_to: int
@@ -66,6 +68,7 @@ class Summary:
             "figures": [asdict(f) for f in self.figures],
             "funds_by_year": records(self.funds_by_year),
             "funds_by_donor": records(self.funds_by_donor),
+            "funds_by_pair": records(self.funds_by_pair),
         }
 
 
@@ -122,8 +125,8 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
             published[key] = {**entry, "ledger_period": f"{first}–{last}",
                               "ledger_value": same.figure(key).value}
     figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]
-    return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows), basis, year_from,
-                   year_to, meta.get("synthetic") == "true", meta.get("synthetic_notice", ""))
+    return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows),
+                   _by_pair(rows, converter), basis, year_from, year_to, meta.get("synthetic") == "true", meta.get("synthetic_notice", ""))
 
 
 def _enterprise_figures(store, year_from, year_to, converter, period) -> list[Figure]:
@@ -239,6 +242,17 @@ def _by_year(flows: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(columns=["commitment", "disbursement", "investment_secured"]).fillna(0)
     table.columns = ["committed", "disbursed", "investment_secured"]
     return table.reset_index()
+
+
+def _by_pair(rows: pd.DataFrame, converter: MoneyConverter) -> pd.DataFrame:
+    paid = rows[rows["kind"] == "disbursement"]
+    pairs = paid.groupby(["donor", "recipient", "year", "currency"], observed=True)["amount"]\
+        .sum().reset_index().astype({"donor": object, "recipient": object, "currency": object})
+    if pairs.empty:
+        return pd.DataFrame(columns=["donor", "recipient", "disbursed"])
+    pairs["amount"] = converter.convert(pairs["amount"], pairs["currency"], pairs["year"])
+    table = pairs.groupby(["donor", "recipient"])["amount"].sum().rename("disbursed")
+    return table.reset_index().sort_values(["donor", "recipient"], ignore_index=True)
 
 
 def _by_donor(store: Store, flows: pd.DataFrame) -> pd.DataFrame:

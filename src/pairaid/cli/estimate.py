@@ -16,8 +16,7 @@ import typer
 
 from pairaid.cli.options import read_plain_table, run_command
 
-INDEX_OUTCOME = "index"
-INDEX_SPEC = "sustainable_agriculture"
+from pairaid.evaluate.ledger import INDEX_OUTCOME
 
 
 def estimate(
@@ -104,13 +103,6 @@ def _source(db, data, level, outcome, formula, unit, time):
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
         return read_plain_table(data, ElasticityError), False, outcome
     from pairaid.cli.main import _open
-    from pairaid.panel import build_panel
+    from pairaid.evaluate.ledger import ledger_frame
 
-    panel = build_panel(_open(db), level)
-    frame = panel.frame
-    if formula is None and outcome == INDEX_OUTCOME:
-        from pairaid.measure.ledger import with_index_score
-
-        column = f"{INDEX_SPEC}_index"
-        return with_index_score(frame, INDEX_SPEC, column, panel.synthetic), panel.synthetic, column
-    return frame, panel.synthetic, outcome
+    return ledger_frame(_open(db), level, outcome)

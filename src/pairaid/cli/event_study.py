@@ -7,6 +7,7 @@ main.py are imported inside the function (main imports this module).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,10 +32,11 @@ def event_study(
                          "ledger: first_paired_year")] = "first_paired_year",
     estimator: Annotated[str, typer.Option(
         "--estimator", help="cs (Callaway–Sant'Anna) | sa (Sun–Abraham) | twfe (two-way FE "
-                            "event study)")] = "cs",
+                            "event study) | did2s (Gardner two-stage)")] = "cs",
     control: Annotated[str, typer.Option(
         "--control", help="Comparison units: never (never treated) | notyet (not yet "
-                          "treated; cs and twfe)")] = "never",
+                          "treated; cs and twfe). did2s always fits on every untreated "
+                          "observation")] = "never",
     method: Annotated[str, typer.Option(
         "--method", help="cs only: dr (doubly robust) | ipw | reg")] = "dr",
     base_period: Annotated[str, typer.Option(
@@ -46,18 +48,24 @@ def event_study(
         "--bootstrap", min=0, help="cs only: multiplier-bootstrap draws for the standard errors "
                                    "(0 = analytic)")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws")] = 0,
+    bacon: Annotated[bool, typer.Option(
+        "--bacon", help="twfe only: also decompose the static TWFE coefficient into its 2×2 "
+                        "comparisons and weights (Goodman-Bacon); JSON key \"bacon\"")] = False,
     level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
                                        "prefecture")] = "county",
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
     = False,
 ) -> None:
     """Staggered DiD and event study: Callaway–Sant'Anna group-time effects with simple,
-    group, dynamic and calendar aggregations (or Sun–Abraham, or a TWFE event study), standard
-    errors and a joint pre-trend test.
+    group, dynamic and calendar aggregations (or Sun–Abraham, Gardner's two-stage did2s, or a
+    TWFE event study with an optional Goodman-Bacon decomposition), standard errors and a joint
+    pre-trend test.
 
     Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log --json`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
-    --outcome lemp --estimator cs --control notyet`
+    --outcome lemp --estimator cs --control notyet`;
+    `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
+    --outcome lemp --estimator twfe --bacon`
     """
     def body():
         from pairaid.cli import render
@@ -65,6 +73,9 @@ def event_study(
         from pairaid.evaluate.did import DidError
         from pairaid.evaluate.did import event_study as estimate
 
+        if bacon and estimator != "twfe":
+            raise DidError("--bacon decomposes the static TWFE coefficient: use it with "
+                           "--estimator twfe")
         if data is not None:
             if db is not None:
                 raise DidError("give either --db or --data, not both")
@@ -83,11 +94,23 @@ def event_study(
                           time=time_col, cohort=cohort, control=control, method=method,
                           base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,
                           synthetic=synthetic)
+        decomposition = None
+        if bacon:
+            from pairaid.evaluate.bacon import bacon_decomposition
+
+            decomposition = bacon_decomposition(frame, outcome=outcome, unit=unit_col,
+                                                time=time_col, cohort=cohort, log=log,
+                                                synthetic=synthetic)
         if as_json:
-            sys.stdout.write(result.to_json() + "\n")
+            payload = result.to_dict()
+            if decomposition is not None:
+                payload["bacon"] = decomposition.to_dict()
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
         if result.synthetic:
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
+        if decomposition is not None:
+            sys.stdout.write("\n" + decomposition.summary + "\n")
 
     run_command(body)

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 from pairaid.cli.main import app
 
 COMMANDS = ["demo", "import", "export", "template", "panel", "summary", "info", "index build",
-            "index sensitivity", "equity", "dependence", "environment", "audit", "estimate", "event-study"]
+            "index sensitivity", "equity", "dependence", "environment", "audit", "estimate",
+            "event-study", "dose-response", "synth", "report"]
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 

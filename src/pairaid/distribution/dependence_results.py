@@ -90,6 +90,10 @@ class _FiguresReport:
         lines += [""] + [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
+    def readings(self) -> list[str]:
+        """The headline and each figure's one-line reading (what the report prints)."""
+        return [self._headline, *(meaning for _, _, meaning in self._figures())]
+
     def __str__(self) -> str:
         return self.summary
 

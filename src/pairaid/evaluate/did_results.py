@@ -18,7 +18,8 @@ from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
 _TITLES = {"cs": "Callaway–Sant'Anna staggered DiD",
            "sa": "Sun–Abraham interaction-weighted event study",
-           "twfe": "Two-way fixed-effects event study"}
+           "twfe": "Two-way fixed-effects event study",
+           "did2s": "Gardner two-stage DiD (did2s)"}
 _LEVEL_NAMES = {"group": "cohort", "dynamic": "event_time", "calendar": "time"}
 
 
@@ -51,9 +52,19 @@ class PreTrendTest:
     df: int
     p_value: float
     terms: tuple[str, ...]
+    #: wild cluster bootstrap p-value of the same statistic (CS, never-treated controls): the
+    #: one to read when cohorts are small (see `pairaid.evaluate.pretrend`)
+    p_value_wild: float | None = None
+    wild_reps: int = 0
+
+    @property
+    def p_value_reported(self) -> float:
+        """The p-value the interpretation uses: the wild bootstrap's when there is one."""
+        return self.p_value if self.p_value_wild is None else self.p_value_wild
 
     def to_dict(self) -> dict:
         return {"statistic": _num(self.statistic), "df": self.df, "p_value": _num(self.p_value),
+                "p_value_wild": _num(self.p_value_wild), "wild_reps": self.wild_reps,
                 "terms": list(self.terms)}
 
 
@@ -177,11 +188,15 @@ class EventStudyResult:
                 else "the interval includes zero, so the data cannot rule out no effect")
         pre = ""
         if self.pretrend is not None:
-            p = self.pretrend.p_value
-            pre = (f" The pre-trend test (p = {p:.3g}) does not reject equal trends before "
+            p = self.pretrend.p_value_reported
+            which = ("pre-trend test" if self.pretrend.p_value_wild is None else
+                     f"pre-trend test (wild cluster bootstrap, {self.pretrend.wild_reps} draws; "
+                     f"the chi-squared p = {self.pretrend.p_value:.3g} over-rejects when "
+                     "cohorts are small)")
+            pre = (f" The {which} gives p = {p:.3g}: it does not reject equal trends before "
                    "treatment at the 5% level; that is no proof of the assumption, only no "
                    "evidence against it." if p >= 0.05 else
-                   f" The pre-trend test (p = {p:.3g}) rejects equal trends before treatment "
+                   f" The {which} gives p = {p:.3g}: it rejects equal trends before treatment "
                    "at the 5% level: the assumption is in doubt, so read the estimate with "
                    "caution.")
         return (f"After treatment, '{self.outcome}' in treated units changed by "
@@ -210,7 +225,10 @@ class EventStudyResult:
         if self.pretrend is not None:
             test = self.pretrend
             lines += ["", (f"Pre-trend test (joint Wald, {test.df} pre-period effects = 0): "
-                           f"chi2 = {test.statistic:.3f}, p = {test.p_value:.4f}")]
+                           f"chi2 = {test.statistic:.3f}, p = {test.p_value:.4f}"
+                           + (f"; wild cluster bootstrap p = {test.p_value_wild:.4f} "
+                              f"({test.wild_reps} draws)" if test.p_value_wild is not None
+                              else ""))]
         lines += ["", self.interpretation]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -242,6 +260,8 @@ class EventStudyResult:
 
 
 def _num(value) -> float | None:
+    if value is None:
+        return None
     value = float(value)
     return value if np.isfinite(value) else None
 

@@ -1,0 +1,61 @@
+"""The bridge between the evaluations and the ledger: the panel an estimate runs on.
+
+`pairaid estimate` and the report both call `estimate_on_ledger`, so the report shows exactly
+the numbers the command prints (a test compares their JSON)."""
+
+from __future__ import annotations
+
+from pairaid.evaluate.elasticity import estimate_elasticity
+from pairaid.evaluate.results import ElasticityResult
+
+#: `--outcome index`: the sustainable-agriculture index built from the bundled spec
+INDEX_OUTCOME = "index"
+INDEX_SPEC = "sustainable_agriculture"
+
+
+def ledger_frame(store, level: str = "county", outcome: str = INDEX_OUTCOME):
+    """The ledger's unit × year panel ready for an estimate: (frame, synthetic, outcome column).
+
+    ``outcome="index"`` adds the bundled index's score as a column and names it."""
+    from pairaid.panel import build_panel
+
+    panel = build_panel(store, level)
+    if outcome != INDEX_OUTCOME:
+        return panel.frame, panel.synthetic, outcome
+    from pairaid.measure.ledger import with_index_score
+
+    column = f"{INDEX_SPEC}_index"
+    return (with_index_score(panel.frame, INDEX_SPEC, column, panel.synthetic), panel.synthetic,
+            column)
+
+
+def estimate_on_ledger(store, outcome: str = INDEX_OUTCOME,
+                       treatment: str = "funds_per_capita", level: str = "county",
+                       **options) -> ElasticityResult:
+    """Two-way FE elasticity of `outcome` to `treatment` on the ledger panel (unit and year
+    effects, clustered by unit unless `options` say otherwise)."""
+    frame, synthetic, column = ledger_frame(store, level, outcome)
+    return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
+                               time="year", synthetic=synthetic, **options)
+
+
+def synth_defaults(frame, treated: str, when: float | None = None,
+                   donors: list[str] | None = None) -> tuple[float, list[str]]:
+    """Synthetic control on the ledger panel: treat time = the treated unit's first paired
+    year, donors = the units never paired (unless given)."""
+    from pairaid.evaluate.synth import SynthError as error
+
+    first = frame.groupby(frame["unit"].astype(str))["first_paired_year"].first()
+    if treated not in first.index:
+        raise error(f"treated unit {treated!r} is not in the panel (e.g. "
+                    f"{', '.join(first.index[:5])})")
+    if when is None:
+        if first.isna()[treated]:
+            raise error(f"unit {treated!r} was never paired: give --treat-time")
+        when = float(first[treated])
+    if donors is None:
+        donors = [u for u in first.index[first.isna()] if u != treated]
+        if not donors:
+            raise error("no unit in the panel was never paired, so the default donor pool is "
+                        "empty: give --donors")
+    return when, donors

@@ -1,0 +1,180 @@
+"""`build_report`: collect the results, lay out the sections, draw the charts, write the folder.
+
+DIR/index.html        the self-contained page (opens offline)
+DIR/charts/ID.svg|png every chart as an image
+DIR/data/ID.csv       the table behind every chart; data/table_ID.csv behind every table
+DIR/provenance.json   ledger fingerprint, versions, specs, seeds, date, timings
+DIR/report.pdf        with pdf=True (headless Chromium)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from pairaid.errors import InputError
+from pairaid.provenance import package_version
+
+LANGS = ("en", "zh")
+#: packages whose versions the provenance records
+_VERSIONED = ("pairaid", "numpy", "pandas", "scipy", "pyfixest", "differences", "altair",
+              "vl-convert-python", "sqlalchemy")
+
+
+class ReportError(InputError):
+    """The report cannot be written as asked (bad language, unwritable folder, no browser)."""
+
+
+@dataclass
+class ReportResult:
+    out_dir: Path
+    index_html: Path
+    pdf: Path | None
+    charts: list[str]
+    sections: list[str]
+    seconds: dict[str, float] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+    synthetic: bool = False
+
+
+def ledger_fingerprint(store) -> str:
+    """SHA-256 over every ledger table's rows (in key order): the same ledger content gives the
+    same fingerprint on SQLite and PostgreSQL, whatever the file's page layout."""
+    from pairaid.ingest.tables import TABLE_ORDER
+
+    digest = hashlib.sha256()
+    for name in TABLE_ORDER:
+        frame = store.read_table(name)
+        digest.update(name.encode())
+        digest.update(str(len(frame)).encode())
+        if len(frame):
+            frame = frame.sort_values(list(frame.columns[:3])).astype(str)
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = "en",
+                 pdf: bool = False, png: bool = True, draws: int | None = None,
+                 seed: int = 0, progress=None) -> ReportResult:
+    """Write the report for the ledger `store` into `out_dir` (created if needed)."""
+    from pairaid.report import charts as chartlib
+    from pairaid.report.collect import SENSITIVITY_DRAWS, collect
+    from pairaid.report.geo import prefecture_features
+    from pairaid.report.page import render_page
+    from pairaid.report.sections import build_sections
+    from pairaid.report.text import word
+
+    if lang not in LANGS:
+        raise ReportError(f"unknown --lang '{lang}' (use en or zh)")
+    out = Path(out_dir)
+    try:
+        (out / "charts").mkdir(parents=True, exist_ok=True)
+        (out / "data").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot write the report folder {out}: {exc.strerror}") from exc
+    step = progress or (lambda _message: None)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    step("running the analyses")
+    inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed)
+    seconds["analyses"] = round(time.perf_counter() - start, 3)
+    seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
+    fingerprint = ledger_fingerprint(store)
+    sections = build_sections(inputs, lang, prefecture_features())
+    step("drawing the charts")
+    mark = time.perf_counter()
+    drawn = {}
+    for section in sections:
+        for chart in section.charts:
+            drawn[chart.id] = _draw(chartlib, chart, lang, out, png)
+        for table in section.tables:
+            table.frame.to_csv(out / "data" / f"table_{table.id}.csv", index=False)
+    seconds["charts"] = round(time.perf_counter() - mark, 3)
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = (f"{db_label} · {inputs.summary.basis.label} · "
+                f"{inputs.summary.year_from}–{inputs.summary.year_to}")
+    html = render_page(sections=sections, charts=drawn, lang=lang, title=word("title", lang),
+                       subtitle=subtitle, synthetic=inputs.synthetic,
+                       banner=word("synthetic_banner", lang), vega=chartlib.vega_bundle(),
+                       generated=generated, version=package_version(),
+                       ledger_hash=fingerprint)
+    index_html = out / "index.html"
+    index_html.write_text(html, encoding="utf-8")
+    pdf_path = None
+    if pdf:
+        from pairaid.report.pdf import print_pdf
+
+        step("printing the PDF")
+        mark = time.perf_counter()
+        pdf_path = print_pdf(index_html, out / "report.pdf")
+        seconds["pdf"] = round(time.perf_counter() - mark, 3)
+    seconds["total"] = round(time.perf_counter() - start, 3)
+    _provenance(out, inputs, fingerprint, lang, generated, seconds, sorted(drawn))
+    return ReportResult(out, index_html, pdf_path, sorted(drawn), [s.id for s in sections],
+                        seconds, list(inputs.gaps), inputs.synthetic)
+
+
+def _draw(chartlib, chart, lang: str, out: Path, png: bool) -> dict:
+    """Build one chart from its frame, write its data, SVG and PNG; return what the page needs."""
+    options = dict(chart.options)
+    if chart.kind == "choropleth":
+        features = options.pop("features")
+        made = chartlib.choropleth(features, chart.frame, options.pop("title_id"),
+                                   options.pop("unit"), lang, **options)
+    elif chart.kind == "synthetic_control_plot":
+        made = chartlib.synthetic_control_plot(chart.frame, options.pop("treat_time"), lang,
+                                               **options)
+    else:
+        made = getattr(chartlib, chart.kind)(chart.frame, lang, **options)
+    spec = chartlib.spec(made)
+    svg = chartlib.render_svg(made)
+    chart.frame.to_csv(out / "data" / f"{chart.id}.csv", index=False)
+    (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
+    if png:
+        (out / "charts" / f"{chart.id}.png").write_bytes(chartlib.render_png(made, svg=svg))
+    return {"svg": svg, "spec": spec, "description": spec.get("description", "")}
+
+
+def _provenance(out: Path, inputs, fingerprint: str, lang: str, generated: str,
+                seconds: dict, charts: list[str]) -> None:
+    from pairaid.measure.spec_toml import load_spec
+
+    specs = {}
+    for role, name in inputs.specs.items():
+        try:
+            specs[role] = {"name": name, "spec": _plain(load_spec(name))}
+        except (InputError, OSError):  # the name alone still identifies the bundled spec
+            specs[role] = {"name": name}
+    record = {
+        "generated": generated, "language": lang, "ledger": inputs.db_label,
+        "ledger_sha256": fingerprint, "synthetic": inputs.synthetic,
+        "notice": inputs.notice if inputs.synthetic else "",
+        "versions": {name: package_version(name) for name in _VERSIONED},
+        "specs": specs, "seeds": inputs.seeds, "charts": charts, "data_gaps": inputs.gaps,
+        "seconds": seconds,
+        "commands": {"summary": "pairaid summary --json",
+                     "elasticity": "pairaid estimate --json",
+                     "elasticity_latent": "pairaid estimate --outcome sai_latent --json",
+                     "event_study": "pairaid event-study --outcome sai_latent --log --json"},
+    }
+    (out / "provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False,
+                                                    default=str), encoding="utf-8")
+
+
+def _plain(value):
+    """A spec (dataclass tree) as JSON-ready data."""
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,288 @@
+"""Charts of the programme itself: money by year, pairing rounds, donor → recipient flows, map.
+
+Import them from :mod:`pairaid.report.charts`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from pairaid.report.chart_style import (MISSING_GREY, MUTED, SEQUENTIAL, WIDTH, categories,
+                                        finish, require, values, years)
+from pairaid.report.i18n import (LABELS, check_lang, currency_name, fmt_money, fmt_number,
+                                 label, label_or_text, money_unit)
+
+_JOIN = {"en": ", ", "zh": "、"}
+
+
+def _money_title(currency: str, lang: str) -> str:
+    return label("axis.amount", lang, unit=currency_name(currency, lang))
+
+
+def _kind_label(kind: str, lang: str) -> str:
+    return label(f"kind.{kind}", lang) if f"kind.{kind}" in LABELS else str(kind)
+
+
+def funds_by_year(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
+                  scale: float = 1e8, stacked: bool = False, subtitle: str | None = None):
+    """Bars of funds by year and kind of flow.
+
+    ``df``: ``year``, ``kind`` (flow kind code, e.g. ``disbursement``, or any text), ``amount`` in
+    units of ``currency``; drawn in units of ``scale`` (1e8 CNY: 亿元). Kinds are grouped side by
+    side (commitments and disbursements are the same money, not parts of a sum); ``stacked=True``
+    for kinds that add up (e.g. sectors).
+    """
+    lang = check_lang(lang)
+    require(df, ["year", "kind", "amount"], "funds_by_year")
+    table = df.groupby(["year", "kind"], as_index=False, sort=True)["amount"].sum()
+    table["year"] = table["year"].astype(int)
+    table["kind_label"] = [_kind_label(k, lang) for k in table["kind"]]
+    table["shown"] = table["amount"] / scale
+    table["amount_text"] = [fmt_money(v, currency, lang) for v in table["amount"]]
+    unit = money_unit(scale, currency, lang)
+    kinds = list(dict.fromkeys(table["kind_label"]))
+    colour = alt.Color("kind_label:N", title=label("funds_by_year.kind", lang),
+                       scale=categories(kinds), legend=alt.Legend(orient="bottom"))
+    encoding = dict(
+        x=alt.X("year:O", title=label("axis.year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("shown:Q", title=label("axis.amount", lang, unit=unit), stack=stacked or None),
+        color=colour,
+        tooltip=[alt.Tooltip("year:O", title=label("axis.year", lang)),
+                 alt.Tooltip("kind_label:N", title=label("funds_by_year.kind", lang)),
+                 alt.Tooltip("amount_text:N", title=_money_title(currency, lang))])
+    if not stacked:
+        encoding["xOffset"] = alt.XOffset("kind_label:N", sort=kinds)
+    chart = alt.Chart(values(table)).mark_bar().encode(**encoding).properties(width=WIDTH,
+                                                                              height=280)
+    first, last = years(table["year"])
+    peak = table.groupby("year")["amount"].sum().max() if stacked else table["amount"].max()
+    text = label("alt.funds_by_year", lang, first=first, last=last, unit=unit,
+                 max=fmt_money(peak, currency, lang))
+    return finish(chart, "funds_by_year.title", text, lang, subtitle)
+
+
+def rounds_timeline(df: pd.DataFrame, lang: str = "en", *, last_year: int | None = None,
+                    subtitle: str | None = None):
+    """Gantt-like bars: one row per donor, one bar per pairing round (first to last year).
+
+    ``df``: ``donor``, ``recipient``, ``round`` (e.g. 2010), ``start_year``, ``end_year``
+    (missing: running, drawn to ``last_year``, default the latest year in the table). A bar
+    covers its years whole: from the start of ``start_year`` to the end of ``end_year``.
+    """
+    lang = check_lang(lang)
+    require(df, ["donor", "recipient", "round", "start_year", "end_year"], "rounds_timeline")
+    table = df.copy()
+    open_end = last_year if last_year is not None else int(
+        np.nanmax(table[["start_year", "end_year"]].to_numpy(dtype=float)))
+    table["end_year"] = table["end_year"].fillna(open_end)
+    table["round"] = table["round"].astype(str)
+    rows = (table.groupby(["donor", "round"], sort=False)
+            .agg(start=("start_year", "min"), end=("end_year", "max"),
+                 recipients=("recipient", lambda s: _JOIN[lang].join(dict.fromkeys(map(str, s)))))
+            .reset_index())
+    rows["start"] = rows["start"].astype(int)
+    rows["end"] = rows["end"].astype(int)
+    rows["end_edge"] = rows["end"] + 1
+    donors = list(rows.sort_values(["start", "donor"])["donor"].drop_duplicates())
+    rounds = sorted(rows["round"].unique())
+    chart = alt.Chart(values(rows)).mark_bar(height={"band": 0.7}).encode(
+        y=alt.Y("donor:N", sort=donors, title=label("axis.donor", lang)),
+        x=alt.X("start:Q", title=label("axis.year", lang), scale=alt.Scale(zero=False),
+                axis=alt.Axis(format="d", tickMinStep=1)),
+        x2="end_edge:Q",
+        color=alt.Color("round:N", title=label("rounds_timeline.round", lang),
+                        scale=categories(rounds), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("donor:N", title=label("axis.donor", lang)),
+                 alt.Tooltip("round:N", title=label("rounds_timeline.round", lang)),
+                 alt.Tooltip("start:Q", title=label("rounds_timeline.start", lang), format="d"),
+                 alt.Tooltip("end:Q", title=label("rounds_timeline.end", lang), format="d"),
+                 alt.Tooltip("recipients:N", title=label("rounds_timeline.recipients", lang))],
+    ).properties(width=WIDTH, height=alt.Step(18))
+    text = label("alt.rounds_timeline", lang, n=len(donors), first=int(rows["start"].min()),
+                 last=int(rows["end"].max()))
+    return finish(chart, "rounds_timeline.title", text, lang, subtitle)
+
+
+def _scale_to_fit(totals: np.ndarray, height: float, gap: float, slot: float) -> float:
+    """Largest pixels-per-unit k with Σ max(total·k, slot) + gaps ≤ height (bisection)."""
+    room = height - gap * (len(totals) - 1)
+    low, high = 0.0, room / totals.sum()
+    for _ in range(60):
+        k = (low + high) / 2
+        low, high = (k, high) if np.maximum(totals * k, slot).sum() <= room else (low, k)
+    return low
+
+
+def _flow_layout(table: pd.DataFrame, height: float, gap: float, slot: float = 0.0):
+    """Node extents and link end points in pixels (y down) for a two-column flow diagram.
+
+    Each node sits in a slot at least ``slot`` pixels high (room for its label); its bar stays
+    proportional to its amount, centred in the slot.
+    """
+    donors = table.groupby("donor", sort=False)["amount"].sum().sort_values(ascending=False)
+    d_pos = {d: i for i, d in enumerate(donors.index)}
+    # recipients in the order of the donors that fund them (barycentre): fewer crossings
+    bary = (table.assign(p=table["donor"].map(d_pos) * table["amount"])
+            .groupby("recipient", sort=False)[["p", "amount"]].sum())
+    recipients = (bary["p"] / bary["amount"]).sort_values(kind="stable")
+    r_totals = table.groupby("recipient")["amount"].sum().reindex(recipients.index)
+    k = min(_scale_to_fit(donors.to_numpy(), height, gap, slot),
+            _scale_to_fit(r_totals.to_numpy(), height, gap, slot))
+
+    def nodes(totals: pd.Series) -> pd.DataFrame:
+        h = totals.to_numpy() * k
+        room = np.maximum(h, slot)
+        start = np.concatenate([[0.0], np.cumsum(room + gap)[:-1]])
+        start += (height - (start[-1] + room[-1])) / 2  # centre the shorter column
+        top = start + (room - h) / 2
+        return pd.DataFrame({"name": totals.index, "top": top, "bottom": top + h,
+                             "amount": totals.to_numpy()})
+
+    left, right = nodes(donors), nodes(r_totals)
+    r_pos = {r: i for i, r in enumerate(r_totals.index)}
+    links = table.assign(w=table["amount"] * k, dp=table["donor"].map(d_pos),
+                         rp=table["recipient"].map(r_pos))
+    links = links.sort_values(["dp", "rp"])
+    links["y0"] = left.set_index("name")["top"].reindex(links["donor"]).to_numpy() + \
+        links.groupby("donor")["w"].cumsum().to_numpy() - links["w"].to_numpy() / 2
+    links = links.sort_values(["rp", "dp"])
+    links["y1"] = right.set_index("name")["top"].reindex(links["recipient"]).to_numpy() + \
+        links.groupby("recipient")["w"].cumsum().to_numpy() - links["w"].to_numpy() / 2
+    return left, right, links.sort_values(["dp", "rp"]).reset_index(drop=True)
+
+
+def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
+                  height: int | None = None, subtitle: str | None = None):
+    """Donors (left) → recipients (right), links as bands whose width is proportional to amount.
+
+    ``df``: ``donor``, ``recipient`` (names as they should be printed), ``amount`` in units of
+    ``currency``. Positions are computed here (Vega-Lite has no sankey); each link is an area of
+    constant vertical thickness along a smooth S-curve. Hovering a link highlights its donor's
+    links.
+    """
+    lang = check_lang(lang)
+    require(df, ["donor", "recipient", "amount"], "pairing_flows")
+    table = df.groupby(["donor", "recipient"], as_index=False, sort=False)["amount"].sum()
+    table = table[table["amount"] > 0]
+    if table.empty:
+        raise ValueError("pairing_flows: no positive amounts to draw")
+    n = max(table["donor"].nunique(), table["recipient"].nunique())
+    slot = 15.0 if lang == "zh" else 13.0
+    height = max(height or 240, 26 * n, int((slot + 4) * n) + 20)
+    left, right, links = _flow_layout(table, float(height), gap=4.0, slot=slot)
+    char = 13 if lang == "zh" else 7
+    label_w = {side: 8 + char * max(len(str(s)) for s in frame["name"])
+               for side, frame in (("l", left), ("r", right))}
+    node_w, width = 10, WIDTH
+    x_left, x_right = label_w["l"], width - label_w["r"] - node_w
+    steps = np.linspace(0.0, 1.0, 21)
+    ease = steps * steps * (3 - 2 * steps)
+    pts = links.loc[np.repeat(links.index, len(steps))].reset_index(drop=True)
+    pts["x"] = x_left + node_w + np.tile(steps, len(links)) * (x_right - x_left - node_w)
+    centre = pts["y0"] + (pts["y1"] - pts["y0"]) * np.tile(ease, len(links))
+    half = np.maximum(pts["w"], 0.75) / 2  # keep hairline links visible
+    pts["top"], pts["bottom"] = centre - half, centre + half
+    pts["link"] = np.repeat(np.arange(len(links)), len(steps))
+    for column in ("x", "top", "bottom"):
+        pts[column] = pts[column].round(1)
+    links["amount_text"] = [fmt_money(v, currency, lang) for v in links["amount"]]
+    links["link"] = np.arange(len(links))
+    donors = list(left["name"])
+    hover = alt.selection_point(fields=["donor"], on="pointerover", clear="pointerout",
+                                name="donor_hover")
+    tip = [alt.Tooltip("donor:N", title=label("axis.donor", lang)),
+           alt.Tooltip("recipient:N", title=label("axis.recipient", lang)),
+           alt.Tooltip("amount_text:N", title=_money_title(currency, lang))]
+    # a band of constant vertical thickness, as in a sankey (a trail would thin on slopes)
+    link_layer = alt.Chart(values(pts[["link", "x", "top", "bottom"]])).transform_lookup(
+        lookup="link", from_=alt.LookupData(values(links[["link", "donor", "recipient",
+                                                          "amount_text"]]), "link",
+                                            ["donor", "recipient", "amount_text"]),
+    ).mark_area().encode(
+        x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("top:Q", scale=None, axis=None, stack=None),
+        y2="bottom:Q", detail="link:N",
+        color=alt.Color("donor:N", scale=categories(donors), legend=None),
+        opacity=alt.condition(hover, alt.value(0.75), alt.value(0.4)), tooltip=tip,
+    ).add_params(hover)
+    nodes = pd.concat([left.assign(side="l", x=x_left, anchor=x_left - 4, align="right"),
+                       right.assign(side="r", x=x_right, anchor=x_right + node_w + 4,
+                                    align="left")], ignore_index=True)
+    nodes["x2"] = nodes["x"] + node_w
+    nodes["mid"] = (nodes["top"] + nodes["bottom"]) / 2
+    nodes["amount_text"] = [fmt_money(v, currency, lang) for v in nodes["amount"]]
+    node_tip = [alt.Tooltip("name:N", title=label("axis.unit", lang)),
+                alt.Tooltip("amount_text:N", title=_money_title(currency, lang))]
+    base = alt.Chart(values(nodes))
+    node_layer = base.mark_rect(color=MUTED).encode(
+        x=alt.X("x:Q", scale=None), x2="x2:Q", y=alt.Y("top:Q", scale=None), y2="bottom:Q",
+        tooltip=node_tip)
+    text_layers = [base.transform_filter(alt.datum.side == side).mark_text(
+        align=align, baseline="middle", fontSize=11 if lang == "en" else 12).encode(
+        x=alt.X("anchor:Q", scale=None), y=alt.Y("mid:Q", scale=None), text="name:N",
+        tooltip=node_tip) for side, align in (("l", "right"), ("r", "left"))]
+    chart = alt.layer(link_layer, node_layer, *text_layers).properties(width=width,
+                                                                       height=height)
+    text = label("alt.pairing_flows", lang, donors=len(left), recipients=len(right),
+                 total=fmt_money(table["amount"].sum(), currency, lang))
+    return finish(chart, "pairing_flows.title", text, lang,
+                  subtitle or label("pairing_flows.note", lang))
+
+
+def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang: str = "en", *,
+               currency: str = "CNY", digits: int | None = None, subtitle: str | None = None):
+    """Prefectures coloured by a value; those without one are grey, with a legend entry.
+
+    ``features``: GeoJSON FeatureCollection whose properties hold ``code`` (and ``name_en`` /
+    ``name_zh``), rings wound for d3 (:func:`pairaid.report.geo.prefecture_features`).
+    ``df``: ``code``, ``name``, ``value``. ``title_id`` and ``unit`` are label ids (or plain
+    text), e.g. ``choropleth.funds_per_capita`` and ``unit.per_capita``. Projection: conic
+    equal-area with standard parallels 37° and 46° N (Xinjiang spans 34–49° N).
+    """
+    lang = check_lang(lang)
+    require(df, ["code", "name", "value"], "choropleth")
+    by_code = {str(r.code): r for r in df.itertuples(index=False)}
+    unit_text = label_or_text(unit, lang, currency=currency_name(currency, lang))
+    shaded, missing = [], []
+    for feature in features["features"]:
+        props = feature["properties"]
+        row = by_code.get(str(props.get("code")))
+        value = None if row is None or pd.isna(row.value) else float(row.value)
+        name = str(row.name) if row is not None else props.get(f"name_{lang}",
+                                                              props.get("name_zh", ""))
+        shown = (fmt_number(value, lang, digits) + " " + unit_text if value is not None
+                 else label("note.no_data", lang))
+        out = {"type": "Feature", "geometry": feature["geometry"],
+               "properties": {"code": props.get("code"), "name": name, "value": value,
+                              "value_text": shown}}
+        (shaded if value is not None else missing).append(out)
+    projection = {"type": "conicEqualArea", "parallels": [37, 46], "rotate": [-85, 0, 0]}
+    tip = [alt.Tooltip("properties.name:N", title=label("choropleth.region", lang)),
+           alt.Tooltip("properties.value_text:N", title=label_or_text(title_id, lang))]
+    layers = []
+    if missing:
+        no_data = label("note.no_data", lang)
+        layers.append(alt.Chart(alt.Data(values=missing)).mark_geoshape(
+            stroke="white", strokeWidth=0.6).encode(
+            color=alt.Color("properties.value_text:N", title=None,
+                            scale=alt.Scale(domain=[no_data], range=[MISSING_GREY]),
+                            legend=alt.Legend(orient="right", symbolType="square")),
+            tooltip=tip).project(**projection))
+    if shaded:
+        layers.append(alt.Chart(alt.Data(values=shaded)).mark_geoshape(
+            stroke="white", strokeWidth=0.6).encode(
+            color=alt.Color("properties.value:Q", title=unit_text,
+                            scale=alt.Scale(scheme=SEQUENTIAL),
+                            legend=alt.Legend(orient="right", format=",.4~r")),
+            tooltip=tip).project(**projection))
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH,
+                                                                            height=420)
+    got = [f["properties"]["value"] for f in shaded]
+    text = label("alt.choropleth", lang, n=len(shaded) + len(missing),
+                 what=label_or_text(title_id, lang).lower() if lang == "en" else
+                 label_or_text(title_id, lang), unit=unit_text,
+                 min=fmt_number(min(got), lang, digits) if got else "–",
+                 max=fmt_number(max(got), lang, digits) if got else "–", missing=len(missing))
+    return finish(chart, title_id, text, lang, subtitle,
+                  title=label_or_text(title_id, lang))

@@ -1,0 +1,207 @@
+"""Run every analysis the report shows, once, and keep the results objects.
+
+This is the only module of `report/` that calls the analysis packages; everything after it
+renders what these results objects hold (issue 6: the report recomputes nothing). Each call is
+the one the matching command makes, with the command's defaults, so the report's figures equal
+the commands' JSON (`pairaid summary --json`, `pairaid estimate --json`, …)."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: Monte Carlo draws for the index rank intervals (the default of `pairaid index sensitivity`;
+#: at prefecture level 1,000 draws take about 0.2 s).
+SENSITIVITY_DRAWS = 1000
+
+
+@dataclass
+class ReportInputs:
+    """Everything the report renders. Optional parts are None when the ledger cannot support
+    them; `gaps` says why, in words a reader can act on."""
+
+    db_label: str
+    synthetic: bool
+    notice: str
+    meta: dict
+    summary: object
+    pairings: pd.DataFrame
+    regions: pd.DataFrame
+    county: object          # pairaid.panel.Panel
+    prefecture: object      # pairaid.panel.Panel
+    index: object | None = None
+    sensitivity: object | None = None
+    elasticity: object | None = None
+    elasticity_latent: object | None = None
+    event_study: object | None = None
+    dose_response: object | None = None
+    bacon: object | None = None
+    synthetic_control: object | None = None
+    design_warnings: tuple[str, ...] = ()
+    inequality: object | None = None
+    inequality_groups: object | None = None
+    #: year → InequalityResult, every year with disbursements (the Theil split over time)
+    inequality_by_year: dict = field(default_factory=dict)
+    dependence: object | None = None
+    environment: object | None = None
+    audit: object | None = None
+    gaps: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    seeds: dict[str, int] = field(default_factory=dict)
+    specs: dict[str, str] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self, inputs: ReportInputs):
+        self.inputs = inputs
+
+    def run(self, name: str, call, *, optional: bool = True):
+        """Time `call`; an optional part that fails on bad input becomes a data gap."""
+        from pairaid.errors import InputError
+
+        start = time.perf_counter()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return call()
+        except InputError as exc:
+            if not optional:
+                raise
+            self.inputs.gaps.append(f"{name}: {exc}")
+            return None
+        finally:
+            self.inputs.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int = 0) -> ReportInputs:
+    """Run the analyses on the ledger `store` (already open)."""
+    from pairaid.ledger import queries
+    from pairaid.panel import build_panel
+    from pairaid.summary import summarise
+
+    meta = store.meta()
+    start = time.perf_counter()
+    summary = summarise(store)
+    county = build_panel(store, "county")
+    prefecture = build_panel(store, "prefecture")
+    inputs = ReportInputs(db_label=db_label, synthetic=summary.synthetic, notice=summary.notice,
+                          meta=meta, summary=summary, pairings=queries.pairing_spans(store),
+                          regions=queries.regions(store), county=county, prefecture=prefecture)
+    inputs.seconds["summary_and_panels"] = round(time.perf_counter() - start, 3)
+    inputs.seeds = {"sensitivity": seed, "demo": int(meta["seed"]) if "seed" in meta else -1}
+    clock = _Clock(inputs)
+    _measure(clock, inputs, prefecture, draws, seed)
+    _evaluate(clock, inputs, store, county)
+    _distribution(clock, inputs, store, county)
+    return inputs
+
+
+def _measure(clock, inputs, prefecture, draws, seed) -> None:
+    from pairaid.evaluate.ledger import INDEX_SPEC
+    from pairaid.measure import sensitivity
+    from pairaid.measure.index import build_index
+
+    inputs.specs["index"] = INDEX_SPEC
+    frame = prefecture.frame
+    inputs.index = clock.run("index", lambda: build_index(
+        frame, INDEX_SPEC, unit="unit", time="year", synthetic=prefecture.synthetic))
+    inputs.sensitivity = clock.run("index sensitivity", lambda: sensitivity(
+        frame, INDEX_SPEC, draws=draws, unit="unit", time="year", seed=seed,
+        synthetic=prefecture.synthetic))
+
+
+def _evaluate(clock, inputs, store, county) -> None:
+    from pairaid.evaluate.bacon import bacon_decomposition
+    from pairaid.evaluate.did import event_study
+    from pairaid.evaluate.ledger import estimate_on_ledger, synth_defaults
+    from pairaid.evaluate.synth import synthetic_control
+
+    # the command's defaults: `pairaid estimate --db DB --json` and `... --outcome sai_latent`
+    inputs.elasticity = clock.run("elasticity (index)", lambda: estimate_on_ledger(store))
+    if "sai_latent" in county.frame.columns:
+        inputs.elasticity_latent = clock.run(
+            "elasticity (latent index)", lambda: estimate_on_ledger(store, outcome="sai_latent"))
+    outcome = "sai_latent" if "sai_latent" in county.frame.columns else None
+    if outcome is None:
+        inputs.gaps.append("event study: the ledger has no sai_latent outcome; run "
+                           "`pairaid event-study --outcome COLUMN` on the outcome you need")
+        return
+    inputs.event_study = clock.run("event study", lambda: event_study(
+        county.frame, outcome=outcome, estimator="cs", log=True, synthetic=county.synthetic))
+    inputs.bacon = clock.run("Goodman-Bacon decomposition", lambda: bacon_decomposition(
+        county.frame, outcome=outcome, log=True, synthetic=county.synthetic))
+    treated = _synth_unit(county.frame, outcome)
+    if treated is None:
+        inputs.gaps.append("synthetic control: no paired unit has its outcome in every year")
+    else:
+        when, donors = synth_defaults(county.frame, treated)
+        inputs.synthetic_control = clock.run("synthetic control", lambda: synthetic_control(
+            county.frame, outcome=outcome, treated=treated, treat_time=when, donors=donors,
+            drop_incomplete_donors=True, synthetic=county.synthetic))
+    _optional_evaluations(clock, inputs, county, outcome)
+
+
+def _synth_unit(frame: pd.DataFrame, outcome: str) -> str | None:
+    """The unit the report's synthetic control is about: of the latest pairing cohort (the most
+    years before pairing to fit on), the most populous with its outcome in every year."""
+    units = frame.assign(unit=frame["unit"].astype(str)).groupby("unit")
+    first = units["first_paired_year"].first().dropna()
+    complete = units[outcome].apply(lambda v: bool(v.notna().all()))
+    population = units["population"].mean()
+    chosen = [u for u in first.index if first[u] == first.max() and complete[u]]
+    return max(chosen, key=lambda u: population[u]) if chosen else None
+
+
+def _optional_evaluations(clock, inputs, county, outcome) -> None:
+    """Dose-response (the `pairaid dose-response --db DB --log` call) and the design checks."""
+    from pairaid.evaluate.continuous import continuous_did, ledger_intensity
+    from pairaid.evaluate.design import design_warnings
+
+    inputs.dose_response = clock.run("dose-response", lambda: continuous_did(
+        ledger_intensity(county.frame), outcome=outcome, intensity="intensity", unit="unit",
+        time="year", post="post", log=True, synthetic=county.synthetic))
+    found = clock.run("design checks", lambda: design_warnings(
+        county.frame, unit="unit", time="year", cohort="first_paired_year", outcome=outcome))
+    inputs.design_warnings = tuple(found or ())
+
+
+def _distribution(clock, inputs, store, county) -> None:
+    from pairaid.audit import audit_ledger
+    from pairaid.distribution import describe_inequality
+    from pairaid.distribution.dependence import dependence
+    from pairaid.distribution.environment import decoupling
+    from pairaid.distribution.inequality import share_bands
+
+    frame = county.frame
+    paid = frame[frame["funds_per_capita"].fillna(0).gt(0)]
+    if paid.empty:
+        inputs.gaps.append("distribution: no county has disbursed funds per capita")
+    else:
+        year = int(paid["year"].max())
+        latest = frame[frame["year"] == year]
+        context = f"county panel, money in {county.basis.label}, {year}"
+        inputs.inequality = clock.run("inequality", lambda: describe_inequality(
+            latest, "funds_per_capita", "population", "parent", "rural_income", unit="unit",
+            synthetic=county.synthetic, unit_label="county", group_label="prefecture",
+            context=context))
+        for each in sorted(paid["year"].unique()):
+            rows = frame[frame["year"] == each]
+            found = clock.run("inequality by year", lambda: describe_inequality(
+                rows, "funds_per_capita", "population", "parent", None, unit="unit",
+                synthetic=county.synthetic, unit_label="county", group_label="prefecture",
+                context=f"county panel, money in {county.basis.label}, {int(each)}"))
+            if found is not None:
+                inputs.inequality_by_year[int(each)] = found
+        if "minority_share" in latest.columns:
+            banded = latest.assign(minority_band=share_bands(latest["minority_share"]))
+            inputs.inequality_groups = clock.run("inequality by minority share", lambda:
+                describe_inequality(banded, "funds_per_capita", "population", "minority_band",
+                                    None, unit="unit", synthetic=county.synthetic,
+                                    unit_label="county", group_label="minority-share band",
+                                    context=context))
+    inputs.dependence = clock.run("dependence", lambda: dependence(county))
+    inputs.environment = clock.run("environment", lambda: decoupling(county))
+    inputs.audit = clock.run("audit", lambda: audit_ledger(store))

@@ -1,0 +1,60 @@
+"""What a report section is made of, and the small display helpers every section shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Chart:
+    """One chart: `kind` names the function in `report.charts`; `frame` is its data."""
+
+    id: str
+    kind: str
+    frame: pd.DataFrame
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    id: str
+    header: list[str]
+    #: display rows: (text, raw value or None) per cell; the raw value goes to data-value
+    rows: list[list[tuple[str, object]]]
+    frame: pd.DataFrame
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    reading: list[str]
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def money_unit(lang: str) -> tuple[float, str]:
+    """Display scale for money in charts: 100 million (亿元) in Chinese, billion in English."""
+    return (1e8, "亿元") if lang == "zh" else (1e9, "billion CNY")
+
+
+def place_names(inputs, lang: str) -> dict[str, str]:
+    regions = inputs.regions.set_index("code")
+    column = "name_zh" if lang == "zh" else "name_en"
+    names = regions[column].fillna(regions["name_zh"]).to_dict()
+    donors = inputs.summary.funds_by_donor.set_index("donor")[column].to_dict()
+    return {**names, **donors}
+
+
+def basis_text(basis, lang: str) -> str:
+    """The money basis in the report's language ('CNY, nominal (current) prices' / '人民币元，当年价格')."""
+    if lang != "zh":
+        return basis.label
+    currency = {"CNY": "人民币元", "USD": "美元", "EUR": "欧元"}.get(basis.currency, basis.currency)
+    if basis.prices.base_year is None:
+        return f"{currency}，当年价格"
+    return f"{currency}，{basis.prices.base_year}年不变价格（指数 {basis.index_code}）"

@@ -1,0 +1,139 @@
+"""The report page: one self-contained HTML file (styles, Vega scripts and chart specs inlined).
+
+Each chart appears twice in the file on purpose: as a static SVG (so it shows when scripts are
+off, in print and in the PDF) and as its Vega-Lite spec, which the inlined Vega runtime turns
+into the interactive chart (tooltips) when the page opens."""
+
+from __future__ import annotations
+
+import json
+
+from jinja2 import Environment
+
+from pairaid.report.text import word
+
+_CSS = """
+:root { --ink:#1d1d1f; --muted:#5a5a5a; --line:#d9d9d9; --warn:#7a4d00; --warnbg:#fff3d6; }
+* { box-sizing: border-box; }
+body { margin:0; font:16px/1.55 "Noto Sans", "Noto Sans CJK SC", "Liberation Sans", Arial,
+       sans-serif; color:var(--ink); background:#fff; }
+main { max-width: 62rem; margin: 0 auto; padding: 0 1rem 3rem; }
+header.top h1 { font-size: 1.8rem; margin: 1.2rem 0 .3rem; }
+.meta { color: var(--muted); font-size: .9rem; }
+.banner { position: sticky; top: 0; z-index: 10; background: var(--warnbg); color: var(--warn);
+          border-bottom: 2px solid #e0b04d; padding: .5rem 1rem; font-weight: 600;
+          font-size: .92rem; }
+nav ol { columns: 2; padding-left: 1.2rem; font-size: .95rem; }
+section { border-top: 1px solid var(--line); padding-top: .6rem; margin-top: 1.6rem; }
+section h2 { font-size: 1.35rem; margin: .4rem 0 .5rem; }
+p.reading { max-width: 48rem; }
+figure { margin: 1rem 0 1.4rem; }
+figure .chart { max-width: 100%; overflow-x: auto; }
+figure .chart svg { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: .85rem; }
+figcaption a { color: inherit; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .6rem 0 1rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .35rem .4rem; text-align: left;
+         vertical-align: top; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; }
+.table-wrap { overflow-x: auto; }
+ul.notes { color: var(--warn); }
+footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line);
+         margin-top: 2rem; padding-top: .6rem; }
+@media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; } }
+@page { size: A4; margin: 22mm 14mm 16mm 14mm; }
+@media print {
+  /* in print the banner moves into the top margin of every page (@page margin box below) */
+  .banner { display: none; }
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  nav, .no-print { display: none; }
+  section { break-before: page; border-top: none; }
+  section#headline { break-before: auto; }
+  figure, table { break-inside: avoid; }
+  .vega-embed summary { display: none; }
+}
+"""
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ 'zh-CN' if lang == 'zh' else 'en' }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="pairaid {{ version }}">
+<title>{{ title }}</title>
+<style>{{ css | safe }}
+{% if synthetic %}@page { @top-center { content: {{ banner_css | safe }}; font: 600 8pt sans-serif;
+  color: #7a4d00; background: #fff3d6; border-bottom: 1.5pt solid #e0b04d; padding: 0 3mm; } }{% endif %}
+@page { @bottom-right { content: counter(page) " / " counter(pages); font: 8pt sans-serif;
+  color: #5a5a5a; } }</style>
+</head>
+<body>
+{% if synthetic %}<div class="banner" role="note" id="synthetic-banner">{{ banner }}</div>{% endif %}
+<main>
+<header class="top">
+<h1>{{ title }}</h1>
+<p class="meta">{{ subtitle }}</p>
+</header>
+<nav aria-label="{{ words.contents }}"><h2>{{ words.contents }}</h2><ol>
+{% for s in sections %}<li><a href="#{{ s.id }}">{{ s.title }}</a></li>
+{% endfor %}</ol></nav>
+{% for s in sections %}
+<section id="{{ s.id }}" aria-labelledby="h-{{ s.id }}">
+<h2 id="h-{{ s.id }}">{{ s.title }}</h2>
+{% for p in s.reading %}<p class="reading">{{ p }}</p>
+{% endfor %}
+{% for c in s.charts %}<figure id="figure-{{ c.id }}">
+<div class="chart" id="chart-{{ c.id }}" role="img" aria-label="{{ charts[c.id].description }}">{{ charts[c.id].svg | safe }}</div>
+<figcaption>{{ charts[c.id].description }} · <a href="data/{{ c.id }}.csv">{{ words.data_behind }}</a> · <a href="charts/{{ c.id }}.svg">{{ words.chart_image }}</a></figcaption>
+</figure>
+{% endfor %}
+{% for t in s.tables %}<div class="table-wrap"><table id="table-{{ t.id }}">
+{% if t.caption %}<caption>{{ t.caption }} · <a href="data/table_{{ t.id }}.csv">CSV</a></caption>{% else %}<caption><a href="data/table_{{ t.id }}.csv">CSV</a></caption>{% endif %}
+<thead><tr>{% for h in t.header %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in t.rows %}<tr>{% for text, raw in row %}{% if raw is none %}<td>{{ text }}</td>{% else %}<td class="num" data-value="{{ raw }}">{{ text }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}</tbody></table></div>
+{% endfor %}
+{% if s.notes %}<ul class="notes">{% for n in s.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+</section>
+{% endfor %}
+<footer>{{ words.generated }} {{ generated }} · pairaid {{ version }} · {{ words.ledger_hash }} {{ ledger_hash[:16] }} · provenance.json</footer>
+</main>
+<script type="module">{{ vega | safe }}</script>
+<script type="application/json" id="chart-specs">{{ specs | safe }}</script>
+<script type="module">
+const specs = JSON.parse(document.getElementById("chart-specs").textContent);
+window.pairaidCharts = {drawn: 0, failed: []};
+for (const [id, spec] of Object.entries(specs)) {
+  const el = document.getElementById("chart-" + id);
+  try {
+    await window.vegaEmbed(el, spec, {actions: false, renderer: "svg"});
+    window.pairaidCharts.drawn += 1;
+  } catch (error) {
+    window.pairaidCharts.failed.push(id + ": " + error);
+    console.error("chart " + id + " failed: " + error);
+  }
+}
+document.documentElement.dataset.chartsReady = "true";
+</script>
+</body>
+</html>
+"""
+
+
+def render_page(*, sections, charts: dict, lang: str, title: str, subtitle: str,
+                synthetic: bool, banner: str, vega: str, generated: str, version: str,
+                ledger_hash: str) -> str:
+    """The HTML text. `charts` maps chart id → {"svg", "spec", "description"}."""
+    env = Environment(autoescape=True, trim_blocks=False)
+    words = {k: word(k, lang) for k in ("contents", "data_behind", "chart_image", "generated",
+                                        "ledger_hash")}
+    # "</" would end the <script> element early; JSON allows the escaped form
+    specs = json.dumps({cid: c["spec"] for cid, c in charts.items()},
+                       ensure_ascii=False).replace("</", "<\\/")
+    return env.from_string(_TEMPLATE).render(
+        lang=lang, title=title, subtitle=subtitle, css=_CSS, synthetic=synthetic, banner=banner,
+        banner_css=json.dumps(banner, ensure_ascii=False).replace("<", "\\3c "),
+        sections=sections, charts=charts, words=words, vega=vega.replace("</script", "<\\/script"),
+        specs=specs, generated=generated, version=version, ledger_hash=ledger_hash)

@@ -1,0 +1,59 @@
+"""Print the report to PDF with headless Chromium (Debian's `chromium`; `make` installs it).
+
+Chromium's own print engine lays out the same page a reader sees, charts included, so the PDF
+needs no second renderer. The flags keep it off the network: the report is self-contained and
+this machine's network is closed, so background requests would only fail slowly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pairaid.errors import InputError
+
+#: where Debian puts the browser; PAIRAID_CHROMIUM overrides
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+         "--virtual-time-budget=15000")
+
+
+class BrowserMissing(InputError):
+    """No Chromium to print with."""
+
+
+def find_chromium() -> str:
+    configured = os.environ.get("PAIRAID_CHROMIUM")
+    if configured:
+        if shutil.which(configured) is None and not Path(configured).is_file():
+            raise BrowserMissing(f"PAIRAID_CHROMIUM={configured} is not an executable")
+        return configured
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BrowserMissing("--pdf needs Chromium and none was found: install Debian's "
+                         "`chromium` (make demo does), or set PAIRAID_CHROMIUM")
+
+
+def print_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> Path:
+    """Print `html` to `pdf` (A4, backgrounds on); returns the PDF's path."""
+    browser = find_chromium()
+    with tempfile.TemporaryDirectory(prefix="pairaid-chromium-") as profile:
+        command = [browser, *FLAGS, f"--user-data-dir={profile}",
+                   f"--print-to-pdf={pdf.resolve()}", html.resolve().as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                  check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise BrowserMissing(f"Chromium did not finish printing within {timeout:.0f} s") \
+                from exc
+    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        tail = (done.stderr or "").strip().splitlines()[-3:]
+        raise BrowserMissing(f"Chromium could not print {html.name} (exit {done.returncode}): "
+                             + " | ".join(tail))
+    return pdf

@@ -1,0 +1,168 @@
+"""The report on the demo ledger: files, numbers equal to the commands' JSON, languages, bad
+input. The browser and PDF checks are in test_report_browser.py."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pairaid.cli.main import app
+from pairaid.ledger import Store
+from pairaid.report.build import build_report, ledger_fingerprint
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def english_report(report_demo_db, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_en")
+    result = runner.invoke(app, ["report", "--db", str(report_demo_db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "index.html" in result.output and "SYNTHETIC" in result.output
+    return out
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _cells(html: str, table: str) -> list[list[tuple[str, str | None]]]:
+    """Rows of a report table: (text, data-value or None) per cell."""
+    body = re.search(rf'<table id="table-{table}">(.*?)</table>', html, re.S).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S):
+        cells = re.findall(r'<td(?: class="num" data-value="([^"]*)")?>(.*?)</td>', row, re.S)
+        rows.append([(text, value or None) for value, text in cells])
+    return rows
+
+
+def test_report_folder_has_page_images_data_and_provenance(english_report):
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    provenance = json.loads((english_report / "provenance.json").read_text(encoding="utf-8"))
+    charts = provenance["charts"]
+    assert len(charts) >= 14
+    for chart in charts:
+        svg = (english_report / "charts" / f"{chart}.svg").read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and svg.count("<path") + svg.count("<rect") > 5, chart
+        assert (english_report / "charts" / f"{chart}.png").stat().st_size > 5_000, chart
+        with open(english_report / "data" / f"{chart}.csv", encoding="utf-8") as handle:
+            assert len(list(csv.reader(handle))) >= 2, chart
+        assert f'id="chart-{chart}"' in html
+    assert provenance["synthetic"] is True and "SYNTHETIC" in provenance["notice"]
+    assert re.fullmatch(r"[0-9a-f]{64}", provenance["ledger_sha256"])
+    assert provenance["versions"]["pyfixest"] == "0.60.0"
+    assert provenance["specs"]["index"]["name"] == "sustainable_agriculture"
+    assert set(provenance["seeds"]) == {"sensitivity", "demo"} and provenance["seeds"]["demo"] == 2010
+
+
+def test_page_is_self_contained(english_report):
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
+    assert "@import" not in html and "url(http" not in html
+    assert 'id="synthetic-banner"' in html and "SYNTHETIC DEMO DATA" in html
+    for section in ("headline", "timeline", "pairings", "maps", "index", "effects",
+                    "distribution", "dependence", "environment", "audit", "gaps", "methods"):
+        assert f'<section id="{section}"' in html, section
+    specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
+                                 r"</script>", html, re.S).group(1).replace("<\\/", "</"))
+    assert all("url" not in json.dumps(s.get("data", {})) for s in specs.values())
+    assert all(s.get("description") and s.get("title") for s in specs.values())
+
+
+def test_headline_numbers_equal_the_summary_command(english_report, report_demo_db):
+    summary = _json("summary", "--db", str(report_demo_db))
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    rows = _cells(html, "headline")
+    assert len(rows) == len(summary["figures"])
+    for row, figure in zip(rows, summary["figures"]):
+        shown = row[1][1]
+        if figure["value"] is None:
+            assert shown is None
+        else:
+            assert float(shown) == figure["value"], figure["key"]
+    with open(english_report / "data" / "table_headline.csv", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert [r["key"] for r in table] == [f["key"] for f in summary["figures"]]
+    assert all(float(r["value"]) == f["value"] for r, f in zip(table, summary["figures"])
+               if f["value"] is not None)
+
+
+def test_estimates_equal_the_estimate_command(english_report, report_demo_db):
+    index = _json("estimate", "--db", str(report_demo_db))
+    latent = _json("estimate", "--db", str(report_demo_db), "--outcome", "sai_latent")
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    rows = _cells(html, "elasticity")
+    shown = [float(row[2][1]) for row in rows]
+    assert shown == [index["estimates"][0]["estimate"], latent["estimates"][0]["estimate"]]
+    assert [int(row[4][1]) for row in rows] == [index["nobs"], latent["nobs"]]
+    with open(english_report / "data" / "table_elasticity.csv", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    for row, command in zip(table, (index, latent)):
+        for key in ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"):
+            assert float(row[key]) == command["estimates"][0][key], key
+    with open(english_report / "data" / "elasticity.csv", encoding="utf-8") as handle:
+        plotted = list(csv.DictReader(handle))
+    assert [float(r["estimate"]) for r in plotted] == shown
+
+
+def test_event_study_chart_is_the_event_study_command(english_report, report_demo_db):
+    command = _json("event-study", "--db", str(report_demo_db), "--outcome", "sai_latent",
+                    "--log")
+    with open(english_report / "data" / "event_study.csv", encoding="utf-8") as handle:
+        plotted = list(csv.DictReader(handle))
+    assert [(int(r["event_time"]), float(r["estimate"]), float(r["std_error"]))
+            for r in plotted] == [(e["event_time"], e["estimate"], e["std_error"])
+                                  for e in command["event_time"]]
+
+
+def test_chinese_report_uses_chinese_labels_and_units(report_demo_db, tmp_path):
+    with Store.open(report_demo_db, create=False) as store:
+        result = build_report(store, tmp_path, db_label="demo.db", lang="zh", png=False)
+    html = result.index_html.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert "合成演示数据" in html and "实际拨付援助资金" in html
+    assert re.search(r"\d+(\.\d)?亿元", html)  # money in 亿元
+    assert "对口支援评估报告" in html
+    assert not list((tmp_path / "charts").glob("*.png"))
+
+
+def test_fingerprint_is_stable_and_changes_with_the_ledger(report_demo_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(report_demo_db, copy)
+    with Store.open(report_demo_db, create=False) as store:
+        first = ledger_fingerprint(store)
+    with Store.open(copy, create=False) as store:
+        assert ledger_fingerprint(store) == first
+        with store.engine.begin() as connection:
+            from sqlalchemy import text
+
+            connection.execute(text("UPDATE flow SET amount = amount + 1 WHERE id = "
+                                    "(SELECT MIN(id) FROM flow)"))
+        assert ledger_fingerprint(store) != first
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--lang", "fr"], "unknown --lang 'fr'"),
+    (["-o", "/proc/pairaid-report"], "cannot write the report folder"),
+])
+def test_bad_options_exit_2_with_one_line(report_demo_db, args, message):
+    result = runner.invoke(app, ["report", "--db", str(report_demo_db), *args])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_report_on_a_missing_ledger_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "none.db"), "-o",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "none.db" in result.output
+    assert not (tmp_path / "out" / "index.html").exists()
