@@ -153,3 +153,23 @@ def test_multiplier_bootstrap_is_seeded_and_close_to_analytic(mpdta, varying):
     assert first.att_std_error == again.att_std_error
     for name, agg in varying.aggregations.items():
         assert first.aggregations[name].std_error == pytest.approx(agg.std_error, rel=0.15)
+
+
+def test_group_time_standard_errors_equal_the_difference_of_means_formula(mpdta, varying):
+    """No R printout with analytic (bstrap = FALSE) cell SEs was found, so each cell's SE is
+    checked against an independent computation: without covariates ATT(g, t) is a difference of
+    mean changes (from g − 1, or t − 1 before treatment, varying base), and its influence-function
+    SE is sqrt(Σ(d − d̄_g)²/n_g² + Σ(d − d̄_C)²/n_C²)."""
+    wide = mpdta.pivot(index="countyreal", columns="year", values="lemp")
+    cohort = mpdta.groupby("countyreal")["first.treat"].first().reindex(wide.index)
+    cells = varying.group_time.set_index(["cohort", "time"])
+    assert len(cells) == 12
+    for (g, t), row in cells.iterrows():
+        base = g - 1 if t >= g else t - 1
+        change = wide[t] - wide[base]
+        treated, never = change[cohort == g], change[cohort == 0]
+        estimate = treated.mean() - never.mean()
+        se = np.sqrt(((treated - treated.mean()) ** 2).sum() / len(treated) ** 2
+                     + ((never - never.mean()) ** 2).sum() / len(never) ** 2)
+        assert row["estimate"] == pytest.approx(estimate, abs=1e-12), (g, t)
+        assert row["std_error"] == pytest.approx(se, rel=1e-9), (g, t)

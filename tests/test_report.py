@@ -67,7 +67,7 @@ def test_page_is_self_contained(english_report):
     assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
     assert "@import" not in html and "url(http" not in html
     assert 'id="synthetic-banner"' in html and "SYNTHETIC DEMO DATA" in html
-    for section in ("headline", "timeline", "pairings", "maps", "index", "effects",
+    for section in ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
                     "distribution", "dependence", "environment", "audit", "gaps", "methods"):
         assert f'<section id="{section}"' in html, section
     specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
@@ -166,3 +166,21 @@ def test_report_on_a_missing_ledger_is_a_clear_error(tmp_path):
     assert result.exit_code == 2
     assert "none.db" in result.output
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_event_study_and_synth_write_their_plots(report_demo_db, tmp_path):
+    from PIL import Image
+
+    svg, png = tmp_path / "event.svg", tmp_path / "synth.png"
+    done = runner.invoke(app, ["event-study", "--db", str(report_demo_db), "--outcome",
+                               "sai_latent", "--log", "--plot", str(svg)])
+    assert done.exit_code == 0, done.output
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "Event study" in text and "Synthetic demo data" in text
+    done = runner.invoke(app, ["synth", "--db", str(report_demo_db), "--outcome", "sai_latent",
+                               "--treated", "652801", "--plot", str(png)])
+    assert done.exit_code == 0, done.output
+    assert Image.open(png).size[0] > 500
+    done = runner.invoke(app, ["synth", "--db", str(report_demo_db), "--outcome", "sai_latent",
+                               "--treated", "652801", "--plot", str(tmp_path / "x.pdf")])
+    assert done.exit_code == 2 and "--plot writes .svg or .png" in done.output

@@ -34,8 +34,8 @@ except ImportError:  # the test extra installs it; CI must have it
         raise
     pytestmark = pytest.mark.skip(reason="the playwright package is not installed")
 
-SECTIONS = ("headline", "timeline", "pairings", "maps", "index", "effects", "distribution",
-            "dependence", "environment", "audit", "gaps", "methods")
+SECTIONS = ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+            "distribution", "dependence", "environment", "audit", "gaps", "methods")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, read_plain_table, run_command
+from pairaid.cli.options import Db, Plot, read_plain_table, run_command, write_chart
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit and "
@@ -53,6 +53,7 @@ def event_study(
                         "comparisons and weights (Goodman-Bacon); JSON key \"bacon\"")] = False,
     level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
                                        "prefecture")] = "county",
+    plot: Plot = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
     = False,
 ) -> None:
@@ -101,6 +102,11 @@ def event_study(
             decomposition = bacon_decomposition(frame, outcome=outcome, unit=unit_col,
                                                 time=time_col, cohort=cohort, log=log,
                                                 synthetic=synthetic)
+        if plot is not None:
+            from pairaid.report.charts import event_study_plot
+
+            write_chart(event_study_plot(result.event_path(), subtitle=(
+                "note.synthetic" if synthetic else None)), plot, DidError)
         if as_json:
             payload = result.to_dict()
             if decomposition is not None:

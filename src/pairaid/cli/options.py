@@ -14,6 +14,24 @@ Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead
                                            "(.csv .xlsx .parquet .json)")]
 Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+Plot = Annotated[Path | None, typer.Option("--plot", help="Also write the plot: .svg or .png "
+                                           "(the report's chart, drawn offline)")]
+
+
+def write_chart(chart, path: Path, error: type[Exception]) -> None:
+    """Write an Altair chart from `pairaid.report.charts` as SVG or PNG (by the suffix)."""
+    from pairaid.report import charts
+
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise error(f"{path}: --plot writes .svg or .png")
+    try:
+        if suffix == ".svg":
+            path.write_text(charts.render_svg(chart), encoding="utf-8")
+        else:
+            path.write_bytes(charts.render_png(chart))
+    except OSError as exc:
+        raise error(f"{path}: cannot write the plot: {exc.strerror}") from None
 
 
 def run_command(body):

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, read_plain_table, run_command
+from pairaid.cli.options import Db, Plot, read_plain_table, run_command, write_chart
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit and "
@@ -51,6 +51,7 @@ def synth(
     = False,
     level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
                                        "prefecture")] = "county",
+    plot: Plot = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
     = False,
 ) -> None:
@@ -94,6 +95,13 @@ def synth(
                                    placebos=not no_placebos, placebo_cutoff=placebo_cutoff,
                                    drop_incomplete_donors=not donors.strip(),
                                    synthetic=synthetic)
+        if plot is not None:
+            from pairaid.report.charts import synthetic_control_plot
+
+            write_chart(synthetic_control_plot(
+                result.path()[["time", "actual", "counterfactual"]], float(result.treat_time),
+                outcome=result.outcome, subtitle="note.synthetic" if synthetic else None),
+                plot, SynthError)
         if as_json:
             sys.stdout.write(result.to_json() + "\n")
             return

@@ -120,6 +120,16 @@ class EventStudyResult:
         tidy = self.tidy(level)
         return tidy.set_index("term")[["conf_low", "conf_high"]]
 
+    def event_path(self, level: float | None = None) -> pd.DataFrame:
+        """``event_time, estimate, std_error, conf_low, conf_high`` (pointwise, normal): what
+        the event-study plot draws."""
+        level = self.level if level is None else level
+        z = stats.norm.ppf(0.5 + level / 2)
+        path = self.event_time[["event_time", "estimate", "std_error"]].astype(
+            {"event_time": int, "estimate": float, "std_error": float}).reset_index(drop=True)
+        return path.assign(conf_low=path["estimate"] - z * path["std_error"],
+                           conf_high=path["estimate"] + z * path["std_error"])
+
     def tidy(self, level: float | None = None) -> pd.DataFrame:
         """``term, estimate, std_error, statistic, p_value, conf_low, conf_high`` for the
         aggregations, the event times and the group-time effects (``kind`` says which)."""

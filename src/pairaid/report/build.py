@@ -66,6 +66,7 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
     from pairaid.report import charts as chartlib
     from pairaid.report.collect import SENSITIVITY_DRAWS, collect
     from pairaid.report.geo import prefecture_features
+    from pairaid.report.model import basis_text
     from pairaid.report.page import render_page
     from pairaid.report.sections import build_sections
     from pairaid.report.text import word
@@ -97,7 +98,7 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
             table.frame.to_csv(out / "data" / f"table_{table.id}.csv", index=False)
     seconds["charts"] = round(time.perf_counter() - mark, 3)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    subtitle = (f"{db_label} · {inputs.summary.basis.label} · "
+    subtitle = (f"{db_label} · {basis_text(inputs.summary.basis, lang)} · "
                 f"{inputs.summary.year_from}–{inputs.summary.year_to}")
     html = render_page(sections=sections, charts=drawn, lang=lang, title=word("title", lang),
                        subtitle=subtitle, synthetic=inputs.synthetic,

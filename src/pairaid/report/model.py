@@ -15,6 +15,8 @@ class Chart:
     kind: str
     frame: pd.DataFrame
     options: dict = field(default_factory=dict)
+    #: the plain-language reading printed just above this chart (empty: none)
+    reading: str = ""
 
 
 @dataclass

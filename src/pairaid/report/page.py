@@ -84,7 +84,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2 id="h-{{ s.id }}">{{ s.title }}</h2>
 {% for p in s.reading %}<p class="reading">{{ p }}</p>
 {% endfor %}
-{% for c in s.charts %}<figure id="figure-{{ c.id }}">
+{% for c in s.charts %}{% if c.reading %}<p class="reading">{{ c.reading }}</p>
+{% endif %}<figure id="figure-{{ c.id }}">
 <div class="chart" id="chart-{{ c.id }}" role="img" aria-label="{{ charts[c.id].description }}">{{ charts[c.id].svg | safe }}</div>
 <figcaption>{{ charts[c.id].description }} · <a href="data/{{ c.id }}.csv">{{ words.data_behind }}</a> · <a href="charts/{{ c.id }}.svg">{{ words.chart_image }}</a></figcaption>
 </figure>

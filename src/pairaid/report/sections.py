@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct
-from pairaid.report.model import Chart, Section, Table, money_unit, place_names
+from pairaid.report.model import (Chart, Section, Table, basis_text, money_unit,
+                                  place_names)
 from pairaid.report.sections_more import (_audit, _dependence, _designs, _distribution,
                                           _effects, _environment, _gaps, _methods)
 from pairaid.report.text import FIGURE_LABELS_ZH, UNITS_ZH, say, title, word
@@ -70,7 +71,7 @@ def _headline(inputs, lang: str) -> Section:
                     "published_period": (f.published or {}).get("period")})
     table = Table("headline", [word(k, lang) for k in ("figure", "ledger", "period", "source",
                                                         "published")],
-                  rows, pd.DataFrame(raw), caption=f"{word('basis', lang)}: {s.basis.label}")
+                  rows, pd.DataFrame(raw), caption=f"{word('basis', lang)}: {basis_text(s.basis, lang)}")
     scale, _unit = money_unit(lang)
     by_year = s.funds_by_year.melt(id_vars="year", value_vars=["committed", "disbursed"],
                                    var_name="kind", value_name="amount")
@@ -82,12 +83,12 @@ def _headline(inputs, lang: str) -> Section:
     reading = [say(
         lang,
         f"Over {disbursed.period} the ledger records {fmt_money(disbursed.value, 'CNY', lang)} "
-        f"of assistance disbursed ({s.basis.label}). The three largest donors, {', '.join(names)}, "
+        f"of assistance disbursed ({basis_text(s.basis, lang)}). The three largest donors, {', '.join(names)}, "
         f"gave {', '.join(shares)} of it. Each figure below names its period and source; where "
         "the programme published a figure, the ledger's value over the same period stands "
         "beside it so like is compared with like.",
         f"{disbursed.period}年台账记录的实际拨付援助资金为{fmt_money(disbursed.value, 'CNY', lang)}"
-        f"（{s.basis.label}）。前三大援助方{ '、'.join(names)}分别占{ '、'.join(shares)}。"
+        f"（{basis_text(s.basis, lang)}）。前三大援助方{ '、'.join(names)}分别占{ '、'.join(shares)}。"
         "下表每个数字都注明期间和来源；凡有官方公开数字的，旁列台账同期数值以便对比。")]
     return Section("headline", title("headline", lang), reading,
                    [Chart("funds_by_year", "funds_by_year", by_year,

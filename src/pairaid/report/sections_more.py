@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.report.i18n import fmt_number, fmt_pct
-from pairaid.report.model import Chart, Section, Table, place_names
+from pairaid.report.model import Chart, Section, Table, basis_text, place_names
 from pairaid.report.text import say, title, word
 
 #: who could publish each missing series (for the data-gaps section)
@@ -62,18 +62,15 @@ def _effects(inputs, lang: str) -> Section | None:
     charts = [Chart("elasticity", "coefficient_plot", coef)]
     es = inputs.event_study
     if es is not None:
-        tidy = es.tidy()
-        path = tidy[tidy["kind"] == "event_time"].assign(
-            event_time=lambda d: d["term"].str.split("=").str[1].astype(int))[
-            ["event_time", "estimate", "std_error", "conf_low", "conf_high"]]
-        charts.append(Chart("event_study", "event_study_plot", path.assign(estimator="cs")))
-        reading.append(es.interpretation if lang != "zh" else _event_zh(es))
+        charts.append(Chart("event_study", "event_study_plot", es.event_path(),
+                            reading=es.interpretation if lang != "zh" else _event_zh(es)))
     notes = []
     if inputs.dose_response is not None:
-        charts.append(Chart("dose_response", "dose_response_plot",
-                            inputs.dose_response.dose_response()))
-        reading.append(inputs.dose_response.interpretation if lang != "zh" else say(
-            lang, "", "剂量反应：按援助强度分组的效果估计及其置信区间；需要更强的平行趋势假设。"))
+        charts.append(Chart(
+            "dose_response", "dose_response_plot", inputs.dose_response.dose_response(),
+            {"dose_unit": say(lang, "mean CNY per person a year, first 3 years of pairing",
+                              "结对前3年人均年援助资金（元）")},
+            reading=inputs.dose_response.interpretation if lang != "zh" else _DOSE_ZH))
     if inputs.design_warnings:
         notes = [f"{word('design_warnings', lang)}: {w}" for w in inputs.design_warnings]
     return Section("effects", title("effects", lang), reading, charts, [table], notes)
@@ -100,21 +97,33 @@ def _designs(inputs, lang: str) -> Section | None:
                        "若效果随时间变化，这类比较会使估计产生偏差，应优先采用CS、SA或did2s估计量。")
     if sc is not None:
         names = place_names(inputs, lang)
-        path = sc.path()
+        where = names.get(sc.treated, sc.treated)
+        about = say(lang, f"The county shown is {where} ({sc.treated}), the most populous of the "
+                          "latest pairing cohort, so that the most years before pairing are there "
+                          "to fit on. ",
+                    f"所示为{where}（{sc.treated}），即最晚结对批次中人口最多的县，使结对前有最多年份用于拟合。")
+        meaning = sc.interpretation if lang != "zh" else (
+            f"合成控制：以从未结对的单位加权构造{where}的对照。结对后实际值与对照值之差平均为"
+            f"{sc.effect:+.4f}；安慰剂检验 p = {sc.p_value:.3f}。只有在没有溢出、同期无其他冲击时，"
+            "该差距才是因果效应；它只涉及这一个单位。")
         charts.append(Chart("synthetic_control", "synthetic_control_plot",
-                            path[["time", "actual", "counterfactual"]],
-                            {"treat_time": float(sc.treat_time), "outcome": sc.outcome}))
-        reading.append(sc.interpretation if lang != "zh" else
-                       f"合成控制：以从未结对的单位加权构造{names.get(sc.treated, sc.treated)}的对照。结对后实际值与对照值之差平均为"
-                       f"{sc.effect:+.4f}；安慰剂检验 p = {sc.p_value:.3f}。只有在没有溢出、同期无其他冲击时，"
-                       "该差距才是因果效应；它只涉及这一个单位。")
+                            sc.path()[["time", "actual", "counterfactual"]],
+                            {"treat_time": float(sc.treat_time), "outcome": sc.outcome},
+                            reading=about + meaning))
         tables.append(Table("synthetic_weights", [say(lang, "Comparison unit", "对照单位"),
                                                   say(lang, "Weight", "权重")],
                             [[(names.get(str(r.unit), str(r.unit)), None),
                               (f"{r.weight:.3f}", r.weight)]
                              for r in sc.weights().itertuples() if r.weight > 0.0005],
                             sc.weights()))
+    if not reading:
+        reading.append(say(lang, "One county against a weighted mix of never-paired units.",
+                           "单个县与从未结对单位的加权组合比较。"))
     return Section("designs", title("designs", lang), reading, charts, tables)
+
+
+_DOSE_ZH = ("剂量反应：按援助强度（结对前3年人均资金）分组，与未受援单位比较的效果及其置信区间。每组的估计是"
+            "该剂量单位的平均效果；组间差异和斜率只有在更强的平行趋势假设下才是“多给资金的效果”。")
 
 
 def _event_zh(es) -> str:
@@ -277,8 +286,8 @@ def _gaps(inputs, lang: str) -> Section:
 def _methods(inputs, lang: str) -> Section:
     items = [
         say(lang, "Money: as entered in the ledger, converted with its rates and price indices; "
-                  f"here {inputs.summary.basis.label}.",
-            f"金额：按台账录入值，用台账汇率和价格指数换算；本报告为{inputs.summary.basis.label}。"),
+                  f"here {basis_text(inputs.summary.basis, lang)}.",
+            f"金额：按台账录入值，用台账汇率和价格指数换算；本报告为{basis_text(inputs.summary.basis, lang)}。"),
         say(lang, "Index: indicators normalised and weighted by the bundled spec "
                   f"('{inputs.specs.get('index')}'); rank intervals from Monte Carlo "
                   "re-computation over defensible choices (OECD/JRC handbook).",
