@@ -115,13 +115,17 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
     figures += _outcome_growth(store, year_from, year_to)
     meta = store.meta()
     published = _published(meta) if compare_published else {}
+    same_period: dict[tuple[int, int], Summary] = {}  # published figures often share a period
     for key, entry in published.items():
         span = re.fullmatch(r"(\d{4})-(\d{4})", str(entry.get("period", "")))
         if not span or lo is None:
             continue
         first, last = max(int(span.group(1)), lo), min(int(span.group(2)), hi)
         if first <= last:
-            same = summarise(store, first, last, currency, prices, compare_published=False)
+            if (first, last) not in same_period:
+                same_period[first, last] = summarise(store, first, last, currency, prices,
+                                                     compare_published=False)
+            same = same_period[first, last]
             published[key] = {**entry, "ledger_period": f"{first}–{last}",
                               "ledger_value": same.figure(key).value}
     figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]

@@ -5,8 +5,10 @@ the numbers the command prints (a test compares their JSON)."""
 
 from __future__ import annotations
 
-from pairaid.evaluate.elasticity import estimate_elasticity
-from pairaid.evaluate.results import ElasticityResult
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pyfixest loads only when an estimate runs (start-up time of every command)
+    from pairaid.evaluate.results import ElasticityResult
 
 #: `--outcome index`: the sustainable-agriculture index built from the bundled spec
 INDEX_OUTCOME = "index"
@@ -31,9 +33,11 @@ def ledger_frame(store, level: str = "county", outcome: str = INDEX_OUTCOME):
 
 def estimate_on_ledger(store, outcome: str = INDEX_OUTCOME,
                        treatment: str = "funds_per_capita", level: str = "county",
-                       **options) -> ElasticityResult:
+                       **options) -> "ElasticityResult":
     """Two-way FE elasticity of `outcome` to `treatment` on the ledger panel (unit and year
     effects, clustered by unit unless `options` say otherwise)."""
+    from pairaid.evaluate.elasticity import estimate_elasticity
+
     frame, synthetic, column = ledger_frame(store, level, outcome)
     return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
                                time="year", synthetic=synthetic, **options)

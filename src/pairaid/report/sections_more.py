@@ -29,9 +29,9 @@ def _estimate_row(result, label: str, lang: str) -> list[tuple[str, object]]:
 
 def _effects(inputs, lang: str) -> Section | None:
     results = [(r, name) for r, name in
-               ((inputs.elasticity, say(lang, "Built index (bundled spec)", "合成指数（内置规格）")),
-                (inputs.elasticity_latent, say(lang, "Latent index (demo's planted outcome)",
-                                               "潜在指数（演示数据植入的结果）")))
+               ((inputs.elasticity, say(lang, "Built index", "合成指数")),
+                (inputs.elasticity_latent, say(lang, "Latent index (demo)",
+                                               "潜在指数（演示）")))
                if r is not None]
     if not results:
         return None
