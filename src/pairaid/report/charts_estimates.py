@@ -180,9 +180,10 @@ def synthetic_control_plot(df: pd.DataFrame, treat_time: float, lang: str = "en"
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=label("synthetic_control.series", lang),
                         scale=categories(domain), legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain,
-                                                              range=[[1, 0], [6, 3]]),
-                                  legend=None),
+        # same field, same title: one legend showing colour and dash (readable in grey print)
+        strokeDash=alt.StrokeDash("series:N", title=label("synthetic_control.series", lang),
+                                  scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]]),
+                                  legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("time:Q", title=label("axis.year", lang), format="d"),
                  alt.Tooltip("series:N", title=label("synthetic_control.series", lang)),
                  alt.Tooltip("value_text:N", title=y_title)])

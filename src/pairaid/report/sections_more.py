@@ -173,7 +173,8 @@ def _distribution(inputs, lang: str) -> Section | None:
                             rows, shown))
         charts.append(Chart("groups", "group_bars", pd.DataFrame(
             {"group": shown["group"].astype(str), "value": shown["value_share"],
-             "suppressed": shown["suppressed"].astype(str).ne("")}), {"share": True}))
+             "suppressed": shown["suppressed"].astype(str).ne("")}),
+            {"share": True, "value_title": word("funds_share", lang)}))
     reading = list(result.interpretation().values()) if lang != "zh" else [
         f"基尼系数{result.gini:.3f}；泰尔指数T {result.theil_t:.3f}"
         + (f"，其中{decomposition.between_share:.0%}来自地州之间。" if decomposition else "。")
