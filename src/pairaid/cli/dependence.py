@@ -14,10 +14,9 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
+from pairaid.cli.options import (Data, Db, Json, Level, Time, Unit, read_plain_table,
+                                 run_command)
 
-Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
-Time = Annotated[str, typer.Option("--time", help="Year column of --data")]
 FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in data]")]
 ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in data]")]
 

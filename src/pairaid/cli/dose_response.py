@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, read_plain_table, run_command
+from pairaid.cli.options import Db, Time, Unit, read_plain_table, run_command
 
 
 def dose_response(
@@ -30,8 +30,8 @@ def dose_response(
     intensity_years: Annotated[int, typer.Option(
         "--intensity-years", min=1, help="Ledger: years of the pairing averaged into the "
                                          "intensity")] = 3,
-    unit: Annotated[str, typer.Option("--unit", help="Unit column of --data")] = "unit",
-    time: Annotated[str, typer.Option("--time", help="Period column of --data")] = "year",
+    unit: Unit = "unit",
+    time: Time = "year",
     post: Annotated[str | None, typer.Option(
         "--post", help="0/1 column, 1 once the unit is treated (--data)")] = None,
     cohort: Annotated[str | None, typer.Option(

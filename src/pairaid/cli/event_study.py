@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Plot, read_plain_table, run_command, write_chart
+from pairaid.cli.options import Db, Plot, Time, Unit, read_plain_table, run_command, write_chart
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit and "
@@ -25,8 +25,8 @@ def event_study(
     outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. sai_latent")],
     db: Db = None,
     data: Data = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit column of --data")] = "unit",
-    time: Annotated[str, typer.Option("--time", help="Period column of --data")] = "year",
+    unit: Unit = "unit",
+    time: Time = "year",
     cohort: Annotated[str, typer.Option(
         "--cohort", help="First treated period of each unit (0 or empty = never treated); "
                          "ledger: first_paired_year")] = "first_paired_year",

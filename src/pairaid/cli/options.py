@@ -12,6 +12,8 @@ Db = Annotated[str | None, typer.Option("--db", envvar="PAIRAID_DB", show_envvar
                                              "[default: ./pairaid.db]")]
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json)")]
+Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
+Time = Annotated[str, typer.Option("--time", help="Period column of --data")]
 Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Also write the plot: .svg or .png "

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Plot, read_plain_table, run_command, write_chart
+from pairaid.cli.options import Db, Plot, Time, Unit, read_plain_table, run_command, write_chart
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit and "
@@ -30,8 +30,8 @@ def synth(
                              "first_paired_year")] = None,
     db: Db = None,
     data: Data = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit column of --data")] = "unit",
-    time: Annotated[str, typer.Option("--time", help="Period column of --data")] = "year",
+    unit: Unit = "unit",
+    time: Time = "year",
     method: Annotated[str, typer.Option(
         "--method", help="sc (synthetic control) | hcw (Hsiao–Ching–Wan regression "
                          "control)")] = "sc",

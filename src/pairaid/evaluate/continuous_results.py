@@ -153,10 +153,7 @@ class ContinuousDidResult:
                 "df_t": self.df_t, "level": self.level, "staggered": self.staggered,
                 "r2_within": self.r2_within,
                 "wild_bootstrap": (None if self.wild_bootstrap is None else
-                                   {"reps": self.wild_bootstrap.reps,
-                                    "statistic": self.wild_bootstrap.statistic,
-                                    "p_value": self.wild_bootstrap.p_value,
-                                    "seed": self.wild_bootstrap.seed}),
+                                   self.wild_bootstrap.to_dict()),
                 "interpretation": self.interpretation,
                 "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
                 "provenance": self.provenance}

@@ -26,6 +26,10 @@ class WildBootstrap:
     p_value: float
     seed: int
 
+    def to_dict(self) -> dict:
+        return {"reps": self.reps, "statistic": self.statistic, "p_value": self.p_value,
+                "seed": self.seed}
+
 
 @dataclass(frozen=True)
 class ElasticityResult:
@@ -142,10 +146,7 @@ class ElasticityResult:
                "outcome": self.outcome, "treatment": self.treatment, "log": self.log_rule,
                "dropped_nonpositive": dict(self.dropped_nonpositive),
                "wild_bootstrap": (None if self.wild_bootstrap is None else
-                                  {"reps": self.wild_bootstrap.reps,
-                                   "statistic": self.wild_bootstrap.statistic,
-                                   "p_value": self.wild_bootstrap.p_value,
-                                   "seed": self.wild_bootstrap.seed}),
+                                  self.wild_bootstrap.to_dict()),
                "interpretation": self.interpretation,
                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
                "provenance": self.provenance}

@@ -35,6 +35,7 @@ figcaption a { color: inherit; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .6rem 0 1rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .4rem; text-align: left;
          vertical-align: top; }
+#table-headline td:nth-child(3) { white-space: nowrap; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; }
 .table-wrap { overflow-x: auto; }
