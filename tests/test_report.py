@@ -184,3 +184,24 @@ def test_event_study_and_synth_write_their_plots(report_demo_db, tmp_path):
     done = runner.invoke(app, ["synth", "--db", str(report_demo_db), "--outcome", "sai_latent",
                                "--treated", "652801", "--plot", str(tmp_path / "x.pdf")])
     assert done.exit_code == 2 and "--plot writes .svg or .png" in done.output
+
+
+def test_a_ledger_without_outcomes_gets_a_report_that_says_what_is_missing(store, tmp_path):
+    """A small real-world-shaped ledger (no index indicators, no fiscal data): the report still
+    writes, leaves out what it cannot show and says why in the data-gaps section."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from hand_ledger import hand_frames
+
+    from pairaid.ingest import import_frames
+
+    import_frames(store, hand_frames(), mode="append")
+    result = build_report(store, tmp_path, db_label="hand", png=False, outcome="rainfall")
+    assert {"headline", "pairings", "gaps", "methods"} <= set(result.sections)
+    assert "effects" not in result.sections and "index" not in result.sections
+    assert any("no outcome 'rainfall'" in gap for gap in result.gaps)
+    assert any(gap.startswith("dependence:") for gap in result.gaps)
+    html = result.index_html.read_text(encoding="utf-8")
+    assert "no outcome &#39;rainfall&#39;" in html or "no outcome 'rainfall'" in html
+    assert 'id="synthetic-banner"' not in html  # not demo data: no banner

@@ -39,6 +39,10 @@ def event_study(
                           "observation")] = "never",
     method: Annotated[str, typer.Option(
         "--method", help="cs only: dr (doubly robust) | ipw | reg")] = "dr",
+    covariates: Annotated[str, typer.Option(
+        "--covariates", help="cs only: numeric columns for conditional parallel trends, "
+                             "comma-separated (e.g. lpop,x2); each ATT(g, t) uses their "
+                             "base-period values, as R did's xformla")] = "",
     base_period: Annotated[str, typer.Option(
         "--base-period", help="cs only: varying (each pre-period against the one before) | "
                               "universal (all against the period before treatment)")] = "varying",
@@ -65,6 +69,8 @@ def event_study(
     Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log --json`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
     --outcome lemp --estimator cs --control notyet`;
+    `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
+    --outcome lemp --covariates lpop --method dr`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
     --outcome lemp --estimator twfe --bacon`
     """
@@ -94,7 +100,7 @@ def event_study(
         result = estimate(frame, outcome=outcome, estimator=estimator, unit=unit_col,
                           time=time_col, cohort=cohort, control=control, method=method,
                           base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,
-                          synthetic=synthetic)
+                          synthetic=synthetic, covariates=covariates)
         decomposition = None
         if bacon:
             from pairaid.evaluate.bacon import bacon_decomposition

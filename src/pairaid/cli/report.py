@@ -23,6 +23,10 @@ def report(
                                       "(SVG is always written)")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the index's Monte Carlo draws")]
     = 0,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Outcome of the effect estimates: a panel column, or 'index' (the "
+                          "bundled sustainable-agriculture index) [default: the demo's "
+                          "sai_latent when present, else index]")] = None,
 ) -> None:
     """Write the evaluation report: headline figures, pairings, maps, the index and its rank
     uncertainty, effect estimates, who benefits, dependence, environment, audit findings, data
@@ -39,7 +43,7 @@ def report(
         try:
             with err.status("Writing the report ...") as status:
                 result = build_report(store, out_dir, db_label=store.location, lang=lang,
-                                      pdf=pdf, png=png, seed=seed,
+                                      pdf=pdf, png=png, seed=seed, outcome=outcome,
                                       progress=lambda m: status.update(f"Report: {m} ..."))
         finally:
             store.close()

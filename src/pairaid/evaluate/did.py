@@ -6,7 +6,8 @@ Two estimators share one input check (`prepare`) and one results object (`EventS
   dynamic (event-time) and calendar aggregations, with analytic standard errors from the influence
   functions. Callaway, B. and Sant'Anna, P.H.C. (2021), "Difference-in-Differences with Multiple
   Time Periods", *Journal of Econometrics* 225(2), 200–230. Computed by the `differences` package
-  (pinned; its types never leave this module) and checked against R ``did`` on ``mpdta``.
+  (pinned; its types never leave this module) and checked against R ``did`` on ``mpdta``, with
+  and without covariates (conditional parallel trends; see `pairaid.evaluate.did_covariates`).
 * `twfe_event_study` — the two-way fixed-effects event study (unit and period effects plus one
   dummy per event time, event time −1 the reference), standard errors clustered by unit. Kept as
   the familiar comparison: with staggered timing and effects that change over time its leads and
@@ -24,6 +25,7 @@ import contextlib
 import hashlib
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pairaid.evaluate import did_covariates as _cov
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
 from pairaid.provenance import package_version as _version
 from pairaid.errors import InputError
@@ -55,7 +58,8 @@ class DidError(InputError):
 
 @dataclass(frozen=True)
 class DidData:
-    """A checked, balanced panel: columns ``unit, time, cohort`` (NaN = never treated), ``y``."""
+    """A checked, balanced panel: columns ``unit, time, cohort`` (NaN = never treated), ``y``,
+    and one column ``x0, x1, …`` per covariate (named in `covariates`)."""
 
     frame: pd.DataFrame
     outcome: str
@@ -64,6 +68,7 @@ class DidData:
     cohort_label: str
     notes: tuple[str, ...]
     data_hash: str
+    covariates: tuple[str, ...] = ()
 
     @property
     def n_units(self) -> int:
@@ -85,11 +90,15 @@ def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "year",
             cohort: str = "first_paired_year", control: Control = "never",
-            log: bool = False) -> DidData:
+            log: bool = False, covariates: Sequence[str] | str | None = ()) -> DidData:
     """Check the columns and return a balanced panel; cohort 0 or empty means never treated.
-    ``log=True`` analyses the natural log of the outcome (effects then read as proportions)."""
+    ``log=True`` analyses the natural log of the outcome (effects then read as proportions).
+    ``covariates``: numeric columns carried as ``x0, x1, …``; units with a missing value are
+    dropped (as R ``did`` does), a covariate without variation is an error."""
     _check_choice(control, CONTROLS, "control group")
-    missing = [c for c in dict.fromkeys([unit, time, cohort, outcome]) if c not in frame.columns]
+    names = _cov.covariate_names(covariates, error=DidError)
+    missing = [c for c in dict.fromkeys([unit, time, cohort, outcome, *names])
+               if c not in frame.columns]
     if missing:
         raise DidError(f"unknown column{'s' if len(missing) > 1 else ''} "
                        f"{', '.join(repr(c) for c in missing)} (columns: "
@@ -101,7 +110,9 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
             raise DidError(f"{what} column '{column}' is not numeric (dtype {frame[column].dtype})")
     data = pd.DataFrame({"unit": frame[unit].to_numpy(), "time": frame[time].to_numpy(),
                          "cohort": frame[cohort].to_numpy(dtype=float),
-                         "y": frame[outcome].to_numpy(dtype=float)})
+                         "y": frame[outcome].to_numpy(dtype=float),
+                         **_cov.covariate_columns(frame, names, unit=unit, time=time,
+                                                  cohort=cohort, error=DidError)})
     if log:
         if (data["y"] <= 0).any():
             raise DidError(f"outcome '{outcome}' has zero or negative values: its log is "
@@ -134,6 +145,12 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
         data = data[~data["unit"].isin(incomplete)]
         notes.append(f"{len(incomplete)} units with a missing {outcome} in some period were "
                      "dropped (the estimators need a balanced panel)")
+    keys = list(_cov.internal_names(names))
+    incomplete = data.loc[data[keys].isna().any(axis=1), "unit"].unique() if keys else []
+    if len(incomplete):
+        data = data[~data["unit"].isin(incomplete)]
+        notes.append(f"{len(incomplete)} units with a missing covariate ({', '.join(names)}) in "
+                     "some period were dropped")
     periods = data.groupby("unit")["time"].nunique()
     if periods.nunique() > 1:
         short = periods[periods < periods.max()].index
@@ -152,9 +169,11 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
         raise DidError("no never-treated units (cohort 0 or empty) to compare with: use "
                        "--control notyet (not-yet-treated units as the comparison; estimators "
                        "cs and twfe)")
+    if names:
+        notes.extend(_cov.covariate_notes(data, names, error=DidError))
     data = data.sort_values(["unit", "time"], ignore_index=True)
     digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-    return DidData(data, outcome, unit, time, cohort, tuple(notes), digest.hexdigest())
+    return DidData(data, outcome, unit, time, cohort, tuple(notes), digest.hexdigest(), names)
 
 
 # -- Callaway–Sant'Anna ----------------------------------------------------------------------------
@@ -162,12 +181,14 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
                       time: str = "year", cohort: str = "first_paired_year",
                       control: Control = "never", method: Method = "dr",
                       base_period: BasePeriod = "varying", level: float = 0.95,
-                      bootstrap: int = 0, seed: int = 0,
-                      synthetic: bool = False) -> EventStudyResult:
+                      bootstrap: int = 0, seed: int = 0, synthetic: bool = False,
+                      covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
     """Callaway–Sant'Anna ATT(g, t) with its four aggregations and analytic standard errors.
 
     ``method`` is doubly robust (``dr``), inverse probability weighting (``ipw``) or outcome
-    regression (``reg``); without covariates the three coincide. ``base_period="varying"``
+    regression (``reg``); without covariates the three coincide. ``covariates`` (numeric
+    columns, e.g. ``("lpop",)``) make parallel trends conditional on them, each taken in the
+    base period as R ``did`` does (`pairaid.evaluate.did_covariates`). ``base_period="varying"``
     compares each pre-treatment period with the one before it (R ``did``'s default).
     ``bootstrap=B > 0`` replaces the analytic standard errors by the multiplier bootstrap's
     (B Rademacher draws of the influence functions, seeded); the pre-trend test keeps the
@@ -178,7 +199,12 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
     if bootstrap < 0:
         raise DidError(f"bootstrap draws must be 0 (analytic) or positive, not {bootstrap}")
     data = frame if isinstance(frame, DidData) else prepare(
-        frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control)
+        frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control,
+        covariates=covariates)
+    if _cov.covariate_names(covariates, error=DidError) not in ((), data.covariates):
+        raise DidError("give the covariates to prepare() when passing prepared data")
+    keys = _cov.internal_names(data.covariates)
+    formula = "y ~ " + " + ".join(keys) if keys else "y"
     from differences import ATTgt  # heavy import, and only this function needs it
 
     panel = data.frame.set_index(["unit", "time"])
@@ -188,7 +214,7 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
             contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("always")
         model = ATTgt(data=panel, cohort_column="cohort", base_period=base_period)
-        model.fit(formula="y", est_method=_METHOD[method], control_group=_CONTROL[control],
+        model.fit(formula=formula, est_method=_METHOD[method], control_group=_CONTROL[control],
                   alpha=1 - level, progress_bar=False, **draws)
         cells = model._result_dict["full_sample"]["ATTgt_ntl"]  # pinned 0.3.0 layout
         aggregations = {ours: _aggregation(model, ours, theirs, draws)
@@ -208,7 +234,7 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         covariance = influence.T @ influence / n**2
         terms = tuple(f"ATT(g={int(cells[i].cohort)}, t={int(cells[i].time)})" for i in pre)
         pretrend = _wald(group_time["estimate"].to_numpy()[pre], covariance, terms)
-        if control == "never":  # the chi-squared p over-rejects with small cohorts
+        if control == "never" and not keys:  # the chi-squared p over-rejects, small cohorts
             from pairaid.evaluate.pretrend import wild_pretrend
 
             wild = wild_pretrend(data.frame, seed=seed)
@@ -222,10 +248,12 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         aggregations=aggregations, pretrend=pretrend, n_units=n,
         periods=(int(data.periods[0]), int(data.periods[-1])), cohorts=data.cohorts,
         n_never_treated=int(data.frame.loc[data.frame["cohort"].isna(), "unit"].nunique()),
-        level=level, notes=data.notes + _engine_notes(caught), data_hash=data.data_hash,
-        synthetic=synthetic, engine=f"differences {_version('differences')}",
+        level=level, notes=data.notes + _engine_notes(caught)
+        + ((_cov.WILD_NOTE,) if keys and pretrend is not None else ()),
+        data_hash=data.data_hash, synthetic=synthetic,
+        engine=f"differences {_version('differences')}",
         inference=(f"multiplier bootstrap, {bootstrap} draws, seed {seed}" if bootstrap
-                   else "analytic (influence functions)"))
+                   else "analytic (influence functions)"), covariates=data.covariates)
 
 
 def _engine_notes(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
@@ -440,9 +468,15 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                 unit: str = "unit", time: str = "year", cohort: str = "first_paired_year",
                 control: Control = "never", method: Method = "dr", log: bool = False,
                 base_period: BasePeriod = "varying", level: float = 0.95, bootstrap: int = 0,
-                seed: int = 0, synthetic: bool = False) -> EventStudyResult:
-    """One entry point for the CLI, the report and the web: the chosen estimator on `frame`."""
+                seed: int = 0, synthetic: bool = False,
+                covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
+    """One entry point for the CLI, the report and the web: the chosen estimator on `frame`.
+    ``covariates`` (conditional parallel trends) are for Callaway–Sant'Anna only."""
     _check_choice(estimator, ESTIMATORS, "estimator")
+    names = _cov.covariate_names(covariates, error=DidError)
+    if names and estimator != "cs":
+        raise DidError(f"covariates (--covariates) are for --estimator cs only, not "
+                       f"{estimator}: Callaway–Sant'Anna adjusts each comparison for them")
     if bootstrap and estimator != "cs":
         raise DidError("the multiplier bootstrap (--bootstrap) is for --estimator cs only")
     if estimator == "sa" and control != "never":
@@ -450,7 +484,8 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                        "or --estimator cs with --control notyet")
     # did2s fits on every untreated observation: it needs no never-treated units
     data = prepare(frame, outcome=outcome, unit=unit, time=time, cohort=cohort,
-                   control="notyet" if estimator == "did2s" else control, log=log)
+                   control="notyet" if estimator == "did2s" else control, log=log,
+                   covariates=names)
     if estimator == "twfe":
         return twfe_event_study(data, control=control, level=level, synthetic=synthetic)
     if estimator == "sa":

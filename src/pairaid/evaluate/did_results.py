@@ -91,6 +91,8 @@ class EventStudyResult:
     synthetic: bool = False
     engine: str = ""
     inference: str = "analytic"
+    #: covariates of conditional parallel trends (Callaway–Sant'Anna; base-period values)
+    covariates: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aggregations", MappingProxyType(dict(self.aggregations)))
@@ -110,7 +112,7 @@ class EventStudyResult:
         """What makes the numbers traceable: data hash, method, versions."""
         return {"estimator": self.estimator, "method": self.method, "control": self.control,
                 "base_period": self.base_period, "engine": self.engine,
-                "inference": self.inference,
+                "inference": self.inference, "covariates": list(self.covariates),
                 "data_sha256": self.data_hash, "pairaid": _version("pairaid"),
                 "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
 
@@ -159,6 +161,7 @@ class EventStudyResult:
         return {
             "estimator": self.estimator, "outcome": self.outcome, "control": self.control,
             "method": self.method, "base_period": self.base_period,
+            "covariates": list(self.covariates),
             "aggregations": {name: (self.aggregations[name].to_dict()
                                     if name in self.aggregations else None)
                              for name in AGGREGATIONS},
@@ -196,6 +199,8 @@ class EventStudyResult:
                       else "units not yet treated at the time")
         sure = ("the interval excludes zero" if low > 0 or high < 0
                 else "the interval includes zero, so the data cannot rule out no effect")
+        given = (f" conditional on {', '.join(self.covariates)}" if self.covariates else "")
+        alike = " with the same covariate values" if self.covariates else ""
         pre = ""
         if self.pretrend is not None:
             p = self.pretrend.p_value_reported
@@ -212,9 +217,9 @@ class EventStudyResult:
         return (f"After treatment, '{self.outcome}' in treated units changed by "
                 f"{agg.estimate:+.4g} on average relative to the change in {comparison} "
                 f"({self.level:.0%} CI {low:+.4g} to {high:+.4g}; {sure}). "
-                f"This is a causal effect only under parallel trends: without treatment, treated "
-                f"and comparison units would have changed alike (and no unit anticipated "
-                f"treatment). It is an average over the treated cohorts and periods observed, "
+                f"This is a causal effect only under parallel trends{given}: without treatment, "
+                f"treated and comparison units{alike} would have changed alike (and no unit "
+                f"anticipated treatment). It is an average over the treated cohorts and periods observed, "
                 f"not the effect on any single unit nor on units never treated.{pre}")
 
     @cached_property
@@ -222,6 +227,8 @@ class EventStudyResult:
         lines = [f"{_TITLES.get(self.estimator, self.estimator)}: outcome '{self.outcome}'",
                  (f"  method {self.method}, comparison: {self.control}-treated units, "
                   f"base period {self.base_period}; standard errors: {self.inference}"),
+                 *([f"  covariates (base-period values): {', '.join(self.covariates)}"]
+                   if self.covariates else []),
                  (f"  {self.n_units} units ({self.n_never_treated} never treated), periods "
                   f"{self.periods[0]}–{self.periods[1]}, cohorts "
                   f"{', '.join(map(str, self.cohorts))}"), ""]
@@ -256,7 +263,7 @@ class EventStudyResult:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:4]))
+        head = html.escape("\n".join(self.summary.splitlines()[:4 + bool(self.covariates)]))
         rows = pd.DataFrame([(n, a.estimate, a.std_error) for n, a in self.aggregations.items()],
                             columns=["aggregation", "estimate", "std_error"])
         pre = (f"<p>Pre-trend test: chi2 = {self.pretrend.statistic:.3f} "

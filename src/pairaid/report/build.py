@@ -61,7 +61,7 @@ def ledger_fingerprint(store) -> str:
 
 def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = "en",
                  pdf: bool = False, png: bool = True, draws: int | None = None,
-                 seed: int = 0, progress=None) -> ReportResult:
+                 seed: int = 0, outcome: str | None = None, progress=None) -> ReportResult:
     """Write the report for the ledger `store` into `out_dir` (created if needed)."""
     from pairaid.report import charts as chartlib
     from pairaid.report.collect import SENSITIVITY_DRAWS, collect
@@ -83,7 +83,8 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     step("running the analyses")
-    inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed)
+    inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
+                     outcome=outcome)
     seconds["analyses"] = round(time.perf_counter() - start, 3)
     seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
     fingerprint = ledger_fingerprint(store)
@@ -161,10 +162,12 @@ def _provenance(out: Path, inputs, fingerprint: str, lang: str, generated: str,
         "versions": {name: package_version(name) for name in _VERSIONED},
         "specs": specs, "seeds": inputs.seeds, "charts": charts, "data_gaps": inputs.gaps,
         "seconds": seconds,
+        "outcome": inputs.outcome,
         "commands": {"summary": "pairaid summary --json",
                      "elasticity": "pairaid estimate --json",
-                     "elasticity_latent": "pairaid estimate --outcome sai_latent --json",
-                     "event_study": "pairaid event-study --outcome sai_latent --log --json"},
+                     "elasticity_outcome": f"pairaid estimate --outcome {inputs.outcome} --json",
+                     "event_study": f"pairaid event-study --outcome {inputs.outcome} --log "
+                                    "--json (--log when the outcome is positive)"},
     }
     (out / "provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False,
                                                     default=str), encoding="utf-8")

@@ -35,7 +35,10 @@ class ReportInputs:
     index: object | None = None
     sensitivity: object | None = None
     elasticity: object | None = None
-    elasticity_latent: object | None = None
+    #: the elasticity of the chosen outcome (when it is not the index itself)
+    elasticity_outcome: object | None = None
+    #: the outcome of the event study, dose-response and synthetic control, as the panel names it
+    outcome: str = ""
     event_study: object | None = None
     dose_response: object | None = None
     bacon: object | None = None
@@ -76,8 +79,11 @@ class _Clock:
             self.inputs.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int = 0) -> ReportInputs:
-    """Run the analyses on the ledger `store` (already open)."""
+def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int = 0,
+            outcome: str | None = None) -> ReportInputs:
+    """Run the analyses on the ledger `store` (already open). `outcome` (a panel column, or
+    "index" for the bundled index) is what the effect estimates are about; by default the demo's
+    latent index when the ledger has it, else the bundled index."""
     from pairaid.ledger import queries
     from pairaid.panel import build_panel
     from pairaid.summary import summarise
@@ -94,7 +100,7 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
     inputs.seeds = {"sensitivity": seed, "demo": int(meta["seed"]) if "seed" in meta else -1}
     clock = _Clock(inputs)
     _measure(clock, inputs, prefecture, draws, seed)
-    _evaluate(clock, inputs, store, county)
+    _evaluate(clock, inputs, store, county, outcome)
     _distribution(clock, inputs, store, county)
     return inputs
 
@@ -113,35 +119,53 @@ def _measure(clock, inputs, prefecture, draws, seed) -> None:
         synthetic=prefecture.synthetic))
 
 
-def _evaluate(clock, inputs, store, county) -> None:
+def _evaluate(clock, inputs, store, county, outcome: str | None) -> None:
     from pairaid.evaluate.bacon import bacon_decomposition
     from pairaid.evaluate.did import event_study
-    from pairaid.evaluate.ledger import estimate_on_ledger, synth_defaults
+    from pairaid.evaluate.ledger import INDEX_OUTCOME, INDEX_SPEC, estimate_on_ledger
+    from pairaid.evaluate.ledger import synth_defaults
     from pairaid.evaluate.synth import synthetic_control
+    from pairaid.measure.ledger import with_index_score
 
-    # the command's defaults: `pairaid estimate --db DB --json` and `... --outcome sai_latent`
+    # the command's defaults: `pairaid estimate --db DB --json` (and `--outcome OUTCOME`)
     inputs.elasticity = clock.run("elasticity (index)", lambda: estimate_on_ledger(store))
-    if "sai_latent" in county.frame.columns:
-        inputs.elasticity_latent = clock.run(
-            "elasticity (latent index)", lambda: estimate_on_ledger(store, outcome="sai_latent"))
-    outcome = "sai_latent" if "sai_latent" in county.frame.columns else None
-    if outcome is None:
-        inputs.gaps.append("event study: the ledger has no sai_latent outcome; run "
-                           "`pairaid event-study --outcome COLUMN` on the outcome you need")
+    frame = county.frame
+    chosen = outcome or ("sai_latent" if "sai_latent" in frame.columns else INDEX_OUTCOME)
+    if chosen == INDEX_OUTCOME:
+        column = f"{INDEX_SPEC}_index"
+        frame = clock.run("index for the effect estimates", lambda: with_index_score(
+            county.frame, INDEX_SPEC, column, county.synthetic))
+    else:
+        column = chosen
+        inputs.elasticity_outcome = clock.run(f"elasticity ({chosen})", lambda:
+                                              estimate_on_ledger(store, outcome=chosen))
+    if frame is None or column not in frame.columns:
+        inputs.gaps.append(f"effect estimates: the panel has no outcome '{chosen}' (give "
+                           "`pairaid report --outcome COLUMN`)")
         return
+    inputs.outcome = column
+    values = pd.to_numeric(frame[column], errors="coerce").dropna()
+    log = bool(len(values)) and bool((values > 0).all())  # logs only where they exist
     inputs.event_study = clock.run("event study", lambda: event_study(
-        county.frame, outcome=outcome, estimator="cs", log=True, synthetic=county.synthetic))
+        frame, outcome=column, estimator="cs", log=log, synthetic=county.synthetic))
     inputs.bacon = clock.run("Goodman-Bacon decomposition", lambda: bacon_decomposition(
-        county.frame, outcome=outcome, log=True, synthetic=county.synthetic))
-    treated = _synth_unit(county.frame, outcome)
+        frame, outcome=column, log=log, synthetic=county.synthetic))
+    treated = _synth_unit(frame, column)
     if treated is None:
         inputs.gaps.append("synthetic control: no paired unit has its outcome in every year")
     else:
-        when, donors = synth_defaults(county.frame, treated)
+        when, donors = synth_defaults(frame, treated)
         inputs.synthetic_control = clock.run("synthetic control", lambda: synthetic_control(
-            county.frame, outcome=outcome, treated=treated, treat_time=when, donors=donors,
+            frame, outcome=column, treated=treated, treat_time=when, donors=donors,
             drop_incomplete_donors=True, synthetic=county.synthetic))
-    _optional_evaluations(clock, inputs, county, outcome)
+    _optional_evaluations(clock, inputs, _with_frame(county, frame), column, log)
+
+
+def _with_frame(panel, frame):
+    """The panel with another frame (the same units and years plus the outcome column)."""
+    from dataclasses import replace
+
+    return replace(panel, frame=frame)
 
 
 def _synth_unit(frame: pd.DataFrame, outcome: str) -> str | None:
@@ -155,14 +179,14 @@ def _synth_unit(frame: pd.DataFrame, outcome: str) -> str | None:
     return max(chosen, key=lambda u: population[u]) if chosen else None
 
 
-def _optional_evaluations(clock, inputs, county, outcome) -> None:
+def _optional_evaluations(clock, inputs, county, outcome, log: bool) -> None:
     """Dose-response (the `pairaid dose-response --db DB --log` call) and the design checks."""
     from pairaid.evaluate.continuous import continuous_did, ledger_intensity
     from pairaid.evaluate.design import design_warnings
 
     inputs.dose_response = clock.run("dose-response", lambda: continuous_did(
         ledger_intensity(county.frame), outcome=outcome, intensity="intensity", unit="unit",
-        time="year", post="post", log=True, synthetic=county.synthetic))
+        time="year", post="post", log=log, synthetic=county.synthetic))
     found = clock.run("design checks", lambda: design_warnings(
         county.frame, unit="unit", time="year", cohort="first_paired_year", outcome=outcome))
     inputs.design_warnings = tuple(found or ())

@@ -28,10 +28,11 @@ def _estimate_row(result, label: str, lang: str) -> list[tuple[str, object]]:
 
 
 def _effects(inputs, lang: str) -> Section | None:
+    other = (say(lang, "Latent index (demo)", "潜在指数（演示）")
+             if inputs.outcome == "sai_latent" else inputs.outcome)
     results = [(r, name) for r, name in
                ((inputs.elasticity, say(lang, "Built index", "合成指数")),
-                (inputs.elasticity_latent, say(lang, "Latent index (demo)",
-                                               "潜在指数（演示）")))
+                (inputs.elasticity_outcome, other))
                if r is not None]
     if not results:
         return None
@@ -52,7 +53,7 @@ def _effects(inputs, lang: str) -> Section | None:
                    f"弹性{first.elasticity:.3f}表示资金每增加10%，结果变量约变化"
                    f"{(1.1 ** first.elasticity - 1):.1%}。这只是关联：只有在固定效应之外资金与其他冲击无关"
                    "（无随时间变化的混杂、无反向因果）时才可解读为因果效应，数据本身无法检验这一点。")]
-    if len(results) > 1:
+    if len(results) > 1 and inputs.outcome == "sai_latent":
         reading.append(say(
             lang, "Two outcomes are shown because they answer different questions: the built "
                   "index rescales each indicator to 0–1 before weighting, so a 1 % change in it "
