@@ -7,7 +7,7 @@ import pandas as pd
 
 from pairaid.report.i18n import fmt_number, fmt_pct
 from pairaid.report.model import Chart, Section, Table, basis_text, place_names
-from pairaid.report.text import say, title, word
+from pairaid.report.text import CHECKS_ZH, say, title, word
 
 #: who could publish each missing series (for the data-gaps section)
 PUBLISHERS = {
@@ -86,7 +86,8 @@ def _designs(inputs, lang: str) -> Section | None:
     reading, charts, tables = [], [], []
     if bacon is not None:
         types = bacon.by_type()
-        rows = [[(r.label, None), (fmt_pct(r.weight, lang), r.weight),
+        rows = [[(CHECKS_ZH.get(r.type, r.label) if lang == "zh" else r.label, None),
+                 (fmt_pct(r.weight, lang), r.weight),
                  (f"{r.estimate:+.4f}", r.estimate), (str(r.comparisons), None)]
                 for r in types.itertuples()]
         tables.append(Table("bacon", [say(lang, "Comparison", "比较类型"),
@@ -228,9 +229,10 @@ def _audit(inputs, lang: str) -> Section | None:
     report = inputs.audit
     if report is None:
         return None
-    counts = pd.DataFrame([{"check": f.check, "count": f.count} for f in report.flagged
-                           if f.count])
-    rows = [[(f.check, None), (f.severity, None), (fmt_number(f.count, lang), f.count),
+    counts = pd.DataFrame([{"check": CHECKS_ZH.get(f.check, f.check) if lang == "zh" else
+                            f.check, "count": f.count} for f in report.flagged if f.count])
+    name = (lambda key: CHECKS_ZH.get(key, key)) if lang == "zh" else (lambda key: key)
+    rows = [[(name(f.check), None), (name(f.severity), None), (fmt_number(f.count, lang), f.count),
              (f.message, None)] for f in report.findings if f.severity != "info" or f.count]
     table = Table("audit", [word(k, lang) for k in ("check", "severity", "count", "finding")],
                   rows, report.tidy())

@@ -40,6 +40,20 @@ FIGURE_LABELS_ZH = {
     "rural_income_growth": "农村居民人均可支配收入增幅",
 }
 
+#: audit checks and severities, and the Goodman-Bacon comparison types, in Chinese (the
+#: findings' own sentences come from the audit in English)
+CHECKS_ZH = {
+    "cost_per_output": "单位产出成本", "cost_outliers": "成本异常值", "disbursement_ratio": "拨付比例",
+    "disbursement_ratio_by_donor": "各援助方拨付比例", "project_delays": "项目延期",
+    "output_shortfall": "产出不足", "budget_overrun": "预算超支", "exact_duplicates": "完全重复",
+    "near_duplicates": "近似重复", "round_numbers": "整数金额", "benford_first": "本福特首位数字",
+    "benford_first_two": "本福特前两位数字", "missing_county_years": "县年数据缺失",
+    "observations_without_source": "无来源的观测值", "flows_without_source": "无来源的资金记录",
+    "alert": "警报", "warning": "提示", "info": "信息",
+    "earlier_vs_later": "早受援对晚受援", "later_vs_earlier": "晚受援对早受援（以已受援为对照）",
+    "treated_vs_never": "受援对从未受援",
+}
+
 UNITS_ZH = {"person-years": "人年", "person-months": "人月", "jobs": "个", "count": "个",
             "CNY per person": "元/人"}
 
