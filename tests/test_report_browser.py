@@ -98,13 +98,19 @@ def test_pdf_has_a_page_per_section_and_the_banner_on_every_page(printed_report)
 
     reader = PdfReader(printed_report / "report.pdf")
     # NFKC: the PDF's text layer writes ligatures ("ﬁ") for "fi"
-    pages = [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+    pages = [" ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+             for page in reader.pages]
     # every section starts a page; long sections take more than one
     assert len(SECTIONS) <= len(pages) <= 3 * len(SECTIONS), len(pages)
     assert all("SYNTHETIC DEMO DATA" in text for text in pages)
     assert "Headline figures" in pages[0]
-    joined = "\n".join(pages)
-    assert "Audit findings" in joined and "Methods and caveats" in joined
+    # every section starts its own page, in reading order
+    from pairaid.report.text import SECTION_TITLES
+
+    starts = [next(i for i, text in enumerate(pages) if SECTION_TITLES[s][0] in text)
+              for s in SECTIONS]
+    assert starts == sorted(set(starts)), starts
+    assert all(f"{n + 1} / {len(pages)}" in text for n, text in enumerate(pages))  # page numbers
 
 
 def test_pdf_pages_are_not_blank(printed_report, tmp_path):
