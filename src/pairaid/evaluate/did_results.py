@@ -219,8 +219,8 @@ class EventStudyResult:
                 f"({self.level:.0%} CI {low:+.4g} to {high:+.4g}; {sure}). "
                 f"This is a causal effect only under parallel trends{given}: without treatment, "
                 f"treated and comparison units{alike} would have changed alike (and no unit "
-                f"anticipated treatment). It is an average over the treated cohorts and periods observed, "
-                f"not the effect on any single unit nor on units never treated.{pre}")
+                f"anticipated treatment). It is an average over the treated cohorts and periods "
+                f"observed, not the effect on any single unit nor on units never treated.{pre}")
 
     @cached_property
     def summary(self) -> str:
