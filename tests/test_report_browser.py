@@ -105,9 +105,9 @@ def test_pdf_has_a_page_per_section_and_the_banner_on_every_page(printed_report)
     assert all("SYNTHETIC DEMO DATA" in text for text in pages)
     assert "Headline figures" in pages[0]
     # every section starts its own page, in reading order
-    from pairaid.report.text import SECTION_TITLES
+    from pairaid.report.text import title
 
-    starts = [next(i for i, text in enumerate(pages) if SECTION_TITLES[s][0] in text)
+    starts = [next(i for i, text in enumerate(pages) if title(s, "en") in text)
               for s in SECTIONS]
     assert starts == sorted(set(starts)), starts
     assert all(f"{n + 1} / {len(pages)}" in text for n, text in enumerate(pages))  # page numbers

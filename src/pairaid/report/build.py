@@ -65,7 +65,6 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
     """Write the report for the ledger `store` into `out_dir` (created if needed)."""
     from pairaid.report import charts as chartlib
     from pairaid.report.collect import SENSITIVITY_DRAWS, collect
-    from pairaid.report.geo import prefecture_features
     from pairaid.report.model import basis_text
     from pairaid.report.page import render_page
     from pairaid.report.sections import build_sections
@@ -88,7 +87,7 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
     seconds["analyses"] = round(time.perf_counter() - start, 3)
     seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
     fingerprint = ledger_fingerprint(store)
-    sections = build_sections(inputs, lang, prefecture_features())
+    sections = build_sections(inputs, lang)
     step("drawing the charts")
     mark = time.perf_counter()
     drawn = {}
@@ -147,12 +146,14 @@ def _draw(chartlib, chart, lang: str, out: Path, png: bool) -> dict:
 
 def _provenance(out: Path, inputs, fingerprint: str, lang: str, generated: str,
                 seconds: dict, charts: list[str]) -> None:
+    from dataclasses import asdict
+
     from pairaid.measure.spec_toml import load_spec
 
     specs = {}
     for role, name in inputs.specs.items():
         try:
-            specs[role] = {"name": name, "spec": _plain(load_spec(name))}
+            specs[role] = {"name": name, "spec": asdict(load_spec(name))}
         except (InputError, OSError):  # the name alone still identifies the bundled spec
             specs[role] = {"name": name}
     record = {
@@ -171,16 +172,3 @@ def _provenance(out: Path, inputs, fingerprint: str, lang: str, generated: str,
     }
     (out / "provenance.json").write_text(json.dumps(record, indent=2, ensure_ascii=False,
                                                     default=str), encoding="utf-8")
-
-
-def _plain(value):
-    """A spec (dataclass tree) as JSON-ready data."""
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(value):
-        return _plain(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value

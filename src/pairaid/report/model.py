@@ -39,9 +39,10 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-def money_unit(lang: str) -> tuple[float, str]:
-    """Display scale for money in charts: 100 million (亿元) in Chinese, billion in English."""
-    return (1e8, "亿元") if lang == "zh" else (1e9, "billion CNY")
+def money_scale(lang: str) -> float:
+    """Display scale for money in charts: 100 million (亿) in Chinese, a billion in English; its
+    name is `pairaid.report.i18n.money_unit(scale, currency, lang)`."""
+    return 1e8 if lang == "zh" else 1e9
 
 
 def place_names(inputs, lang: str) -> dict[str, str]:

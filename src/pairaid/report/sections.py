@@ -9,29 +9,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct
-from pairaid.report.model import (Chart, Section, Table, basis_text, money_unit,
+from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct, money_unit
+from pairaid.report.model import (Chart, Section, Table, basis_text, money_scale,
                                   place_names)
 from pairaid.report.sections_more import (_audit, _dependence, _designs, _distribution,
                                           _effects, _environment, _gaps, _methods)
 from pairaid.report.text import FIGURE_LABELS_ZH, UNITS_ZH, say, title, word
 
 
-def build_sections(inputs, lang: str, boundaries: dict) -> list[Section]:
-    """Every section in reading order."""
+def build_sections(inputs, lang: str) -> list[Section]:
+    """Every section in reading order (a section the ledger cannot support is left out)."""
     parts = [_headline, _timeline, _pairings, _maps, _index, _effects, _designs, _distribution,
              _dependence, _environment, _audit, _gaps, _methods]
-    out = []
-    for part in parts:
-        section = part(inputs, lang, boundaries) if part is _maps else part(inputs, lang)
-        if section is not None:
-            out.append(section)
-    return out
+    return [section for part in parts if (section := part(inputs, lang)) is not None]
 
 
 # -- headline ----------------------------------------------------------------------------------
-def _figure_text(figure, lang: str) -> str:
-    value, unit = figure.value, figure.unit
+def _figure_text(value: float | None, unit: str, lang: str) -> str:
     if value is None:
         return "—"
     if unit == "ratio":
@@ -54,16 +48,16 @@ def _headline(inputs, lang: str) -> Section:
         published = ""
         if f.published:
             try:
-                value = float(f.published.get("value"))
-                published = _figure_text(type(f)(**{**f.__dict__, "value": value}), lang)
-            except (TypeError, ValueError):
+                published = _figure_text(float(f.published.get("value")), f.unit, lang)
+            except (TypeError, ValueError):  # a published figure in words ("doubled")
                 published = str(f.published.get("value", ""))
             published += f" ({f.published.get('period', '')}; {f.published.get('source', '')})"
             if f.published.get("ledger_value") is not None:
-                same = type(f)(**{**f.__dict__, "value": f.published["ledger_value"]})
+                same = _figure_text(f.published["ledger_value"], f.unit, lang)
                 published += (f"; {word('ledger_same_period', lang)} "
-                              f"{f.published['ledger_period']}: {_figure_text(same, lang)}")
-        rows.append([(label, None), (_figure_text(f, lang), f.value), (f.period, None),
+                              f"{f.published['ledger_period']}: {same}")
+        rows.append([(label, None), (_figure_text(f.value, f.unit, lang), f.value),
+                     (f.period, None),
                      (f.source + (f"; {f.note}" if f.note else ""), None), (published, None)])
         raw.append({"key": f.key, "label": f.label, "value": f.value, "unit": f.unit,
                     "period": f.period, "basis": f.basis, "source": f.source,
@@ -71,23 +65,25 @@ def _headline(inputs, lang: str) -> Section:
                     "published_period": (f.published or {}).get("period")})
     table = Table("headline", [word(k, lang) for k in ("figure", "ledger", "period", "source",
                                                         "published")],
-                  rows, pd.DataFrame(raw), caption=f"{word('basis', lang)}: {basis_text(s.basis, lang)}")
-    scale, _unit = money_unit(lang)
+                  rows, pd.DataFrame(raw),
+                  caption=f"{word('basis', lang)}: {basis_text(s.basis, lang)}")
+    scale = money_scale(lang)
     by_year = s.funds_by_year.melt(id_vars="year", value_vars=["committed", "disbursed"],
                                    var_name="kind", value_name="amount")
     by_year["kind"] = by_year["kind"].map({"committed": "commitment", "disbursed": "disbursement"})
-    disbursed = s.figure("funds_disbursed")
+    disbursed, currency = s.figure("funds_disbursed"), s.basis.currency
     top = s.funds_by_donor.head(3)
     names = top["name_zh" if lang == "zh" else "name_en"].tolist()
     shares = [fmt_pct(v, lang) for v in top["share"]]
     reading = [say(
         lang,
-        f"Over {disbursed.period} the ledger records {fmt_money(disbursed.value, 'CNY', lang)} "
-        f"of assistance disbursed ({basis_text(s.basis, lang)}). The three largest donors, {', '.join(names)}, "
+        f"Over {disbursed.period} the ledger records {fmt_money(disbursed.value, currency, lang)}"
+        f" of assistance disbursed ({basis_text(s.basis, lang)}). The three largest donors, "
+        f"{', '.join(names)}, "
         f"gave {', '.join(shares)} of it. Each figure below names its period and source; where "
         "the programme published a figure, the ledger's value over the same period stands "
         "beside it so like is compared with like.",
-        f"{disbursed.period}年台账记录的实际拨付援助资金为{fmt_money(disbursed.value, 'CNY', lang)}"
+        f"{disbursed.period}年台账记录的实际拨付援助资金为{fmt_money(disbursed.value, currency, lang)}"
         f"（{basis_text(s.basis, lang)}）。前三大援助方{ '、'.join(names)}分别占{ '、'.join(shares)}。"
         "下表每个数字都注明期间和来源；凡有官方公开数字的，旁列台账同期数值以便对比。")]
     return Section("headline", title("headline", lang), reading,
@@ -129,7 +125,7 @@ def _pairings(inputs, lang: str) -> Section:
     county = pairs["recipient"].map(level).eq("county")
     pairs.loc[county, "recipient"] = pairs.loc[county, "recipient"].map(parent)
     flows = pairs.groupby(["donor", "recipient"], as_index=False)["disbursed"].sum()
-    scale, unit = money_unit(lang)
+    unit = money_unit(money_scale(lang), inputs.summary.basis.currency, lang)
     flows = flows.assign(donor=flows["donor"].map(names).fillna(flows["donor"]),
                          recipient=flows["recipient"].map(names).fillna(flows["recipient"]),
                          amount=flows["disbursed"])[["donor", "recipient", "amount"]]
@@ -146,7 +142,10 @@ def _pairings(inputs, lang: str) -> Section:
 
 
 # -- maps --------------------------------------------------------------------------------------
-def _maps(inputs, lang: str, boundaries: dict) -> Section:
+def _maps(inputs, lang: str) -> Section:
+    from pairaid.report.geo import prefecture_features
+
+    boundaries = prefecture_features()
     frame = inputs.prefecture.frame
     paid = frame[frame["funds_per_capita"].fillna(0) > 0]
     year = int(paid["year"].max()) if len(paid) else int(frame["year"].max())

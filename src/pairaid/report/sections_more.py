@@ -166,7 +166,7 @@ def _distribution(inputs, lang: str) -> Section | None:
         rows = [[(str(r.group), None),
                  (fmt_number(r.n_units, lang) if not r.suppressed else "—", None),
                  (fmt_pct(r.population_share, lang) if not r.suppressed else
-                  word("suppressed", lang).format(k=k), None),
+                  word("suppressed", lang, k=k), None),
                  (fmt_pct(r.value_share, lang) if not r.suppressed else "—", None)]
                 for r in shown.itertuples()]
         tables.append(Table("groups", [say(lang, "Census minority share of the county",
