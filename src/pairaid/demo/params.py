@@ -286,10 +286,6 @@ class DemoParameters:
     def years(self) -> tuple[int, ...]:
         return tuple(range(self.first_year, self.last_year + 1))
 
-    @property
-    def fund_years(self) -> tuple[int, ...]:
-        return tuple(range(self.funds_first_year, self.last_year + 1))
-
     def __post_init__(self) -> None:
         n = self.last_year - self.first_year + 1
         checks = {
