@@ -3,40 +3,19 @@ PostgreSQL, each PostgreSQL test in a schema of its own that is dropped afterwar
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
+from helpers import fresh_ledger, load_mini, pg_schema, postgres_url
 from pairaid.ledger import Store
-
-PG_URL = os.environ.get("PAIRAID_TEST_DATABASE_URL", "")
-PG_SKIP_REASON = ("PostgreSQL tests skipped: set PAIRAID_TEST_DATABASE_URL "
-                  "(e.g. postgresql://root@127.0.0.1:5432/test) to run them")
-
-
-def _pg_engine_url(url: str) -> str:
-    return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
 @pytest.fixture
 def pg_schema_url():
     """A PostgreSQL URL whose search_path is a new empty schema (dropped after the test)."""
-    if not PG_URL:
-        if os.environ.get("PAIRAID_REQUIRE_POSTGRES"):
-            pytest.fail("PAIRAID_REQUIRE_POSTGRES is set but PAIRAID_TEST_DATABASE_URL is not")
-        pytest.skip(PG_SKIP_REASON)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_pg_engine_url(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema(postgres_url()) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -48,6 +27,16 @@ def store(request, tmp_path: Path):
         ledger = Store.open(request.getfixturevalue("pg_schema_url"))
     yield ledger
     ledger.close()
+
+
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def mini_store(request, tmp_path_factory):
+    """The mini ledger on each backend, shared by the tests of one module that must leave it
+    unchanged."""
+    with fresh_ledger(request.param, tmp_path_factory.mktemp("ledger")) as ledger:
+        load_mini(ledger)
+        yield ledger
 
 
 @pytest.fixture

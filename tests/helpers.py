@@ -123,6 +123,37 @@ def load_mini(store: Store) -> list[ImportReport]:
     return import_frames(store, mini_ledger_frames(), source="mini")
 
 
+#: Why the PostgreSQL tests are skipped when no server is given.
+PG_SKIP_REASON = ("PostgreSQL tests skipped: set PAIRAID_TEST_DATABASE_URL "
+                  "(e.g. postgresql://root@127.0.0.1:5432/test) to run them")
+
+
+def postgres_url() -> str:
+    """PAIRAID_TEST_DATABASE_URL; skips the test without it (fails it if PostgreSQL is required)."""
+    url = os.environ.get("PAIRAID_TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("PAIRAID_REQUIRE_POSTGRES"):
+            pytest.fail("PAIRAID_REQUIRE_POSTGRES is set but PAIRAID_TEST_DATABASE_URL is not")
+        pytest.skip(PG_SKIP_REASON)
+    return url
+
+
+@contextmanager
+def pg_schema(url: str) -> Iterator[str]:
+    """`url` with its search_path set to a new empty schema, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        sep = "&" if "?" in url else "?"
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @contextmanager
 def fresh_ledger(backend: str, directory: Path) -> Iterator[Store]:
     """An empty ledger like conftest's `store`, for fixtures that outlive one test: a SQLite file
@@ -131,20 +162,5 @@ def fresh_ledger(backend: str, directory: Path) -> Iterator[Store]:
         with Store.open(Path(directory) / f"ledger-{uuid.uuid4().hex[:8]}.db") as ledger:
             yield ledger
         return
-    url = os.environ.get("PAIRAID_TEST_DATABASE_URL", "")
-    if not url:
-        if os.environ.get("PAIRAID_REQUIRE_POSTGRES"):
-            pytest.fail("PAIRAID_REQUIRE_POSTGRES is set but PAIRAID_TEST_DATABASE_URL is not")
-        pytest.skip("PostgreSQL tests skipped: set PAIRAID_TEST_DATABASE_URL")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        sep = "&" if "?" in url else "?"
-        with Store.open(f"{url}{sep}options=-csearch_path%3D{schema}") as ledger:
-            yield ledger
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with pg_schema(postgres_url()) as url, Store.open(url) as ledger:
+        yield ledger

@@ -106,7 +106,7 @@ def test_conformity_bands_are_nigrinis(test):
         assert type(base)(**{**base.__dict__, "mad": mad}).conformity == reading
 
 
-# -- the exact tails used instead of scipy (not a runtime dependency) --------------------------------
+# -- the tails in the audit's terms (P(X ≥ k), not scipy's P(X > k)) -----------------------------
 def test_tails_agree_with_scipy():
     stats = pytest.importorskip("scipy.stats")
     from pairaid.audit.tails import binom_sf, chi2_sf

@@ -12,13 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pairaid.cli.main import app
+from pairaid.cli.reference import COMMANDS, cli_reference
 from pairaid.ingest import import_frames
+from pairaid.ingest.tables import TABLE_ORDER
 from pairaid.ledger import Store
 
 from hand_ledger import hand_frames
 
 runner = CliRunner()
-from pairaid.cli.reference import COMMANDS, cli_reference
 
 
 @pytest.fixture
@@ -82,7 +83,6 @@ def test_export_all_then_import_into_new_ledger(db, tmp_path):
     folder = tmp_path / "backup"
     assert invoke("export", "all", "-o", str(folder), "--db", db).exit_code == 0
     fresh = str(tmp_path / "fresh.db")
-    from pairaid.ingest.tables import TABLE_ORDER
     for table in TABLE_ORDER:
         result = invoke("import", table, str(folder / f"{table}.csv"), "--db", fresh)
         assert result.exit_code == 0 or "no data rows" in result.output, result.output

@@ -4,6 +4,7 @@ on explicit dummies (cluster-robust errors by hand), bad input, the results obje
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -205,8 +206,8 @@ def test_results_object_outputs():
     assert "strong" in text and "Callaway" in text and "weighted average" in text
     assert "causal" in text
     assert "<table" in result._repr_html_() and str(result) == result.summary
-    with pytest.raises(Exception):
-        result.slope = 0.0  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.slope = 0.0
 
 
 def test_few_clusters_note_and_wild_bootstrap():
@@ -254,3 +255,36 @@ def test_cli_on_a_table(app, tmp_path):
     assert len(payload["dose_response"]) == 5 and "design_warnings" in payload
     bad = runner.invoke(app, args[:-6] + ["--intensity", "nope", "--cohort", "cohort"])
     assert bad.exit_code == 2 and "nope" in bad.output
+
+
+def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
+    """--db: intensity and post come from `ledger_intensity` (a stand-in panel; the demo ledger
+    takes longer to build than this file may run), the store is closed, design warnings come
+    from first_paired_year."""
+    from types import SimpleNamespace
+
+    import pairaid.cli.main as main
+    import pairaid.panel
+    from pairaid.evaluate.design import design_warnings
+
+    table = _panel(5, n_units=60)
+    funds = table["dose"].where(table["post"] == 1, 0.0)
+    frame = pd.DataFrame({"unit": table["county"], "year": table["year"], "y": table["y"] + 10,
+                          "funds_per_capita": funds,
+                          "first_paired_year": table["cohort"].replace(0, np.nan)})
+    closed = []
+    monkeypatch.setattr(main, "_open", lambda db: SimpleNamespace(close=lambda: closed.append(1)))
+    monkeypatch.setattr(pairaid.panel, "build_panel",
+                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True))
+    runner = CliRunner()
+    run = runner.invoke(app, ["dose-response", "--db", "ledger.db", "--outcome", "y", "--log",
+                              "--intensity-years", "2", "--bins", "3", "--json"])
+    assert run.exit_code == 0, run.output
+    payload = json.loads(run.stdout)
+    expected = continuous_did(ledger_intensity(frame, years=2), outcome="y",
+                              intensity="intensity", unit="unit", time="year", post="post",
+                              bins=3, log=True, synthetic=True)
+    assert payload["slope"] == pytest.approx(expected.slope, rel=1e-12) and closed == [1]
+    assert payload["design_warnings"] == design_warnings(frame, outcome="y")
+    bad = runner.invoke(app, ["dose-response", "--db", "ledger.db", "--post", "post"])
+    assert bad.exit_code == 2 and "are for --data" in bad.output

@@ -231,15 +231,6 @@ BAD_INSERTS = {
 }
 
 
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def mini_store(request, tmp_path_factory):
-    """The mini ledger on each backend, shared by tests that must leave it unchanged."""
-    with fresh_ledger(request.param, tmp_path_factory.mktemp("ledger")) as ledger:
-        load_mini(ledger)
-        yield ledger
-
-
 @pytest.mark.parametrize("statement", BAD_INSERTS.values(), ids=BAD_INSERTS.keys())
 def test_database_constraints_reject_raw_inserts(mini_store: Store, statement: str):
     store = mini_store

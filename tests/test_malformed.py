@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import fresh_ledger, load_mini
+from helpers import load_mini
 from malformed_corpus import MANY_BAD_ROWS, Case, write_corpus
 from pairaid.ingest import ImportValidationError, import_file
 from pairaid.ingest.errors import SHOWN_PROBLEMS
@@ -35,15 +35,6 @@ def corpus(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("corpus")
     write_corpus(directory)
     return directory
-
-
-@pytest.fixture(scope="module",
-                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def mini_store(request, tmp_path_factory):
-    """The mini ledger on each backend, shared by the cases of this module."""
-    with fresh_ledger(request.param, tmp_path_factory.mktemp("ledger")) as ledger:
-        load_mini(ledger)
-        yield ledger
 
 
 def test_corpus_is_large_enough():

@@ -61,9 +61,7 @@ def test_summary_json_is_plain_json(ledger):
 
 
 def test_published_figures_are_compared_over_their_own_period(ledger):
-    import json as _json
-
-    ledger.set_meta(published_figures=_json.dumps([
+    ledger.set_meta(published_figures=json.dumps([
         {"figure": "paired assistance funds allocated", "value": "1000", "unit": "CNY",
          "period": "2020-2020", "source": "test"},
         {"figure": "regional GDP", "value": "doubled", "unit": "ratio", "period": "2019-2030",

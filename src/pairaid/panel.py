@@ -108,16 +108,17 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
     activity = [c for c in frame.columns if c not in KEY]
     frame[activity] = frame[activity].fillna(0.0)
     indicator_meta = queries.indicators(store)
-    observed = _indicators(store, indicator_meta, regions, units, level, year_from, year_to)
+    observed = _indicators(store, indicator_meta, regions, units, level, unit_map, year_from,
+                           year_to)
     frame = frame.merge(observed, on=KEY, how="left")
     if codes.POPULATION_INDICATOR in frame and "funds_disbursement" in frame:
         population = frame[codes.POPULATION_INDICATOR].where(frame[codes.POPULATION_INDICATOR] > 0)
         frame.insert(frame.columns.get_loc("funds_disbursement") + 1, "funds_per_capita",
                      frame["funds_disbursement"] / population)
-    frame = _describe_units(frame, regions, units, level, store)
+    frame = _describe_units(frame, regions, units, unit_map, store)
     frame["currency"] = converter.basis.currency
     frame["prices"] = converter.basis.prices_label
-    synthetic = store.meta().get("synthetic") == "true"
+    synthetic = store.is_synthetic()
     return Panel(frame.sort_values(KEY, ignore_index=True), level, year_from, year_to,
                  converter.basis, indicator_meta, synthetic, tuple(notes))
 
@@ -227,7 +228,7 @@ def _enterprises(store, year_from, year_to, unit_map, converter) -> pd.DataFrame
     return totals.reset_index()
 
 
-def _indicators(store, meta, regions, units, level, year_from, year_to) -> pd.DataFrame:
+def _indicators(store, meta, regions, units, level, unit_map, year_from, year_to) -> pd.DataFrame:
     codes_list = meta["code"].tolist()
     wide = queries.observations_wide(store, codes_list, year_from, year_to, every_indicator=True)
     wide = wide.rename(columns={"region": "unit"})
@@ -238,7 +239,7 @@ def _indicators(store, meta, regions, units, level, year_from, year_to) -> pd.Da
     # Prefecture: aggregate the county-level children, then let direct observations win.
     leaf_units = regions[regions["level"].isin(codes.COUNTY_PANEL_LEVELS)
                          & ~regions["level"].isin(LEVELS[level])]
-    leaf_parent = pd.Series(leaf_units["code"].map(unit_of(regions, level)).to_numpy(),
+    leaf_parent = pd.Series(leaf_units["code"].map(unit_map).to_numpy(),
                             index=leaf_units["code"].to_numpy()).dropna()
     expected = leaf_parent.value_counts()
     leaves = wide[wide["unit"].isin(leaf_parent.index)].copy()
@@ -282,7 +283,7 @@ def _aggregate(leaves: pd.DataFrame, meta: pd.DataFrame, expected: pd.Series) ->
     return result.reset_index()
 
 
-def _describe_units(frame, regions, units, level, store) -> pd.DataFrame:
+def _describe_units(frame, regions, units, unit_map, store) -> pd.DataFrame:
     """Names, the parent region, and when each unit was first paired (its treatment cohort)."""
     names = units.set_index("code")[["name_en", "name_zh", "level", "parent_code"]]
     pairings = queries.pairing_spans(store)
@@ -291,8 +292,8 @@ def _describe_units(frame, regions, units, level, store) -> pd.DataFrame:
     ancestors = _ancestor_pairs(regions)
     covered = pairings.merge(ancestors, left_on="recipient", right_on="ancestor")
     covered_units = pd.concat([
-        covered.assign(unit=covered["code"].map(unit_of(regions, level))),
-        pairings.assign(unit=pairings["recipient"].map(unit_of(regions, level))),
+        covered.assign(unit=covered["code"].map(unit_map)),
+        pairings.assign(unit=pairings["recipient"].map(unit_map)),
     ]).dropna(subset=["unit"])
     cohort = covered_units.groupby("unit")["start_year"].min().rename("first_paired_year")
     donors = covered_units.groupby("unit")["donor"].agg(lambda d: "+".join(sorted(set(d))))

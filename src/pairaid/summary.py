@@ -15,7 +15,7 @@ import pandas as pd
 
 from pairaid.ledger import queries
 from pairaid.ledger.errors import LedgerError
-from pairaid.ledger.store import Store
+from pairaid.ledger.store import Store, synthetic_flag
 from pairaid.money import MoneyBasis, MoneyConverter, Prices
 
 #: Our figure key → the `figure` text of a published figure it can be compared with.
@@ -130,7 +130,8 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
                               "ledger_value": same.figure(key).value}
     figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]
     return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows),
-                   _by_pair(rows, converter), basis, year_from, year_to, meta.get("synthetic") == "true", meta.get("synthetic_notice", ""))
+                   _by_pair(rows, converter), basis, year_from, year_to,
+                   synthetic_flag(meta), meta.get("synthetic_notice", ""))
 
 
 def _enterprise_figures(store, year_from, year_to, converter, period) -> list[Figure]:
@@ -169,7 +170,7 @@ def _personnel_and_projects(store, year_from, year_to, period) -> list[Figure]:
 
 
 def _balanced_totals(store: Store, code: str, first: int, last: int) -> tuple | None:
-    """(first-year value, last-year value, years, n units, note) of an indicator over the county-
+    """(first-year value, last-year value, years, note) of an indicator over the county-
     level units that report it in both years; sums add, pop_mean indicators are weighted."""
     meta = queries.indicators(store).set_index("code")
     if code not in meta.index:
@@ -199,7 +200,7 @@ def _balanced_totals(store: Store, code: str, first: int, last: int) -> tuple | 
         n = len(ends)
         note = (f"{level}-level observations; {n} {level} units reporting in both years"
                 if level == "county" else "province-level observations")
-        return float(v0), float(v1), (y0, y1), n, note
+        return float(v0), float(v1), (y0, y1), note
     return None
 
 
@@ -207,7 +208,7 @@ def _outcome_growth(store: Store, year_from: int, year_to: int) -> list[Figure]:
     figures = []
     gdp = _balanced_totals(store, "gdp", year_from, year_to)
     if gdp:
-        v0, v1, (y0, y1), _, note = gdp
+        v0, v1, (y0, y1), note = gdp
         multiple = v1 / v0
         figures += [
             Figure("gdp_multiple", "Regional GDP, last year / first year", multiple, "ratio",
@@ -218,7 +219,7 @@ def _outcome_growth(store: Store, year_from: int, year_to: int) -> list[Figure]:
         ]
     income = _balanced_totals(store, "rural_income", year_from, year_to)
     if income:
-        v0, v1, (y0, y1), _, note = income
+        v0, v1, (y0, y1), note = income
         figures += [
             Figure("rural_income_gain", "Rural disposable income per capita, gain", v1 - v0,
                    "CNY per person", f"{y0}–{y1}", "nominal, as reported",

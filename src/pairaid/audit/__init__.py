@@ -78,9 +78,9 @@ def audit_frames(frames: dict[str, pd.DataFrame], synthetic: bool = False,
 
 def audit_ledger(store, as_of: int | None = None) -> AuditReport:
     """Audit a ledger (`pairaid.ledger.Store`); a demo ledger's report says it is SYNTHETIC."""
-    from pairaid.ledger.audit_queries import audit_tables, is_synthetic
+    from pairaid.ledger.audit_queries import audit_tables
 
-    return audit_frames(audit_tables(store, AUDIT_TABLES), synthetic=is_synthetic(store),
+    return audit_frames(audit_tables(store, AUDIT_TABLES), synthetic=store.is_synthetic(),
                         as_of=as_of)
 
 

@@ -157,8 +157,8 @@ def round_numbers(flows: pd.DataFrame, powers: tuple[int, ...] = (3, 4, 5, 6),
              .groupby(["donor", "year", "kind"], observed=True)[["eligible", "multiple"]].sum()
              .reset_index())
         g = g[g["eligible"] > 0]
-        g["p_value"] = [binom_sf(int(x), int(n), 10.0 ** -k)
-                        for x, n in zip(g["multiple"], g["eligible"])]
+        g["p_value"] = binom_sf(g["multiple"].to_numpy(dtype=int),
+                                g["eligible"].to_numpy(dtype=int), 10.0 ** -k)
         groups.append(g.assign(power=k))
     overall = pd.DataFrame(rows)
     table = pd.concat(groups, ignore_index=True)

@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pairaid.jsonable import plain, records as json_records
 from pairaid.provenance import package_version as _version
 
 Severity = Literal["info", "warning", "alert"]
@@ -42,8 +43,8 @@ class Finding:
     def to_dict(self, max_records: int | None = None) -> dict:
         records = self.records if max_records is None else self.records.head(max_records)
         return {"check": self.check, "severity": self.severity, "message": self.message,
-                "count": self.count, "stats": _plain(self.stats),
-                "records": [_plain(r) for r in records.to_dict(orient="records")]}
+                "count": self.count, "stats": plain(self.stats),
+                "records": json_records(records)}
 
 
 @dataclass(frozen=True)
@@ -112,18 +113,3 @@ class AuditReport:
         head = f"<p><b>{html.escape(SYNTHETIC_NOTE)}</b></p>" if self.synthetic else ""
         return head + self.tidy().to_html(index=False) + "".join(
             f"<p>note: {html.escape(n)}</p>" for n in self.notes)
-
-
-def _plain(value):
-    """numpy / pandas scalars and containers to plain Python for JSON."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return _plain(value.item())
-    return value

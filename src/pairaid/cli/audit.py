@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Json
+from pairaid.cli.options import Db, Json, run_command
 
 AsOf = Annotated[int | None, typer.Option("--as-of", help="Year delays are judged at (default: "
                                           "the latest year in the ledger)")]
@@ -24,11 +24,9 @@ def audit(db: Db = None, json_: Json = False, as_of: AsOf = None, records: Recor
 
     Example: `pairaid audit --db pairaid-demo/demo.db --json`
     """
-    from pairaid.cli.main import _open, bad_input
-
-    @bad_input
     def body() -> None:
         from pairaid.audit import audit_ledger
+        from pairaid.cli.main import _open
 
         store = _open(db)
         try:
@@ -45,4 +43,4 @@ def audit(db: Db = None, json_: Json = False, as_of: AsOf = None, records: Recor
                            f"{finding.count}):")
                 typer.echo(finding.records.head(records).to_string(index=False))
 
-    body()
+    run_command(body)

@@ -1,27 +1,24 @@
 """`pairaid dose-response`: continuous-treatment DiD (intensity × post) and effects by dose bin.
 
-Thin: read the ledger's panel (intensity = mean funds per person over the pairing's first years,
-post = year ≥ first_paired_year) or a plain table, call
-`pairaid.evaluate.continuous.continuous_did`, print it with the design warnings. The lead
-registers it in main.py with ``app.command("dose-response")(dose_response)``.
+Thin: a plain table goes to `pairaid.evaluate.continuous.continuous_did`; the ledger's panel to
+`pairaid.evaluate.ledger.dose_response_on_ledger` (intensity = mean funds per person over the
+pairing's first years, post = year ≥ first_paired_year). Prints it with the design warnings. The
+lead registers it in main.py with ``app.command("dose-response")(dose_response)``.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Time, Unit, read_plain_table, run_command
+from pairaid.cli.options import Db, Json, Level, PanelData, Time, Unit, panel_or_table, run_command
 
 
 def dose_response(
     db: Db = None,
-    data: Annotated[Path | None, typer.Option(
-        "--data", help="A plain table instead of the ledger (.csv .xlsx .parquet .json), one "
-                       "row per unit and period")] = None,
+    data: PanelData = None,
     outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. sai_latent")]
     = "sai_latent",
     intensity: Annotated[str | None, typer.Option(
@@ -45,10 +42,8 @@ def dose_response(
         "--wild-bootstrap", min=0, help="Wild cluster bootstrap test of the slope with B reps "
                                         "(advised below 42 units); 0 = off")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap")] = 0,
-    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
-                                                       "prefecture")] = "county",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
-    = False,
+    level: Level = "county",
+    as_json: Json = False,
 ) -> None:
     """Continuous-treatment DiD: outcome on intensity × post with unit and year effects
     (clustered by unit), and the effect in each dose bin against untreated units.
@@ -66,40 +61,29 @@ def dose_response(
         from pairaid.cli.main import out
         from pairaid.evaluate.continuous import ContinuousDidError, continuous_did
         from pairaid.evaluate.design import design_warnings
+        from pairaid.evaluate.ledger import dose_response_on_ledger
 
-        if data is not None:
-            if db is not None:
-                raise ContinuousDidError("give either --db or --data, not both")
-            if intensity is None:
-                raise ContinuousDidError("with --data, give --intensity COLUMN")
-            frame = read_plain_table(data, ContinuousDidError)
-            names = dict(unit=unit, time=time, intensity=intensity, post=post, cohort=cohort)
-            synthetic = False
+        if data is not None and db is None and intensity is None:
+            raise ContinuousDidError("with --data, give --intensity COLUMN")
+        if data is None and (post is not None or intensity is not None):
+            raise ContinuousDidError("--post and --intensity are for --data; the ledger's "
+                                     "are computed from flows and pairings")
+        frame, unit_col, time_col, synthetic = panel_or_table(db, data, level,
+                                                              ContinuousDidError, unit, time)
+        options = dict(bins=bins, log=log, wild_bootstrap=wild_bootstrap, seed=seed,
+                       synthetic=synthetic)
+        if data is None:
+            result = dose_response_on_ledger(frame, outcome=outcome, years=intensity_years,
+                                             cohort=cohort or "first_paired_year", **options)
+            # the design of the estimate: the cohort it used (--cohort or the pairing year)
+            warnings = design_warnings(frame, unit=unit_col, time=time_col,
+                                       cohort=cohort or "first_paired_year", outcome=outcome)
         else:
-            if post is not None or intensity is not None:
-                raise ContinuousDidError("--post and --intensity are for --data; the ledger's "
-                                         "are computed from flows and pairings")
-            from pairaid.evaluate.continuous import ledger_intensity
-            from pairaid.panel import build_panel
-
-            store = _open(db)
-            try:
-                panel = build_panel(store, level)
-            finally:
-                store.close()
-            frame = ledger_intensity(panel.frame, years=intensity_years,
-                                     cohort=cohort or "first_paired_year")
-            names = dict(unit="unit", time="year", intensity="intensity", post="post",
-                         cohort=None)
-            synthetic = panel.synthetic
-        result = continuous_did(frame, outcome=outcome, bins=bins, log=log,
-                                wild_bootstrap=wild_bootstrap, seed=seed, synthetic=synthetic,
-                                **names)
-        design = names["cohort"] or ("first_paired_year" if data is None else None)
-        warnings = (design_warnings(frame, unit=names["unit"], time=names["time"],
-                                    cohort=design, treatment=names["post"] if not design
-                                    else None, outcome=outcome) if design or names["post"]
-                    else [])
+            result = continuous_did(frame, outcome=outcome, intensity=intensity, unit=unit_col,
+                                    time=time_col, post=post, cohort=cohort, **options)
+            warnings = (design_warnings(frame, unit=unit_col, time=time_col, cohort=cohort,
+                                        treatment=None if cohort else post, outcome=outcome)
+                        if cohort or post else [])
         if as_json:
             payload = result.to_dict() | {"design_warnings": warnings}
             sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
@@ -109,10 +93,5 @@ def dose_response(
         if result.synthetic:
             render.synthetic_banner(out, "The estimates use SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
-
-    def _open(path):
-        from pairaid.cli.main import _open as open_ledger
-
-        return open_ledger(path)
 
     return run_command(body)

@@ -13,22 +13,13 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, read_plain_table, run_command
+from pairaid.cli.options import Db, Json, Level, read_plain_table, run_command
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit")]
 
 _LEDGER_DEFAULTS = {"value": "funds_per_capita", "weight": "population", "group": "parent",
                     "rank_by": "rural_income"}
-
-
-def _latest_year(frame, value: str) -> int:
-    from pairaid.distribution import InequalityInputError
-
-    present = frame[frame[value].notna() & frame[value].ne(0)]
-    if present.empty:
-        raise InequalityInputError(f"no year has any non-zero {value}")
-    return int(present["year"].max())
 
 
 def equity(
@@ -45,15 +36,13 @@ def equity(
     rank_by: Annotated[str | None, typer.Option(
         "--rank-by", help="Need variable to rank units by, ascending (lowest = greatest need) "
                           "(ledger default: rural_income)")] = None,
-    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
-                                       "prefecture")] = "county",
+    level: Level = "county",
     year: Annotated[int | None, typer.Option(
         "--year", help="Year to measure (default: the latest year with data); with --data, "
                        "filters a 'year' column if there is one")] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="Small-cell threshold: group cells "
                                    "from fewer units are suppressed")] = 3,
-    as_json: Annotated[bool, typer.Option("--json",
-                                          help="Machine-readable JSON on stdout")] = False,
+    as_json: Json = False,
 ) -> None:
     """Who benefits: population-weighted Gini, Theil T/L split between and within groups, and
     the concentration index of a value ranked by need (negative = pro-poor), with a group table
@@ -67,6 +56,9 @@ def equity(
         from pairaid.cli import render
         from pairaid.cli.main import out
         from pairaid.distribution import InequalityInputError, describe_inequality
+        from pairaid.distribution.inequality import (
+            MINORITY_BAND, MINORITY_BAND_LABEL, minority_bands, one_year,
+        )
 
         if data is not None:
             if db is not None:
@@ -93,25 +85,12 @@ def equity(
                            ) if chosen["group"] == "parent" else chosen["group"]
             context = f"{level} panel, money in {panel.basis.label}"
         if "year" in frame.columns:
-            if chosen["value"] not in frame.columns:
-                raise InequalityInputError(
-                    f"no column {chosen['value']} in the table (columns: "
-                    f"{', '.join(map(str, frame.columns[:30]))})")
-            chosen_year = year if year is not None else _latest_year(frame, chosen["value"])
-            frame = frame[frame["year"] == chosen_year]
-            if frame.empty:
-                raise InequalityInputError(f"no rows for year {chosen_year}")
+            frame, chosen_year = one_year(frame, chosen["value"], year)
             context = f"{context}, {chosen_year}"
         elif year is not None:
             raise InequalityInputError("--year given but the table has no 'year' column")
-        if chosen["group"] == "minority_band":
-            from pairaid.distribution.inequality import share_bands
-
-            if "minority_share" not in frame.columns:
-                raise InequalityInputError("--group minority_band needs a minority_share column "
-                                           "(percent of the population, census aggregate)")
-            frame = frame.assign(minority_band=share_bands(frame["minority_share"]))
-            group_label = "minority-share band"
+        if chosen["group"] == MINORITY_BAND:
+            frame, group_label = minority_bands(frame), MINORITY_BAND_LABEL
         result = describe_inequality(frame, chosen["value"], chosen["weight"], chosen["group"],
                                      chosen["rank_by"], unit=unit, k=k, synthetic=synthetic,
                                      unit_label=unit_label, group_label=group_label,

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import sys
 import warnings
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import read_plain_table, run_command
-
+from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
 from pairaid.evaluate.ledger import INDEX_OUTCOME
 
 
 def estimate(
-    db: Annotated[str | None, typer.Option(
-        "--db", envvar="PAIRAID_DB", show_envvar=True,
-        help="Ledger: SQLite file path or postgresql:// URL [default: ./pairaid.db]")] = None,
-    data: Annotated[Path | None, typer.Option(
-        "--data", help="A plain table instead of the ledger (.csv .xlsx .parquet .json)")] = None,
+    db: Db = None,
+    data: Data = None,
     formula: Annotated[str | None, typer.Option(
         "--formula", help="fixest formula 'y ~ x1 + x2 | unit + year'; the first regressor is "
                           "the treatment")] = None,
@@ -37,8 +32,7 @@ def estimate(
         "--controls", help="Extra regressors, comma-separated")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Unit column (fixed effect)")] = "unit",
     time: Annotated[str, typer.Option("--time", help="Time column (fixed effect)")] = "year",
-    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
-                                                       "prefecture")] = "county",
+    level: Level = "county",
     cluster: Annotated[str | None, typer.Option(
         "--cluster", help="Cluster column [default: the first fixed effect]")] = None,
     vcov: Annotated[str, typer.Option("--vcov", help="iid | hetero | CRV1 | CRV3")] = "CRV1",
@@ -49,8 +43,7 @@ def estimate(
         "--wild-bootstrap", min=0, help="Wild cluster bootstrap test with B reps (advised "
                                         "below 42 clusters); 0 = off")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")] =
-        False,
+    as_json: Json = False,
 ) -> None:
     """Elasticity of an outcome to funds per capita (or any treatment) by two-way fixed effects,
     with cluster-robust errors, and what the number does and does not mean.
@@ -105,4 +98,8 @@ def _source(db, data, level, outcome, formula, unit, time):
     from pairaid.cli.main import _open
     from pairaid.evaluate.ledger import ledger_frame
 
-    return ledger_frame(_open(db), level, outcome)
+    store = _open(db)
+    try:
+        return ledger_frame(store, level, outcome)
+    finally:
+        store.close()

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Plot, Time, Unit, read_plain_table, run_command, write_chart
-
-Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
-                                           "(.csv .xlsx .parquet .json), one row per unit and "
-                                           "period")]
+from pairaid.cli.options import (Db, Json, Level, PanelData, Plot, Time, Unit, panel_or_table,
+                                 run_command, write_chart)
 
 
 def event_study(
     outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. sai_latent")],
     db: Db = None,
-    data: Data = None,
+    data: PanelData = None,
     unit: Unit = "unit",
     time: Time = "year",
     cohort: Annotated[str, typer.Option(
@@ -55,11 +51,9 @@ def event_study(
     bacon: Annotated[bool, typer.Option(
         "--bacon", help="twfe only: also decompose the static TWFE coefficient into its 2×2 "
                         "comparisons and weights (Goodman-Bacon); JSON key \"bacon\"")] = False,
-    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
-                                       "prefecture")] = "county",
+    level: Level = "county",
     plot: Plot = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
-    = False,
+    as_json: Json = False,
 ) -> None:
     """Staggered DiD and event study: Callaway–Sant'Anna group-time effects with simple,
     group, dynamic and calendar aggregations (or Sun–Abraham, Gardner's two-stage did2s, or a
@@ -76,27 +70,15 @@ def event_study(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import _open, out
+        from pairaid.cli.main import out
         from pairaid.evaluate.did import DidError
         from pairaid.evaluate.did import event_study as estimate
 
         if bacon and estimator != "twfe":
             raise DidError("--bacon decomposes the static TWFE coefficient: use it with "
                            "--estimator twfe")
-        if data is not None:
-            if db is not None:
-                raise DidError("give either --db or --data, not both")
-            frame = read_plain_table(data, DidError)
-            unit_col, time_col, synthetic = unit, time, False
-        else:
-            from pairaid.panel import build_panel
-
-            store = _open(db)
-            try:
-                panel = build_panel(store, level)
-            finally:
-                store.close()
-            frame, unit_col, time_col, synthetic = panel.frame, "unit", "year", panel.synthetic
+        frame, unit_col, time_col, synthetic = panel_or_table(db, data, level, DidError,
+                                                              unit, time)
         result = estimate(frame, outcome=outcome, estimator=estimator, unit=unit_col,
                           time=time_col, cohort=cohort, control=control, method=method,
                           base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,

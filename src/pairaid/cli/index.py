@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
+from pairaid.cli.options import Data, Db, Json, Level, Unit, panel_or_table, run_command
 
 index_app = typer.Typer(
     help="Composite indices (e.g. sustainable agricultural development): build one from a spec "
@@ -24,9 +24,10 @@ index_app = typer.Typer(
 Spec = Annotated[str | None, typer.Argument(
     help="Index spec: a .toml file or a bundled name (sustainable_agriculture); optional when "
          "--indicators is given")]
-Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str | None, typer.Option("--time", help="Time column of --data (omit for a "
                                           "cross-section)")]
+Indicators = Annotated[str | None, typer.Option(
+    "--indicators", help="Indicators and directions, e.g. 'gdp:+,income_gap:-'")]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the table "
                                              "(.csv .xlsx .parquet .json)")]
 
@@ -35,15 +36,7 @@ def _source(db, data, unit, time, level):
     """The table to index: the ledger's panel, or --data. Returns (frame, unit, time, synthetic)."""
     from pairaid.measure import IndexDataError
 
-    if data is not None:
-        if db is not None:
-            raise IndexDataError("give either --db or --data, not both")
-        return read_plain_table(data, IndexDataError), unit, time, False
-    from pairaid.cli.main import _open
-    from pairaid.panel import build_panel
-
-    panel = build_panel(_open(db), level)
-    return panel.frame, "unit", "year", panel.synthetic
+    return panel_or_table(db, data, level, IndexDataError, unit=unit, time=time)
 
 
 def _spec(spec, indicators, normalise, weights, aggregate):
@@ -64,8 +57,7 @@ def build(
     unit: Unit = "unit",
     time: Time = None,
     level: Level = "county",
-    indicators: Annotated[str | None, typer.Option(
-        "--indicators", help="Indicators and directions, e.g. 'gdp:+,income_gap:-'")] = None,
+    indicators: Indicators = None,
     normalise: Annotated[str | None, typer.Option(
         "--normalise", help="minmax | zscore | vector | rank | distance")] = None,
     weights: Annotated[str | None, typer.Option(
@@ -123,8 +115,7 @@ def sensitivity_command(
     unit: Unit = "unit",
     time: Time = None,
     level: Level = "county",
-    indicators: Annotated[str | None, typer.Option(
-        "--indicators", help="Indicators and directions, e.g. 'gdp:+,income_gap:-'")] = None,
+    indicators: Indicators = None,
     output: Output = None,
     as_json: Json = False,
 ) -> None:

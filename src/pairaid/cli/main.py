@@ -245,12 +245,14 @@ def info(db: Db = None, as_json: Json = False) -> None:
 
     Example: `pairaid info --db pairaid-demo/demo.db`
     """
+    from pairaid.ledger.store import synthetic_flag
+
     store = _open(db)
     counts = store.counts()
     meta = store.meta()
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
-                             "synthetic": meta.get("synthetic") == "true", "rows": counts})
+                             "synthetic": synthetic_flag(meta), "rows": counts})
         return
     render.info(out, store.location, store.backend, meta, counts)
 

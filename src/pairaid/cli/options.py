@@ -61,3 +61,29 @@ def read_plain_table(path: Path, error: type[Exception]):
         return reader(path)
     except (ValueError, ImportError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
+
+
+PanelData = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the "
+                                                "ledger (.csv .xlsx .parquet .json), one row per "
+                                                "unit and period")]
+
+
+def panel_or_table(db: str | None, data: Path | None, level: str, error: type[Exception],
+                   unit: str = "unit", time: str = "year"):
+    """The table an analysis runs on: (frame, unit column, time column, synthetic).
+
+    A --data table keeps the `unit` and `time` columns given; the ledger's panel at `level` has
+    ``unit`` and ``year``. Giving both sources raises `error`."""
+    if data is not None:
+        if db is not None:
+            raise error("give either --db or --data, not both")
+        return read_plain_table(data, error), unit, time, False
+    from pairaid.cli.main import _open
+    from pairaid.panel import build_panel
+
+    store = _open(db)
+    try:
+        panel = build_panel(store, level)
+    finally:
+        store.close()
+    return panel.frame, "unit", "year", panel.synthetic

@@ -90,7 +90,9 @@ def panel(console: Console, result, output: Path | None) -> None:
 
 
 def info(console: Console, location: str, backend: str, meta: dict, counts: dict) -> None:
-    if meta.get("synthetic") == "true":
+    from pairaid.ledger.store import synthetic_flag
+
+    if synthetic_flag(meta):
         synthetic_banner(console, meta.get("synthetic_notice", ""))
     console.print(f"Ledger: {location} ({backend})", highlight=False)
     table = Table("table", "rows")

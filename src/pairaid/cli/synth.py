@@ -9,16 +9,12 @@ are imported inside the function (main imports this module).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Plot, Time, Unit, read_plain_table, run_command, write_chart
-
-Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
-                                           "(.csv .xlsx .parquet .json), one row per unit and "
-                                           "period")]
+from pairaid.cli.options import (Db, Json, Level, PanelData, Plot, Time, Unit, panel_or_table,
+                                 run_command, write_chart)
 
 
 def synth(
@@ -29,7 +25,7 @@ def synth(
         "--treat-time", help="First treated period; with --db it defaults to the unit's "
                              "first_paired_year")] = None,
     db: Db = None,
-    data: Data = None,
+    data: PanelData = None,
     unit: Unit = "unit",
     time: Time = "year",
     method: Annotated[str, typer.Option(
@@ -49,11 +45,9 @@ def synth(
                                  "times the treated unit's (Abadie et al. 2010: 5, 20)")] = None,
     no_placebos: Annotated[bool, typer.Option("--no-placebos", help="Skip placebo inference")]
     = False,
-    level: Annotated[str, typer.Option("--level", help="Panel level with --db: county or "
-                                       "prefecture")] = "county",
+    level: Level = "county",
     plot: Plot = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
-    = False,
+    as_json: Json = False,
 ) -> None:
     """Synthetic control or HCW regression control for one treated unit against a donor pool:
     weights, actual vs counterfactual path, average effect and a placebo-in-space p-value.
@@ -64,28 +58,17 @@ def synth(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import _open, out
+        from pairaid.cli.main import out
         from pairaid.evaluate.synth import SynthError, synthetic_control
 
         donor_list = [d.strip() for d in donors.split(",") if d.strip()] or None
         columns = tuple(p.strip() for p in predictors.split(",") if p.strip())
         when = treat_time
-        if data is not None:
-            if db is not None:
-                raise SynthError("give either --db or --data, not both")
-            if when is None:
-                raise SynthError("--treat-time is required with --data")
-            frame = read_plain_table(data, SynthError)
-            unit_col, time_col, synthetic = unit, time, False
-        else:
-            from pairaid.panel import build_panel
-
-            store = _open(db)
-            try:
-                panel = build_panel(store, level)
-            finally:
-                store.close()
-            frame, unit_col, time_col, synthetic = panel.frame, "unit", "year", panel.synthetic
+        if data is not None and db is None and when is None:
+            raise SynthError("--treat-time is required with --data")
+        frame, unit_col, time_col, synthetic = panel_or_table(db, data, level, SynthError,
+                                                              unit, time)
+        if data is None:
             from pairaid.evaluate.ledger import synth_defaults
 
             when, donor_list = synth_defaults(frame, treated, when, donor_list)

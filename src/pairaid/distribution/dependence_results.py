@@ -10,20 +10,12 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+
+from pairaid.jsonable import records as _records
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 PROJECTION_NOTE = ("This is a projection under the stated elasticity, not a forecast: it assumes "
                    "the elasticity holds for a cut of this size and that nothing else changes.")
-
-
-def _plain(value):
-    """numpy scalars and NaN to plain Python for JSON."""
-    value = value.item() if hasattr(value, "item") else value
-    return None if isinstance(value, float) and not np.isfinite(value) else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _pct(value: float) -> str:
@@ -90,6 +82,9 @@ class _FiguresReport:
         lines += [""] + [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
     def readings(self) -> list[str]:
         """The headline and each figure's one-line reading (what the report prints)."""
         return [self._headline, *(meaning for _, _, meaning in self._figures())]
@@ -136,21 +131,6 @@ class DependenceResult(_FiguresReport):
         return out.reset_index()
 
     @cached_property
-    def by_recipient(self) -> pd.DataFrame:
-        """Per unit: mean shares over the years, last year's self-financing, and its trend."""
-        grouped = self.table.groupby("unit")
-        out = grouped[["share_of_expenditure", "share_of_revenue"]].mean()
-        out.columns = ["mean_share_of_expenditure", "mean_share_of_revenue"]
-        last = self.table.sort_values("year").groupby("unit").tail(1).set_index("unit")
-        out["last_year"] = last["year"]
-        out["last_self_financing"] = last["self_financing"]
-        out = out.join(self.trends.set_index("unit")[["slope", "std_error"]]
-                       .rename(columns={"slope": "self_financing_slope",
-                                        "std_error": "self_financing_slope_se"}))
-        out["recipient"] = grouped["recipient"].first()
-        return out.reset_index()
-
-    @cached_property
     def provenance(self) -> dict:
         return {"method": "shares of budget; OLS trend of self-financing per unit"
                           + ("; constant-elasticity taper projection" if self.taper else ""),
@@ -171,9 +151,6 @@ class DependenceResult(_FiguresReport):
                 "never_paired": self.never_paired,
                 "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
                 "provenance": self.provenance}
-
-    def to_json(self, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def _figures(self) -> list[tuple[str, pd.DataFrame | None, str]]:
         """(title, table, one-line interpretation) for each figure of the summary."""
@@ -275,9 +252,6 @@ class EnvironmentResult(_FiguresReport):
                 "pressure_changes": _records(self.pressure_changes), "dropped": self.dropped,
                 "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
                 "provenance": self.provenance}
-
-    def to_json(self, indent: int | None = None) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def _figures(self) -> list[tuple[str, pd.DataFrame, str]]:
         figures = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pairaid.jsonable import plain as _plain
 from pairaid.errors import InputError
 
 PRIMARY = "primary"
@@ -150,7 +151,3 @@ def _total_label(frame: pd.DataFrame, dims, dim: str, row: int) -> str:
     if not others:
         return "grand total"
     return "total of " + ", ".join(f"{d}={frame.at[row, d]}" for d in others)
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value

@@ -279,16 +279,6 @@ def concentration_index(values, rank_by, weights=None) -> ConcentrationIndex:
     return ConcentrationIndex(index, float(np.sqrt(cov[1, 1])), n)
 
 
-def covariance_concentration_index(values, rank_by, weights=None) -> float:
-    """``2 cov_w(y, R) / μ`` computed literally (the check for `concentration_index`)."""
-    y, w = _arrays(values, weights)
-    r, _ = _arrays(rank_by, w)
-    rank = fractional_rank(r, w)
-    share = w / w.sum()
-    mean = np.sum(share * y)
-    return float(2 * np.sum(share * (y - mean) * (rank - np.sum(share * rank))) / mean)
-
-
 @dataclass(frozen=True)
 class Progressivity:
     """Is the value going where need is greatest? ``concentration``: the value ranked by the
@@ -423,3 +413,39 @@ def share_bands(share_pct: pd.Series, edges: tuple[float, ...] = SHARE_BANDS) ->
     labels = [f"{lo:g}–{hi:g} %" for lo, hi in zip(edges[:-1], edges[1:])]
     return pd.cut(pd.to_numeric(share_pct, errors="coerce"), list(edges), labels=labels,
                   include_lowest=True).astype(object)
+
+
+#: A place's census minority share (%, a column of the panel), the grouping `minority_bands`
+#: adds from it, and how that grouping is named in tables and sentences.
+MINORITY_SHARE, MINORITY_BAND, MINORITY_BAND_LABEL = ("minority_share", "minority_band",
+                                                      "minority-share band")
+
+
+def minority_bands(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a `minority_band` column: `share_bands` of its `minority_share`."""
+    if MINORITY_SHARE not in frame.columns:
+        raise InequalityInputError("--group minority_band needs a minority_share column "
+                                   "(percent of the population, census aggregate)")
+    return frame.assign(**{MINORITY_BAND: share_bands(frame[MINORITY_SHARE])})
+
+
+# -- choosing the year -------------------------------------------------------------------------
+def latest_year(frame: pd.DataFrame, value: str, time: str = "year") -> int:
+    """The latest year in which some unit has a non-missing, non-zero `value`."""
+    present = frame[frame[value].notna() & frame[value].ne(0)]
+    if present.empty:
+        raise InequalityInputError(f"no year has any non-zero {value}")
+    return int(present[time].max())
+
+
+def one_year(frame: pd.DataFrame, value: str, year: int | None = None,
+             time: str = "year") -> tuple[pd.DataFrame, int]:
+    """The rows of `year` (default: `latest_year` of `value`) and the year chosen."""
+    if value not in frame.columns:
+        raise InequalityInputError(f"no column {value} in the table (columns: "
+                                   f"{', '.join(map(str, frame.columns[:30]))})")
+    chosen = year if year is not None else latest_year(frame, value, time)
+    rows = frame[frame[time] == chosen]
+    if rows.empty:
+        raise InequalityInputError(f"no rows for year {chosen}")
+    return rows, chosen

@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from pairaid.jsonable import records as _records
 from pairaid.distribution.disclosure import SuppressedTable
 from pairaid.distribution.inequality import ConcentrationIndex, Decomposition
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
@@ -216,16 +217,3 @@ class InequalityResult:
 
 def _plural(noun: str) -> str:
     return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _plain(value):
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-        return None if isinstance(value, float) and np.isnan(value) else value
-    return value

@@ -19,7 +19,6 @@ decomposition.
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from pairaid.evaluate.did import DidData, DidError, prepare
+from pairaid.evaluate.results import summary_html
+from pairaid.jsonable import number as _num
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 __all__ = ["BaconDecomposition", "ComparisonType", "COMPARISON_TYPES", "bacon_decomposition"]
@@ -167,18 +168,10 @@ class BaconDecomposition:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:3]))
-        return (f"<pre>{head}</pre>"
-                + self.by_type()[["label", "weight", "estimate", "comparisons"]]
-                .to_html(index=False, float_format="%.5f")
-                + "<p>Comparisons</p>" + self._table().to_html(index=False, float_format="%.5f")
-                + f"<p>{html.escape(self.interpretation)}</p>"
-                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
-
-
-def _num(value) -> float | None:
-    value = float(value)
-    return value if np.isfinite(value) else None
+        return summary_html(self, 3, self.by_type()[["label", "weight", "estimate",
+                                                       "comparisons"]]
+                            .to_html(index=False, float_format="%.5f") + "<p>Comparisons</p>"
+                            + self._table().to_html(index=False, float_format="%.5f"))
 
 
 def bacon_decomposition(frame: pd.DataFrame | DidData, *, outcome: str = "",

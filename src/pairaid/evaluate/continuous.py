@@ -114,13 +114,8 @@ def ledger_intensity(frame: pd.DataFrame, funds: str = "funds_per_capita",
 def _prepare(frame, outcome, intensity, unit, time, post, cohort, log):
     """A working frame ``unit`` (int codes), ``time``, ``y``, ``dose``, ``post``, ``dose_post``
     and the notes on what was left out."""
-    names = [c for c in dict.fromkeys([unit, time, outcome, intensity, post or cohort])]
-    missing = [c for c in names if c not in frame.columns]
-    if missing:
-        shown = ", ".join(map(str, list(frame.columns)[:20]))
-        raise ContinuousDidError(f"unknown column{'s' if len(missing) > 1 else ''} "
-                                 f"{', '.join(repr(m) for m in missing)} (the table has: {shown}"
-                                 f"{', …' if frame.shape[1] > 20 else ''})")
+    guards.check_columns(frame, [unit, time, outcome, intensity, post or cohort],
+                         ContinuousDidError)
     for name, what in ((outcome, "outcome"), (intensity, "intensity"), (time, "time"),
                        (post or cohort, "post" if post else "cohort")):
         column = frame[name]

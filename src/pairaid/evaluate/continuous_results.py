@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from pairaid.evaluate.results import TIDY_COLUMNS, WildBootstrap
+from pairaid.evaluate.results import TIDY_COLUMNS, WildBootstrap, summary_html
+from pairaid.jsonable import plain as _plain
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 #: the dose-response frame the report charts; the reference bin has estimate 0 and no error
@@ -187,17 +187,6 @@ class ContinuousDidResult:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:4]))
-        return (f"<pre>{head}</pre>"
-                + self.tidy().to_html(index=False, float_format=lambda v: f"{v:.6g}")
-                + "<p>Dose response</p>"
-                + self.dose_frame.to_html(index=False, float_format=lambda v: f"{v:.4g}")
-                + f"<p>{html.escape(self.interpretation)}</p>"
-                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
-
-
-def _plain(value):
-    value = value.item() if hasattr(value, "item") else value
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+        return summary_html(self, 4, self.tidy().to_html(
+            index=False, float_format=lambda v: f"{v:.6g}") + "<p>Dose response</p>"
+            + self.dose_frame.to_html(index=False, float_format=lambda v: f"{v:.4g}"))

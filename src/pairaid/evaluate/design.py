@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid.errors import InputError
-from pairaid.evaluate.guards import FEW_CLUSTERS
+from pairaid.evaluate.guards import FEW_CLUSTERS, check_columns
 
 #: below this many never-treated units a never-treated comparison is fragile: Callaway–Sant'Anna
 #: standard errors and its pre-trend Wald test rest on the spread within that small group (on the
@@ -57,11 +57,8 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
     """
     if (cohort is None) == (treatment is None):
         raise DesignError("give either a cohort column or a treatment column")
-    columns = [c for c in dict.fromkeys([unit, time, cohort or treatment, outcome]) if c]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DesignError(f"unknown column{'s' if len(missing) > 1 else ''} "
-                          f"{', '.join(repr(m) for m in missing)}")
+    check_columns(frame, [c for c in (unit, time, cohort or treatment, outcome) if c],
+                  DesignError)
     work = pd.DataFrame({"unit": frame[unit].to_numpy(),
                          "time": pd.to_numeric(frame[time], errors="coerce").to_numpy()})
     if treatment is not None:

@@ -35,6 +35,7 @@ from scipy import stats
 
 from pairaid.evaluate import did_covariates as _cov
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
+from pairaid.evaluate.guards import check_columns
 from pairaid.provenance import package_version as _version
 from pairaid.errors import InputError
 
@@ -97,13 +98,7 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
     dropped (as R ``did`` does), a covariate without variation is an error."""
     _check_choice(control, CONTROLS, "control group")
     names = _cov.covariate_names(covariates, error=DidError)
-    missing = [c for c in dict.fromkeys([unit, time, cohort, outcome, *names])
-               if c not in frame.columns]
-    if missing:
-        raise DidError(f"unknown column{'s' if len(missing) > 1 else ''} "
-                       f"{', '.join(repr(c) for c in missing)} (columns: "
-                       f"{', '.join(map(str, frame.columns[:30]))}"
-                       f"{', …' if len(frame.columns) > 30 else ''})")
+    check_columns(frame, [unit, time, cohort, outcome, *names], DidError)
     for column, what in ((outcome, "outcome"), (time, "time"), (cohort, "cohort")):
         if not pd.api.types.is_numeric_dtype(frame[column]) or \
                 pd.api.types.is_bool_dtype(frame[column]):

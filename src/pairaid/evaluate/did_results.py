@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.evaluate.results import summary_html
+from pairaid.jsonable import number as _num
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
@@ -263,23 +264,12 @@ class EventStudyResult:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:4 + bool(self.covariates)]))
         rows = pd.DataFrame([(n, a.estimate, a.std_error) for n, a in self.aggregations.items()],
                             columns=["aggregation", "estimate", "std_error"])
         pre = (f"<p>Pre-trend test: chi2 = {self.pretrend.statistic:.3f} "
                f"(df {self.pretrend.df}), p = {self.pretrend.p_value:.4f}</p>"
                if self.pretrend else "")
-        return (f"<pre>{head}</pre>" + rows.to_html(index=False, float_format="%.4f")
-                + "<p>Event time</p>" + self._event_table().to_html(index=False,
-                                                                     float_format="%.4f")
-                + pre + f"<p>{html.escape(self.interpretation)}</p>"
-                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
+        return summary_html(self, 4 + bool(self.covariates),
+                            rows.to_html(index=False, float_format="%.4f") + "<p>Event time</p>"
+                            + self._event_table().to_html(index=False, float_format="%.4f")
+                            + pre)

@@ -78,13 +78,15 @@ def is_plain(term: str) -> bool:
     return bool(_NAME.match(term))
 
 
-def check_columns(frame: pd.DataFrame, names: list[str]) -> None:
-    missing = [n for n in names if n not in frame.columns]
+def check_columns(frame: pd.DataFrame, names: list[str],
+                  error: type[Exception] = ElasticityError) -> None:
+    """Refuse names that are not columns of `frame` (raising `error`), showing what it has."""
+    missing = [n for n in dict.fromkeys(names) if n not in frame.columns]
     if missing:
         shown = ", ".join(map(str, list(frame.columns)[:12]))
-        raise ElasticityError(f"unknown column{'s' if len(missing) > 1 else ''} "
-                              f"{', '.join(repr(m) for m in missing)} (the table has: {shown}"
-                              f"{', …' if frame.shape[1] > 12 else ''})")
+        raise error(f"unknown column{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(repr(m) for m in missing)} (the table has: {shown}"
+                    f"{', …' if frame.shape[1] > 12 else ''})")
 
 
 def check_numeric(frame: pd.DataFrame, names: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pyfixest loads only when an estimate runs (start-up time of every command)
+    from pairaid.evaluate.continuous_results import ContinuousDidResult
     from pairaid.evaluate.results import ElasticityResult
 
 #: `--outcome index`: the sustainable-agriculture index built from the bundled spec
@@ -41,6 +42,17 @@ def estimate_on_ledger(store, outcome: str = INDEX_OUTCOME,
     frame, synthetic, column = ledger_frame(store, level, outcome)
     return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
                                time="year", synthetic=synthetic, **options)
+
+
+def dose_response_on_ledger(frame, *, outcome: str, years: int,
+                            cohort: str = "first_paired_year", **options) -> "ContinuousDidResult":
+    """Continuous-treatment DiD on the ledger panel: intensity = mean funds per person over the
+    pairing's first `years` years (0 for units never paired), post = year ≥ `cohort`."""
+    from pairaid.evaluate.continuous import continuous_did, ledger_intensity
+
+    return continuous_did(ledger_intensity(frame, years=years, cohort=cohort), outcome=outcome,
+                          intensity="intensity", unit="unit", time="year", post="post",
+                          **options)
 
 
 def synth_defaults(frame, treated: str, when: float | None = None,

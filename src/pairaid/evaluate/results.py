@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
 
 SYNTHETIC_NOTE = ("SYNTHETIC: estimated on the demo's synthetic data; not a fact about any "
@@ -138,7 +139,7 @@ class ElasticityResult:
                 f"the data do not test that.")
 
     def to_dict(self) -> dict:
-        out = {"estimates": [{k: _plain(v) for k, v in row.items()}
+        out = {"estimates": [{k: plain(v) for k, v in row.items()}
                              for row in self.tidy().to_dict("records")],
                "nobs": self.nobs, "n_clusters": self.n_clusters,
                "fixed_effects": list(self.fixed_effects), "vcov": self.vcov,
@@ -189,11 +190,16 @@ class ElasticityResult:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:6]))
-        return (f"<pre>{head}</pre>"
-                + self.tidy().to_html(index=False, float_format=lambda v: f"{v:.6g}")
-                + f"<p>{html.escape(self.interpretation)}</p>"
-                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
+        return summary_html(self, 6, self.tidy().to_html(index=False,
+                                                         float_format=lambda v: f"{v:.6g}"))
+
+
+def summary_html(result, head_lines: int, tables: str) -> str:
+    """A result's `_repr_html_`: the first `head_lines` of its summary, its `tables` (HTML), the
+    interpretation and the notes."""
+    head = html.escape("\n".join(result.summary.splitlines()[:head_lines]))
+    return (f"<pre>{head}</pre>" + tables + f"<p>{html.escape(result.interpretation)}</p>"
+            + "".join(f"<p>note: {html.escape(n)}</p>" for n in result.notes))
 
 
 def _bare(term: str) -> str:
@@ -203,7 +209,3 @@ def _bare(term: str) -> str:
 def _pct(b: float) -> str:
     change = (1.1 ** b - 1) * 100
     return f"{abs(change):.2g} % {'higher' if change >= 0 else 'lower'}"
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value

@@ -37,7 +37,9 @@ import pandas as pd
 from scipy import optimize
 
 from pairaid.errors import InputError
+from pairaid.evaluate.guards import check_columns
 from pairaid.evaluate.synth_results import Placebos, SyntheticControlResult
+from pairaid.evaluate.synth_results import period_text as _fmt  # periods in messages
 
 Method = Literal["sc", "hcw"]
 Criterion = Literal["aicc", "aic"]
@@ -176,12 +178,7 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 
 def _prepare(frame, outcome, unit, time, treated, treat_time, donors, specs, drop_incomplete):
-    columns = [unit, time, outcome, *[p.column for p in specs]]
-    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
-    if missing:
-        raise SynthError(f"unknown column{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(repr(c) for c in missing)} (columns: "
-                         f"{', '.join(map(str, frame.columns[:30]))})")
+    check_columns(frame, [unit, time, outcome, *[p.column for p in specs]], SynthError)
     for column, what in ((time, "time"), (outcome, "outcome"),
                          *((p.column, "predictor") for p in specs)):
         values = frame[column]
@@ -482,8 +479,3 @@ def _placebos(fit_one, wide, pre, treated, pool, gap, cutoff) -> Placebos:
     paths = pd.DataFrame(gaps, index=wide.index)
     return Placebos(table=table, gaps=paths, rank=rank, n_units=len(kept),
                     p_value=rank / len(kept), cutoff=cutoff)
-
-
-def _fmt(value) -> str:
-    value = float(value)
-    return f"{value:.0f}" if value == round(value) else f"{value:g}"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,6 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pairaid.evaluate.results import summary_html
+from pairaid.jsonable import number as _num, plain as _plain
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
 _TITLES = {"sc": "Synthetic control (Abadie, Diamond and Hainmueller 2010)",
@@ -205,7 +206,7 @@ class SyntheticControlResult:
     @cached_property
     def interpretation(self) -> str:
         """What the average gap means, what it does not, and the assumption it rests on."""
-        size = (f"After {_fmt(self.treat_time)}, '{self.outcome}' in {self.treated} was on "
+        size = (f"After {period_text(self.treat_time)}, '{self.outcome}' in {self.treated} was on "
                 f"average {self.effect:+.4g} against its counterfactual (pre-period RMSPE "
                 f"{self.pre_rmspe:.4g}, post-period RMSPE {self.post_rmspe:.4g}).")
         if self.method == "sc":
@@ -235,7 +236,7 @@ class SyntheticControlResult:
         lines = [SYNTHETIC_NOTE] if self.synthetic else []
         lines += [f"{_TITLES[self.method]}: outcome '{self.outcome}'",
                   (f"  treated {self.unit_label} {self.treated} from {self.time_label} "
-                   f"{_fmt(self.treat_time)}; {len(self.candidate_donors)} donors; "
+                   f"{period_text(self.treat_time)}; {len(self.candidate_donors)} donors; "
                    f"{int(self.pre.sum())} pre- and {int((~self.pre).sum())} post-periods"),
                   (f"  average effect {self.effect:.6g}   pre-RMSPE {self.pre_rmspe:.6g}   "
                    f"post-RMSPE {self.post_rmspe:.6g}"
@@ -260,24 +261,11 @@ class SyntheticControlResult:
         return self.summary
 
     def _repr_html_(self) -> str:
-        head = html.escape("\n".join(self.summary.splitlines()[:4]))
-        table = self.tidy().to_html(index=False, float_format=lambda v: f"{v:.6g}")
-        return (f"<pre>{head}</pre>" + table + f"<p>{html.escape(self.interpretation)}</p>"
-                + "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes))
+        return summary_html(self, 4, self.tidy().to_html(index=False,
+                                                         float_format=lambda v: f"{v:.6g}"))
 
 
-def _fmt(value) -> str:
+def period_text(value) -> str:
+    """A period as written: 1970, not 1970.0; 2015.5 stays."""
     value = float(value)
     return f"{value:.0f}" if value == round(value) else f"{value:g}"
-
-
-def _num(value) -> float | None:
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
-def _plain(value):
-    value = value.item() if hasattr(value, "item") else value
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.read import ROW, read_table_file
-from pairaid.ingest.tables import TABLE_ORDER, TABLES
+from pairaid.ingest.tables import TABLE_ORDER, TABLES, unknown_table
 from pairaid.ingest.validate import duplicate_problems, validate_table
 from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store, WriteMode
@@ -36,11 +36,6 @@ class ImportReport:
                 f"{self.updated} updated)")
 
 
-def _unknown_table(name: str) -> ImportValidationError:
-    return ImportValidationError([Problem(name, 0, "", f"unknown table '{name}' (tables: "
-                                          f"{', '.join(TABLE_ORDER)})")])
-
-
 def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
                   source: str = "frame", dry_run: bool = False,
                   labels: dict[str, str] | None = None,
@@ -54,7 +49,7 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
-        raise _unknown_table(unknown[0])
+        raise unknown_table(unknown[0])
     reports = []
     labels = labels or {}
     step = on_step or (lambda _message: None)
@@ -93,7 +88,7 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
     """Read, validate and write one file; nothing is written if any cell is wrong.
     `on_step` hears what is happening (for a progress display)."""
     if table not in TABLES:
-        raise _unknown_table(table)
+        raise unknown_table(table)
     path = Path(path)
     if on_step:
         on_step(f"reading {path.name}")

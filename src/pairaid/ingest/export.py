@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from pairaid.ingest.errors import ImportValidationError, Problem
-from pairaid.ingest.tables import TABLES, TableSpec
+from pairaid.ingest.tables import TABLES, TableSpec, unknown_table
 
 FORMATS = (".csv", ".xlsx", ".parquet", ".json")
 
@@ -90,8 +90,7 @@ def template_notes(spec: TableSpec) -> list[str]:
 def write_template(table: str, path: Path) -> Path:
     """A template with the header, one example row and notes explaining each column."""
     if table not in TABLES:
-        raise ImportValidationError([Problem(table, 0, "", f"unknown table '{table}' (tables: "
-                                             f"{', '.join(TABLES)})")])
+        raise unknown_table(table)
     spec = TABLES[table]
     path = Path(path)
     suffix = _format_of(path)

@@ -208,13 +208,6 @@ def as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _strip(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip()
-    return frame
-
-
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with every cell empty (Excel leaves them) are not data."""
     cells = [c for c in frame.columns if c != ROW]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ledger import codes
 
 ColumnType = Literal["code", "text", "int", "float", "year", "enum", "currency", "sector"]
@@ -321,3 +322,9 @@ TABLE_ORDER = (
     "enterprises", "indicators", "observations", "rates", "prices",
 )
 assert set(TABLE_ORDER) == set(TABLES)
+
+
+def unknown_table(name: str) -> ImportValidationError:
+    """The error for a table name that is not one of TABLE_ORDER."""
+    return ImportValidationError([Problem(name, 0, "", f"unknown table '{name}' (tables: "
+                                          f"{', '.join(TABLE_ORDER)})")])

@@ -12,7 +12,3 @@ def audit_tables(store: Store, names: tuple[str, ...]) -> dict[str, pd.DataFrame
     with store.engine.connect() as conn:
         return {name: store.read_table(name, conn=conn) for name in names}
 
-
-def is_synthetic(store: Store) -> bool:
-    """Whether the ledger says it holds synthetic (demo) data."""
-    return store.meta().get("synthetic", "").lower() == "true"

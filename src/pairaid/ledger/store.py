@@ -7,7 +7,7 @@ import itertools
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -99,6 +99,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA cache_size=-131072")  # 128 MB: bulk inserts into indexed tables
     cursor.close()
 
+
+
+def synthetic_flag(meta: Mapping[str, str]) -> bool:
+    """Whether ledger metadata says its data are synthetic (the demo writes ``synthetic=true``).
+    The one reading of the flag: every output labels demo data by it."""
+    return str(meta.get("synthetic", "")).lower() == "true"
 
 class Store:
     """A ledger: open with `Store.open(url)`; every read and write of the ledger goes through it."""
@@ -201,6 +207,10 @@ class Store:
     def meta(self) -> dict[str, str]:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+
+    def is_synthetic(self) -> bool:
+        """Whether the ledger says it holds synthetic (demo) data."""
+        return synthetic_flag(self.meta())
 
     def set_meta(self, conn: Connection | None = None, **values: str) -> None:
         rows = [{"key": k, "value": v} for k, v in values.items()]

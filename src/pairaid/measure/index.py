@@ -56,10 +56,10 @@ def normalised(prep: Prepared, values: np.ndarray, method: Normalisation) -> np.
     spec, t = prep.spec, prep.table
     targets = np.array([np.nan if i.target is None else i.target for i in spec.indicators])
     periods = t.times if spec.normalisation.goalposts == "year" else None
-    z = normalise(np.where(prep.rows[:, None], values, np.nan), spec.directions, method,
-                  group=prep.group, sample=prep.sample, reference=spec.normalisation.reference,
-                  targets=targets, codes=spec.codes, periods=periods)
-    return z
+    return normalise(np.where(prep.rows[:, None], values, np.nan), spec.directions, method,
+                     group=prep.group, sample=prep.sample,
+                     reference=spec.normalisation.reference, targets=targets, codes=spec.codes,
+                     periods=periods)
 
 
 def weights_for(prep: Prepared, values: np.ndarray, method: str) -> IndexWeights:
@@ -76,7 +76,7 @@ def score(prep: Prepared, z: np.ndarray, within: np.ndarray, pillar_w: np.ndarra
     """
     spec = prep.spec
     return agg.aggregate(z, within, pillar_w, spec.pillar_index, method, overall,
-                         spec.aggregation.structure == "hierarchical", reweight, prep.group,
+                         spec.aggregation.hierarchical, reweight, prep.group,
                          prep.sample, pillars)
 
 
@@ -94,7 +94,7 @@ def build_index(data: pd.DataFrame, spec: IndexSpec | str | Path, *, unit: str =
     treatment = treated(prep, spec.missing.method)
     z = normalised(prep, treatment.values, spec.normalisation.method)
     weights = weights_for(prep, treatment.values, spec.weighting.method)
-    hierarchical = spec.aggregation.structure == "hierarchical"
+    hierarchical = spec.aggregation.hierarchical
     within = weights.within if hierarchical else weights.overall
     index, pillar_scores = score(prep, z, within, weights.pillars,
                                  spec.aggregation.method, spec.aggregation.overall_method,
@@ -119,7 +119,7 @@ def _result(prep, treatment, z, weights, index, pillar_scores, unit, time, synth
     weight_table = pd.DataFrame({
         "code": spec.codes, "pillar": [i.pillar for i in spec.indicators],
         "direction": spec.directions.astype(int), "weight_in_pillar": weights.within
-        if spec.aggregation.structure == "hierarchical" else np.nan,
+        if spec.aggregation.hierarchical else np.nan,
         "pillar_weight": weights.pillars[spec.pillar_index], "weight": weights.overall,
     })
     notes = _notes(prep, frame, treatment)

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from pairaid.jsonable import plain
 from pairaid.measure.spec import IndexSpec
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 
@@ -77,7 +78,7 @@ class IndexResult:
             "index": self.spec.name, "title": self.spec.title,
             "weights": self.weight_map,
             "pillar_weights": dict(zip(self.spec.pillars, _pillar_weights(self))),
-            "scores": [{"unit": _plain(u), "time": _plain(t) if self.has_time else None,
+            "scores": [{"unit": plain(u), "time": plain(t) if self.has_time else None,
                         "score": float(s), "rank": int(r)}
                        for u, t, s, r in zip(scored["unit"], scored["time"], scored["score"],
                                              scored["rank"])],
@@ -152,8 +153,3 @@ class IndexResult:
 def _pillar_weights(result: IndexResult) -> list[float]:
     first = result.weights.drop_duplicates("pillar").set_index("pillar")["pillar_weight"]
     return [float(first[p]) for p in result.spec.pillars]
-
-
-def _plain(value):
-    """numpy scalars to plain Python for JSON."""
-    return value.item() if hasattr(value, "item") else value

@@ -115,7 +115,7 @@ def sensitivity(data: pd.DataFrame, spec: IndexSpec | str | Path, *, draws: int 
     levels = plan.levels
     values = {m: treated(prep, m).values for m in levels["imputation"]}
     z = {}
-    hierarchical = spec.aggregation.structure == "hierarchical"
+    hierarchical = spec.aggregation.hierarchical
     found = {(m, w): weights_for(prep, values[m], w)
              for m in levels["imputation"] for w in levels["weighting"]}
     # per imputation: (weighting methods × p) indicator and (× P) pillar weights

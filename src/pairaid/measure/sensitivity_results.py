@@ -10,7 +10,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from pairaid.measure.results import SYNTHETIC_NOTE, IndexResult, _plain
+from pairaid.jsonable import plain
+from pairaid.measure.results import SYNTHETIC_NOTE, IndexResult
 from pairaid.measure.spec import IndexSpec
 
 
@@ -50,16 +51,16 @@ class SensitivityResult:
             "index": self.spec.name, "draws": self.draws, "base_sample": self.base,
             "choices": {f: list(self.levels[f]) for f in self.levels},
             "weight_noise": self.weight_noise, "varied": list(self.active),
-            "indices": [{k: _clean(v) for k, v in row.items()}
+            "indices": [{k: plain(v) for k, v in row.items()}
                         for row in self.indices.to_dict("records")],
             "seconds": round(self.seconds, 3),
             "notes": ([SYNTHETIC_NOTE] if self.synthetic else []),
             "provenance": self.nominal.provenance,
         }
         if rows:
-            out["ranks"] = [{"unit": _plain(r.unit),
-                             "time": _plain(r.time) if self.nominal.has_time else None,
-                             "nominal_rank": _clean(r.nominal_rank),
+            out["ranks"] = [{"unit": plain(r.unit),
+                             "time": plain(r.time) if self.nominal.has_time else None,
+                             "nominal_rank": plain(r.nominal_rank),
                              "median_rank": float(r.median_rank),
                              "rank_q05": float(r.rank_q05), "rank_q95": float(r.rank_q95)}
                             for r in self.table.itertuples()]
@@ -96,8 +97,3 @@ class SensitivityResult:
         return (f"<pre>{head}</pre>" + self.indices.to_html(index=False, float_format="%.3f")
                 + last.sort_values("median_rank").head(20).to_html(index=False,
                                                                    float_format="%.1f"))
-
-
-def _clean(value):
-    value = _plain(value)
-    return None if isinstance(value, float) and np.isnan(value) else value

@@ -112,6 +112,11 @@ class AggregationSpec:
     def overall_method(self) -> Aggregation:
         return self.overall or self.method
 
+    @property
+    def hierarchical(self) -> bool:
+        """Indicators → pillar scores → index (else one flat aggregation of the indicators)."""
+        return self.structure == "hierarchical"
+
 
 @dataclass(frozen=True)
 class SensitivitySpec:
@@ -160,8 +165,8 @@ class IndexSpec:
                                               else ""))
         return (f"missing: {self.missing.method}; outliers: {self.outliers.method}; "
                 f"normalisation: {n.method} ({goal}); weights: {self.weighting.method}; "
-                f"aggregation: {a.method}" + (f" then {a.overall_method}" if a.structure ==
-                                              "hierarchical" else "") + f" ({a.structure})")
+                f"aggregation: {a.method}" + (f" then {a.overall_method}" if a.hierarchical
+                                              else "") + f" ({a.structure})")
 
 
 def validate(spec: IndexSpec, label: str = "spec") -> IndexSpec:

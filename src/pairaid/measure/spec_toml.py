@@ -69,8 +69,6 @@ def spec_from_dict(raw: dict, label: str = "spec") -> IndexSpec:
     return validate(spec, label)
 
 
-
-
 def _keys(table: dict, allowed: set[str], where: str) -> None:
     if not isinstance(table, dict):
         raise IndexSpecError(f"{where}: expected a table")

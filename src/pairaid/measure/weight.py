@@ -187,7 +187,7 @@ def index_weights(spec, method: str, basis: np.ndarray) -> IndexWeights:
     pillar weights are then the sums of their indicators' weights.
     """
     pillar_index, n_pillars = spec.pillar_index, len(spec.pillars)
-    hierarchical = spec.aggregation.structure == "hierarchical"
+    hierarchical = spec.aggregation.hierarchical
     groups = [pillar_index == k for k in range(n_pillars)] if hierarchical else \
         [np.ones(len(pillar_index), dtype=bool)]
     raw = np.zeros(len(pillar_index))

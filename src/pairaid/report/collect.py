@@ -181,51 +181,49 @@ def _synth_unit(frame: pd.DataFrame, outcome: str) -> str | None:
 
 def _optional_evaluations(clock, inputs, county, outcome, log: bool) -> None:
     """Dose-response (the `pairaid dose-response --db DB --log` call) and the design checks."""
-    from pairaid.evaluate.continuous import continuous_did, ledger_intensity
+    from pairaid.evaluate.continuous import INTENSITY_YEARS
     from pairaid.evaluate.design import design_warnings
+    from pairaid.evaluate.ledger import dose_response_on_ledger
 
-    inputs.dose_response = clock.run("dose-response", lambda: continuous_did(
-        ledger_intensity(county.frame), outcome=outcome, intensity="intensity", unit="unit",
-        time="year", post="post", log=log, synthetic=county.synthetic))
+    inputs.dose_response = clock.run("dose-response", lambda: dose_response_on_ledger(
+        county.frame, outcome=outcome, years=INTENSITY_YEARS, log=log,
+        synthetic=county.synthetic))
     found = clock.run("design checks", lambda: design_warnings(
         county.frame, unit="unit", time="year", cohort="first_paired_year", outcome=outcome))
     inputs.design_warnings = tuple(found or ())
 
 
 def _distribution(clock, inputs, store, county) -> None:
+    """What `pairaid equity --db DB` shows (latest year with funds, by prefecture, ranked by
+    rural income), the Theil split in every year with funds, and the minority-share bands."""
     from pairaid.audit import audit_ledger
     from pairaid.distribution import describe_inequality
     from pairaid.distribution.dependence import dependence
     from pairaid.distribution.environment import decoupling
-    from pairaid.distribution.inequality import share_bands
+    from pairaid.distribution.inequality import (MINORITY_BAND, MINORITY_BAND_LABEL,
+                                                 MINORITY_SHARE, minority_bands, one_year)
 
-    frame = county.frame
-    paid = frame[frame["funds_per_capita"].fillna(0).gt(0)]
-    if paid.empty:
-        inputs.gaps.append("distribution: no county has disbursed funds per capita")
-    else:
-        year = int(paid["year"].max())
-        latest = frame[frame["year"] == year]
-        context = f"county panel, money in {county.basis.label}, {year}"
-        inputs.inequality = clock.run("inequality", lambda: describe_inequality(
-            latest, "funds_per_capita", "population", "parent", "rural_income", unit="unit",
-            synthetic=county.synthetic, unit_label="county", group_label="prefecture",
-            context=context))
-        for each in sorted(paid["year"].unique()):
-            rows = frame[frame["year"] == each]
-            found = clock.run("inequality by year", lambda: describe_inequality(
-                rows, "funds_per_capita", "population", "parent", None, unit="unit",
-                synthetic=county.synthetic, unit_label="county", group_label="prefecture",
-                context=f"county panel, money in {county.basis.label}, {int(each)}"))
+    frame, value = county.frame, "funds_per_capita"
+    chosen = clock.run("distribution", lambda: one_year(frame, value))
+    if chosen is not None:
+        latest, year = chosen
+
+        def measure(rows, group, group_label, rank_by, when):
+            return describe_inequality(
+                rows, value, "population", group, rank_by, unit="unit",
+                synthetic=county.synthetic, unit_label="county", group_label=group_label,
+                context=f"county panel, money in {county.basis.label}, {when}")
+
+        inputs.inequality = clock.run("inequality", lambda: measure(
+            latest, "parent", "prefecture", "rural_income", year))
+        for each in sorted(frame.loc[frame[value].fillna(0).ne(0), "year"].unique()):
+            found = clock.run("inequality by year", lambda: measure(
+                frame[frame["year"] == each], "parent", "prefecture", None, int(each)))
             if found is not None:
                 inputs.inequality_by_year[int(each)] = found
-        if "minority_share" in latest.columns:
-            banded = latest.assign(minority_band=share_bands(latest["minority_share"]))
-            inputs.inequality_groups = clock.run("inequality by minority share", lambda:
-                describe_inequality(banded, "funds_per_capita", "population", "minority_band",
-                                    None, unit="unit", synthetic=county.synthetic,
-                                    unit_label="county", group_label="minority-share band",
-                                    context=context))
+        if MINORITY_SHARE in latest.columns:
+            inputs.inequality_groups = clock.run("inequality by minority share", lambda: measure(
+                minority_bands(latest), MINORITY_BAND, MINORITY_BAND_LABEL, None, year))
     inputs.dependence = clock.run("dependence", lambda: dependence(county))
     inputs.environment = clock.run("environment", lambda: decoupling(county))
     inputs.audit = clock.run("audit", lambda: audit_ledger(store))
