@@ -1,7 +1,8 @@
 """The bridge between the evaluations and the ledger: the panel an estimate runs on.
 
-`pairaid estimate` and the report both call `estimate_on_ledger`, so the report shows exactly
-the numbers the command prints (a test compares their JSON)."""
+`pairaid estimate` and the report both call `estimate_on_panel` (the command through
+`estimate_on_ledger`), so the report shows exactly the numbers the command prints (a test
+compares their JSON)."""
 
 from __future__ import annotations
 
@@ -16,32 +17,45 @@ INDEX_OUTCOME = "index"
 INDEX_SPEC = "sustainable_agriculture"
 
 
-def ledger_frame(store, level: str = "county", outcome: str = INDEX_OUTCOME):
-    """The ledger's unit × year panel ready for an estimate: (frame, synthetic, outcome column).
-
-    ``outcome="index"`` adds the bundled index's score as a column and names it."""
-    from pairaid.panel import build_panel
-
-    panel = build_panel(store, level)
+def panel_frame(panel, outcome: str = INDEX_OUTCOME):
+    """A built panel's frame ready for an estimate, and the outcome's column: ``"index"`` adds
+    the bundled index's score as a column and names it."""
     if outcome != INDEX_OUTCOME:
-        return panel.frame, panel.synthetic, outcome
+        return panel.frame, outcome
     from pairaid.measure.ledger import with_index_score
 
     column = f"{INDEX_SPEC}_index"
-    return (with_index_score(panel.frame, INDEX_SPEC, column, panel.synthetic), panel.synthetic,
-            column)
+    return with_index_score(panel.frame, INDEX_SPEC, column, panel.synthetic), column
+
+
+def ledger_frame(store, level: str = "county", outcome: str = INDEX_OUTCOME):
+    """The ledger's unit × year panel ready for an estimate: (frame, synthetic, outcome column)."""
+    from pairaid.panel import build_panel
+
+    panel = build_panel(store, level)
+    frame, column = panel_frame(panel, outcome)
+    return frame, panel.synthetic, column
+
+
+def estimate_on_panel(panel, outcome: str = INDEX_OUTCOME, treatment: str = "funds_per_capita",
+                      **options) -> "ElasticityResult":
+    """Two-way FE elasticity of `outcome` to `treatment` on a ledger panel (unit and year
+    effects, clustered by unit unless `options` say otherwise): what `pairaid estimate --db`
+    runs, and what the report calls with the panel it has already built."""
+    from pairaid.evaluate.elasticity import estimate_elasticity
+
+    frame, column = panel_frame(panel, outcome)
+    return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
+                               time="year", synthetic=panel.synthetic, **options)
 
 
 def estimate_on_ledger(store, outcome: str = INDEX_OUTCOME,
                        treatment: str = "funds_per_capita", level: str = "county",
                        **options) -> "ElasticityResult":
-    """Two-way FE elasticity of `outcome` to `treatment` on the ledger panel (unit and year
-    effects, clustered by unit unless `options` say otherwise)."""
-    from pairaid.evaluate.elasticity import estimate_elasticity
+    """`estimate_on_panel` on the ledger's panel at `level`."""
+    from pairaid.panel import build_panel
 
-    frame, synthetic, column = ledger_frame(store, level, outcome)
-    return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
-                               time="year", synthetic=synthetic, **options)
+    return estimate_on_panel(build_panel(store, level), outcome, treatment, **options)
 
 
 def dose_response_on_ledger(frame, *, outcome: str, years: int,

@@ -100,7 +100,7 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
     inputs.seeds = {"sensitivity": seed, "demo": int(meta["seed"]) if "seed" in meta else -1}
     clock = _Clock(inputs)
     _measure(clock, inputs, prefecture, draws, seed)
-    _evaluate(clock, inputs, store, county, outcome)
+    _evaluate(clock, inputs, county, outcome)
     _distribution(clock, inputs, store, county)
     return inputs
 
@@ -119,26 +119,22 @@ def _measure(clock, inputs, prefecture, draws, seed) -> None:
         synthetic=prefecture.synthetic))
 
 
-def _evaluate(clock, inputs, store, county, outcome: str | None) -> None:
+def _evaluate(clock, inputs, county, outcome: str | None) -> None:
     from pairaid.evaluate.bacon import bacon_decomposition
     from pairaid.evaluate.did import event_study
-    from pairaid.evaluate.ledger import INDEX_OUTCOME, INDEX_SPEC, estimate_on_ledger
-    from pairaid.evaluate.ledger import synth_defaults
+    from pairaid.evaluate.ledger import (INDEX_OUTCOME, estimate_on_panel, panel_frame,
+                                         synth_defaults)
     from pairaid.evaluate.synth import synthetic_control
-    from pairaid.measure.ledger import with_index_score
 
     # the command's defaults: `pairaid estimate --db DB --json` (and `--outcome OUTCOME`)
-    inputs.elasticity = clock.run("elasticity (index)", lambda: estimate_on_ledger(store))
+    inputs.elasticity = clock.run("elasticity (index)", lambda: estimate_on_panel(county))
     frame = county.frame
     chosen = outcome or ("sai_latent" if "sai_latent" in frame.columns else INDEX_OUTCOME)
-    if chosen == INDEX_OUTCOME:
-        column = f"{INDEX_SPEC}_index"
-        frame = clock.run("index for the effect estimates", lambda: with_index_score(
-            county.frame, INDEX_SPEC, column, county.synthetic))
-    else:
-        column = chosen
+    prepared = clock.run("outcome for the effect estimates", lambda: panel_frame(county, chosen))
+    frame, column = prepared if prepared is not None else (None, chosen)
+    if chosen != INDEX_OUTCOME:
         inputs.elasticity_outcome = clock.run(f"elasticity ({chosen})", lambda:
-                                              estimate_on_ledger(store, outcome=chosen))
+                                              estimate_on_panel(county, outcome=chosen))
     if frame is None or column not in frame.columns:
         inputs.gaps.append(f"effect estimates: the panel has no outcome '{chosen}' (give "
                            "`pairaid report --outcome COLUMN`)")
