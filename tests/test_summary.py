@@ -73,3 +73,16 @@ def test_published_figures_are_compared_over_their_own_period(ledger):
     gdp = result.figure("gdp_multiple").published
     assert gdp["ledger_period"] == "2020–2021"  # clipped to the years the ledger holds
     assert gdp["ledger_value"] == pytest.approx(44 / 40)
+
+
+def test_json_tables_keep_every_digit(ledger):
+    """`summary --json` tables are the frames' values exactly (pandas' to_json would round to 10
+    decimal places, and the report compares figures for equality)."""
+    usd = summarise(ledger, 2020, 2020, currency="USD")
+    payload = json.loads(json.dumps(usd.to_dict()))
+    assert [row["disbursed"] for row in payload["funds_by_year"]] == \
+        usd.funds_by_year["disbursed"].tolist()
+    assert [row["disbursed"] for row in payload["funds_by_pair"]] == \
+        usd.funds_by_pair["disbursed"].tolist()
+    assert [row["share"] for row in payload["funds_by_donor"]] == \
+        usd.funds_by_donor["share"].tolist()

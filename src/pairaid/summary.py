@@ -57,8 +57,7 @@ class Summary:
         return next(f for f in self.figures if f.key == key)
 
     def to_dict(self) -> dict:
-        def records(frame: pd.DataFrame) -> list[dict]:
-            return json.loads(frame.to_json(orient="records"))
+        from pairaid.jsonable import records  # full precision (pandas' to_json rounds)
 
         return {
             "synthetic": self.synthetic, "notice": self.notice,
