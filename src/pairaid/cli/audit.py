@@ -26,7 +26,7 @@ def audit(db: Db = None, json_: Json = False, as_of: AsOf = None, records: Recor
     """
     def body() -> None:
         from pairaid.audit import audit_ledger
-        from pairaid.cli.main import _open
+        from pairaid.cli.console import open_ledger as _open
 
         store = _open(db)
         try:

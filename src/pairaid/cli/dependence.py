@@ -29,7 +29,7 @@ def _source(db, data, level, error):
         return read_plain_table(data, error)
     if level not in ("county", "prefecture"):
         raise error(f"unknown level '{level}' (use county or prefecture)")
-    from pairaid.cli.main import _open
+    from pairaid.cli.console import open_ledger as _open
     from pairaid.panel import build_panel
 
     return build_panel(_open(db), level)
@@ -37,7 +37,7 @@ def _source(db, data, level, error):
 
 def _print(result, banner: str) -> None:
     from pairaid.cli import render
-    from pairaid.cli.main import out
+    from pairaid.cli.console import out
 
     if result.synthetic:
         render.synthetic_banner(out, banner)

@@ -52,13 +52,13 @@ def dose_response(
     `pairaid dose-response --data t.csv --unit county --time year --outcome y --intensity
     funds_pc_2010 --post post --bins 4 --json`
     """
-    from pairaid.cli.main import err
+    from pairaid.cli.console import err
 
     def body():
         import json
 
         from pairaid.cli import render
-        from pairaid.cli.main import out
+        from pairaid.cli.console import out
         from pairaid.evaluate.continuous import ContinuousDidError, continuous_did
         from pairaid.evaluate.design import design_warnings
         from pairaid.evaluate.ledger import dose_response_on_ledger

@@ -54,7 +54,7 @@ def equity(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import out
+        from pairaid.cli.console import out
         from pairaid.distribution import InequalityInputError, describe_inequality
         from pairaid.distribution.inequality import (
             MINORITY_BAND, MINORITY_BAND_LABEL, minority_bands, one_year,
@@ -71,7 +71,7 @@ def equity(
             chosen = {"value": value, "weight": weight, "group": group, "rank_by": rank_by}
             context = str(data)
         else:
-            from pairaid.cli.main import _open
+            from pairaid.cli.console import open_ledger as _open
             from pairaid.panel import build_panel
 
             if level not in ("county", "prefecture"):

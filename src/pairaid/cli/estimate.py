@@ -51,11 +51,11 @@ def estimate(
     Example: `pairaid estimate --db pairaid-demo/demo.db --outcome sai_latent --json`;
     `pairaid estimate --data t.csv --formula "y ~ x1 + x2 | unit + year" --cluster unit`
     """
-    from pairaid.cli.main import err
+    from pairaid.cli.console import err
 
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import out
+        from pairaid.cli.console import out
         from pairaid.evaluate import FewClustersWarning, estimate_elasticity
 
         frame, synthetic, y = _source(db, data, level, outcome, formula, unit, time)
@@ -95,7 +95,7 @@ def _source(db, data, level, outcome, formula, unit, time):
         if formula is None and outcome == INDEX_OUTCOME:
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
         return read_plain_table(data, ElasticityError), False, outcome
-    from pairaid.cli.main import _open
+    from pairaid.cli.console import open_ledger as _open
     from pairaid.evaluate.ledger import ledger_frame
 
     store = _open(db)

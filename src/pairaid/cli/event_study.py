@@ -70,7 +70,7 @@ def event_study(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import out
+        from pairaid.cli.console import out
         from pairaid.evaluate.did import DidError
         from pairaid.evaluate.did import event_study as estimate
 

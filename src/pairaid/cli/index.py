@@ -77,7 +77,7 @@ def build(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import _open, out
+        from pairaid.cli.console import open_ledger as _open, out
         from pairaid.ingest.export import write_frame
         from pairaid.measure import IndexDataError, build_index, write_index
 
@@ -129,7 +129,7 @@ def sensitivity_command(
         from rich.progress import Progress
 
         from pairaid.cli import render
-        from pairaid.cli.main import err, out
+        from pairaid.cli.console import err, out
         from pairaid.ingest.export import write_frame
         from pairaid.measure import sensitivity
 

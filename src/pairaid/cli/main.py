@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-
-from pairaid.cli import render
+from pairaid.cli import console, render
+from pairaid.cli.console import bad_input, err, open_ledger as _open, out
 from pairaid.cli.options import Db, Json
 from pairaid.ingest.tables import TABLE_ORDER
 
@@ -25,10 +22,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-_state = {"debug": False}
-
 Currency = Annotated[str, typer.Option("--currency", help="Reporting currency (ISO 4217)")]
 PricesOpt = Annotated[str, typer.Option("--prices", help="nominal, or constant:YEAR[:INDEX] "
                                                          "(e.g. constant:2012)")]
@@ -36,42 +29,9 @@ FromYear = Annotated[int | None, typer.Option("--from", help="First year [defaul
 ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in ledger]")]
 
 
-def bad_input(func):
-    """Turn the library's input errors into one clear message and exit code 2."""
-    from pairaid.ingest.errors import ImportValidationError
-    from pairaid.errors import InputError
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ImportValidationError as exc:
-            if _state["debug"]:
-                raise
-            files = sorted({p.file for p in exc.problems})
-            err.print(f"[bold red]error:[/] {escape(', '.join(files))}: {len(exc.problems)} problem"
-                      f"{'s' if len(exc.problems) != 1 else ''}; nothing was written",
-                      highlight=False)
-            err.print(exc.message(), markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except (InputError, OSError) as exc:
-            if _state["debug"]:
-                raise
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
 @app.callback()
 def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False) -> None:
-    _state["debug"] = debug
-
-
-def _open(db: str | None, create: bool = False):
-    from pairaid.ledger import Store
-
-    return Store.open(db, create=create)
+    console.state["debug"] = debug
 
 
 @app.command()

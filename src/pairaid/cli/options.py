@@ -38,7 +38,7 @@ def write_chart(chart, path: Path, error: type[Exception]) -> None:
 
 def run_command(body):
     """Run a command body with the CLI's error handling: input errors → one line, exit code 2."""
-    from pairaid.cli.main import bad_input
+    from pairaid.cli.console import bad_input
 
     return bad_input(body)()
 
@@ -78,7 +78,7 @@ def panel_or_table(db: str | None, data: Path | None, level: str, error: type[Ex
         if db is not None:
             raise error("give either --db or --data, not both")
         return read_plain_table(data, error), unit, time, False
-    from pairaid.cli.main import _open
+    from pairaid.cli.console import open_ledger as _open
     from pairaid.panel import build_panel
 
     store = _open(db)

@@ -36,7 +36,7 @@ def report(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import _open, err, out
+        from pairaid.cli.console import err, open_ledger as _open, out
         from pairaid.report.build import build_report
 
         store = _open(db)

@@ -58,7 +58,7 @@ def synth(
     """
     def body():
         from pairaid.cli import render
-        from pairaid.cli.main import out
+        from pairaid.cli.console import out
         from pairaid.evaluate.synth import SynthError, synthetic_control
 
         donor_list = [d.strip() for d in donors.split(",") if d.strip()] or None
