@@ -94,6 +94,10 @@ class DemoParameters:
     sai_noise_sd: float = 0.05
     #: F_ref in log(F / F_ref): funds per person at which the treated index equals the untreated
     funds_reference: float = 500.0
+    #: how much more strongly than s the index components respond to funds within treated
+    #: county-years (demo/outcomes.py); None: solved per seed so that the built index shows
+    #: the elasticity elasticity_mean (the published 0.5)
+    index_response_gain: float | None = None
 
     #: county characteristics enter as (mean urban share − this centre)
     urban_share_centre: float = 0.45

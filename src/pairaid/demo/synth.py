@@ -14,6 +14,7 @@ import pandas as pd
 
 from pairaid.demo import reference
 from pairaid.demo.anomalies import plant
+from pairaid.demo.outcomes import calibrated_observations, component_signal
 from pairaid.demo.params import DemoParameters
 from pairaid.ingest.tables import TABLES
 
@@ -140,7 +141,7 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
     # -- outcomes -------------------------------------------------------------------------------
     funds_county = np.zeros_like(pop.total)
     funds_county[pairings.county_row[county]] = disbursed[county]
-    observations = _outcomes(rng, p, pop, funds_county, regions)
+    observations = calibrated_observations(_outcomes, rng, p, pop, funds_county, regions)
 
     # -- projects, personnel, enterprises -----------------------------------------------------
     projects, outputs = _projects(rng, p, py_p, py_year, py_amount, py_donor, py_recipient,
@@ -309,7 +310,11 @@ def _outcomes(rng, p: DemoParameters, pop: reference.Population, funds: np.ndarr
     treated = exists & (per_person > 0)
     dose = np.where(treated, np.log(np.where(treated, per_person, 1.0) / p.funds_reference), 0.0)
     log_s = a + g + b * dose + noise(p.sai_noise_sd)
-    s = log_s - np.log(p.sai_level)
+    # the components respond to a calibrated signal, so that the index built from them shows
+    # the published elasticity (demo/outcomes.py)
+    s = component_signal(log_s - np.log(p.sai_level), b, per_person, treated,
+                         p.index_response_gain)
+    amplified = s - (log_s - np.log(p.sai_level))
 
     urban_share = np.nanmean(urban / total, axis=1, keepdims=True) - p.urban_share_centre
     oil = np.isin(pop.codes, [c for c in regions["code"] if c.startswith("6502")
@@ -336,7 +341,10 @@ def _outcomes(rng, p: DemoParameters, pop: reference.Population, funds: np.ndarr
         + unit(p.rural_income_unit_sd) + p.rural_income_response * s + noise(p.income_noise_sd))
     urban_income = p.urban_income_2008 * np.exp(
         p.urban_income_trend * x + p.urban_income_urban_slope * urban_share
-        + unit(p.urban_income_unit_sd) + p.urban_income_response * s + noise(p.income_noise_sd))
+        + unit(p.urban_income_unit_sd) + p.urban_income_response * s + noise(p.income_noise_sd)
+        # urban incomes follow the amplified part as rural ones do: the income gap keeps its
+        # planted response, not one the calibration would blow up to ratios below 1
+        + (p.rural_income_response - p.urban_income_response) * amplified)
     values["rural_income"] = rural_income
     values["urban_income"] = urban_income
 
