@@ -20,6 +20,7 @@ import pandas as pd
 
 from pairaid.errors import InputError
 from pairaid.provenance import package_version
+from pairaid.report.datapackage import rounded, write_datapackage
 
 LANGS = ("en", "zh")
 #: packages whose versions the provenance records
@@ -91,12 +92,18 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
     step("drawing the charts")
     mark = time.perf_counter()
     drawn = {}
+    footer = chart_footer(inputs, fingerprint, lang)
+    written = []
     for section in sections:
         for chart in section.charts:
-            drawn[chart.id] = _draw(chartlib, chart, lang, out, png)
+            drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer)
+            written.append((chart.id, chart.frame, section.id))
         for table in section.tables:
-            table.frame.to_csv(out / "data" / f"table_{table.id}.csv", index=False)
+            written.append((f"table_{table.id}", table.frame, section.id))
+    for name, frame, _ in written:
+        rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
     seconds["charts"] = round(time.perf_counter() - mark, 3)
+    write_datapackage(out, written, inputs, fingerprint, lang)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = (f"{db_label} · {basis_text(inputs.summary.basis, lang)} · "
                 f"{inputs.summary.year_from}–{inputs.summary.year_to}")
@@ -121,27 +128,68 @@ def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = 
                         seconds, list(inputs.gaps), inputs.synthetic)
 
 
-def _draw(chartlib, chart, lang: str, out: Path, png: bool) -> dict:
-    """Build one chart from its frame, write its data, SVG and PNG; return what the page needs."""
+@dataclass(frozen=True)
+class ChartFooter:
+    """What every chart image says at its foot: source, price basis, SYNTHETIC (or not)."""
+
+    parts: tuple[str, ...]
+    font: str
+    #: the same words as PNG text chunks (Source, Comment)
+    png_text: dict
+
+
+def chart_footer(inputs, fingerprint: str, lang: str) -> ChartFooter:
+    """The footer of every chart of this report, in its language, from the report's context:
+    applied in `_draw`, so no chart can be written without it."""
+    from pairaid.report.chart_style import FONTS
+    from pairaid.report.i18n import label
+    from pairaid.report.model import basis_text
+
+    source = (f"{label('footer.source', lang)}: "
+              f"{label('footer.ledger', lang, fingerprint=fingerprint[:12])}")
+    prices = f"{label('footer.prices', lang)}: {basis_text(inputs.summary.basis, lang)}"
+    parts = [source, prices]
+    if inputs.synthetic:
+        parts.append(label("footer.synthetic", lang))
+    texts = {"Source": source, "Comment": " · ".join(parts[1:])}
+    return ChartFooter(tuple(parts), FONTS[lang], texts)
+
+
+def _make(chartlib, chart, lang: str):
     options = dict(chart.options)
     if chart.kind == "choropleth":
         features = options.pop("features")
-        made = chartlib.choropleth(features, chart.frame, options.pop("title_id"),
+        return chartlib.choropleth(features, chart.frame, options.pop("title_id"),
                                    options.pop("unit"), lang, **options)
-    elif chart.kind == "synthetic_control_plot":
-        made = chartlib.synthetic_control_plot(chart.frame, options.pop("treat_time"), lang,
+    if chart.kind == "synthetic_control_plot":
+        return chartlib.synthetic_control_plot(chart.frame, options.pop("treat_time"), lang,
                                                **options)
-    else:
-        made = getattr(chartlib, chart.kind)(chart.frame, lang, **options)
+    return getattr(chartlib, chart.kind)(chart.frame, lang, **options)
+
+
+def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
+    """Build one chart from its frame (page width and phone width), add the footer, write its
+    SVG and PNG; return what the page needs."""
+    from pairaid.report.chart_style import narrow
+    from pairaid.report.i18n import label
+
     # the JSON-schema check is left to the tests (every chart function is validated there):
     # here it would cost ~0.1 s a chart
-    spec = chartlib.spec(made, validate=False)
+    parts = list(footer.parts)
+    if chart.options.get("prices"):  # a chart in other prices than the report's says so
+        parts[1] = f"{label('footer.prices', lang)}: {chart.options['prices']}"
+    spec = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang), validate=False),
+                                parts, footer.font)
+    with narrow():
+        phone = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang),
+                                                   validate=False), parts, footer.font)
     svg = chartlib.render_svg(spec)
-    chart.frame.to_csv(out / "data" / f"{chart.id}.csv", index=False)
     (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
     if png:
-        (out / "charts" / f"{chart.id}.png").write_bytes(chartlib.render_png(made, svg=svg))
-    return {"svg": svg, "spec": spec, "description": spec.get("description", "")}
+        image = chartlib.png_with_text(chartlib.render_png(None, svg=svg), footer.png_text)
+        (out / "charts" / f"{chart.id}.png").write_bytes(image)
+    return {"svg": svg, "spec": spec, "narrow_spec": phone,
+            "description": spec.get("description", "")}
 
 
 def _provenance(out: Path, inputs, fingerprint: str, lang: str, generated: str,

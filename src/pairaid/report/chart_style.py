@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import altair as alt
 import pandas as pd
@@ -23,6 +25,38 @@ MUTED = "#6b6b6b"
 FONTS = {"en": "Liberation Sans, Arial, Helvetica, sans-serif",
          "zh": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"}
 WIDTH = 560
+#: plot width of the narrow version of every chart (phones): with the axis labels the image is
+#: about 360 px wide, so a 390 px screen shows it at full size (text at 11-12 px, never < 9 px)
+NARROW_WIDTH = 300
+_NARROW: ContextVar[bool] = ContextVar("pairaid_narrow_charts", default=False)
+
+
+@contextmanager
+def narrow() -> Iterator[None]:
+    """Inside this block every chart function draws its narrow (phone) version: a smaller plot,
+    legends below it, larger text (the page picks this version at <= 600 px)."""
+    token = _NARROW.set(True)
+    try:
+        yield
+    finally:
+        _NARROW.reset(token)
+
+
+def is_narrow() -> bool:
+    return _NARROW.get()
+
+
+def width(less: int = 0) -> int:
+    """The plot width: WIDTH − less on a page, or the narrow width (less scaled down) on a
+    phone."""
+    if _NARROW.get():
+        return int(NARROW_WIDTH - less * 0.45)
+    return WIDTH - less
+
+
+def legend_orient(wide: str = "bottom") -> str:
+    """Where a legend goes: ``wide`` on a page, always below the plot on a phone."""
+    return "bottom" if _NARROW.get() else wide
 
 
 class ChartInputError(InputError):
@@ -52,22 +86,55 @@ def categories(domain: list[str], palette: tuple[str, ...] = OKABE_ITO) -> alt.S
     return alt.Scale(domain=domain, range=[palette[i % len(palette)] for i in range(len(domain))])
 
 
+def wrap(text: str, px: float, size: float, em: float = 0.56) -> str | list[str]:
+    """`text` in lines no wider than about `px` at font `size` (CJK characters a full em, Latin
+    `em`), broken at spaces (and between CJK characters); one line stays a string."""
+    def wide(s: str) -> float:
+        return sum(size if ord(c) > 0x2E80 else em * size for c in s)
+
+    if wide(text) <= px:
+        return text
+    tokens = text.split(" ") if " " in text else list(text)
+    sep = " " if " " in text else ""
+    lines = [""]
+    for token in tokens:
+        trial = lines[-1] + (sep if lines[-1] else "") + token
+        if lines[-1] and wide(trial) > px:
+            lines.append(token)
+        else:
+            lines[-1] = trial
+    return lines
+
+
 def titled(text: str, lang: str, subtitle: str | None) -> alt.Title:
-    return alt.Title(text, subtitle=label_or_text(subtitle, lang) if subtitle else alt.Undefined,
-                     anchor="start")
+    room = width() + (50 if _NARROW.get() else 140)
+    small = 12 if _NARROW.get() else 11
+    sub = wrap(label_or_text(subtitle, lang), room, small) if subtitle else alt.Undefined
+    return alt.Title(wrap(text, room, 15, em=0.6), subtitle=sub, anchor="start")
 
 
 def finish(chart, title_id: str, description: str, lang: str, subtitle: str | None = None,
            title: str | None = None):
-    """Title, alt text (the top-level ``description``) and the language's fonts."""
+    """Title (a message when ``title`` is given, else the label ``title_id``), subtitle (the
+    measure and its unit), alt text (the top-level ``description``) and the language's fonts.
+
+    Labels are never cut short (``labelLimit`` 0): a truncated place or unit name misleads.
+    The source/price/SYNTHETIC footer is added by :func:`pairaid.report.charts.with_footer`
+    when the report draws the chart.
+    """
     lang = check_lang(lang)
     font = FONTS[lang]
-    return (chart.properties(title=titled(title or label(title_id, lang), lang, subtitle),
-                             description=description)
+    small = 12 if _NARROW.get() else 11
+    heading = label_or_text(title, lang) if title else label(title_id, lang)
+    return (chart.properties(title=titled(heading, lang, subtitle), description=description)
             .configure(font=font)
-            .configure_title(font=font, fontSize=15, subtitleColor=MUTED, subtitleFontSize=11)
-            .configure_axis(labelFont=font, titleFont=font, labelFontSize=11, titleFontSize=12)
-            .configure_legend(labelFont=font, titleFont=font, labelLimit=260)
+            .configure_title(font=font, fontSize=15, subtitleColor=MUTED, subtitleFontSize=small,
+                             limit=0, subtitleLineHeight=small + 3)
+            .configure_axis(labelFont=font, titleFont=font, labelFontSize=small,
+                            titleFontSize=small + 1, labelLimit=0)
+            .configure_legend(labelFont=font, titleFont=font, labelLimit=0, titleLimit=0,
+                              labelFontSize=small, titleFontSize=small + 1)
+            .configure_text(fontSize=small)
             .configure_view(stroke=None))
 
 

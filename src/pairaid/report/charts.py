@@ -23,7 +23,8 @@ import vl_convert as vlc
 
 from pairaid.provenance import package_version as _package_version
 
-from pairaid.report.charts_distribution import (audit_counts, benford_bars, decoupling_scatter,
+from pairaid.report.charts_distribution import (audit_counts, benford_bars, cost_per_output,
+                                                decoupling_scatter,
                                                 dependence_lines, group_bars, lorenz_curves,
                                                 theil_decomposition)
 from pairaid.report.charts_estimates import (coefficient_plot, dose_response_plot,
@@ -35,7 +36,8 @@ from pairaid.report.charts_programme import (choropleth, funds_by_year, pairing_
 __all__ = ["funds_by_year", "rounds_timeline", "pairing_flows", "choropleth", "rank_intervals",
            "coefficient_plot", "event_study_plot", "dose_response_plot",
            "synthetic_control_plot", "lorenz_curves", "theil_decomposition", "group_bars",
-           "dependence_lines", "decoupling_scatter", "benford_bars", "audit_counts", "spec",
+           "dependence_lines", "decoupling_scatter", "benford_bars", "audit_counts",
+           "cost_per_output", "spec", "with_footer", "footer_lines", "png_with_text",
            "render_svg", "render_png", "alt_text", "vega_bundle", "embed_script",
            "cjk_font_directory"]
 
@@ -149,3 +151,75 @@ def embed_script(chart, element_id: str, renderer: str = "svg") -> str:
     target = json.dumps("#" + element_id)
     return (f"window.vegaEmbed({target}, {text}, {{renderer: {json.dumps(renderer)}, "
             f"actions: false}}).catch(console.error);")
+
+
+# -- the footer every chart image carries (issue 10): source, prices, SYNTHETIC -----------------
+_FOOTER_FONT_SIZE = 10
+_FOOTER_LINE = 13
+#: keys that stay on the outer spec when a chart is wrapped with its footer
+_TOP_KEYS = ("$schema", "config", "description", "title", "datasets", "params", "autosize",
+             "background", "padding", "usermeta")
+
+
+def _text_width(text: str, size: float = _FOOTER_FONT_SIZE) -> float:
+    """Rough pixel width of `text` (CJK full width, Latin about 0.56 em)."""
+    return sum(size if ord(c) > 0x2E80 else 0.56 * size for c in text)
+
+
+def footer_lines(parts: list[str], width_px: float) -> list[str]:
+    """The footer's parts joined with ' · ' and wrapped to `width_px` (at part boundaries, then
+    at spaces inside a part too long for a line; never cut inside a word)."""
+    words: list[str] = []
+    for part in parts:
+        if _text_width(part) <= width_px:
+            words.append(part)
+        else:
+            words.extend(part.split(" "))
+    lines: list[str] = []
+    for word_ in words:
+        sep = " · " if word_ in parts else " "
+        if lines and _text_width(lines[-1] + sep + word_) <= width_px:
+            lines[-1] += sep + word_
+        else:
+            lines.append(word_)
+    return lines
+
+
+def with_footer(spec_dict: dict, parts: list[str], font: str) -> dict:
+    """The chart spec with a footer view below it holding `parts` (source, prices, SYNTHETIC):
+    the text is part of the drawing, so it is in the SVG, the PNG and the interactive chart."""
+    inner = {k: v for k, v in spec_dict.items() if k not in _TOP_KEYS}
+    outer = {k: v for k, v in spec_dict.items() if k in _TOP_KEYS}
+    plot_width = inner.get("width")
+    room = float(plot_width) if isinstance(plot_width, (int, float)) else 400.0
+    lines = footer_lines([p for p in parts if p], room + 30)
+    footer = {"data": {"values": [{}]},
+              "mark": {"type": "text", "align": "left", "baseline": "top", "font": font,
+                       "fontSize": _FOOTER_FONT_SIZE, "lineHeight": _FOOTER_LINE,
+                       "color": "#5a5a5a"},
+              "encoding": {"x": {"value": 0}, "y": {"value": 0},
+                           "text": {"value": lines}},
+              "width": room, "height": _FOOTER_LINE * len(lines)}
+    # legends stay with the chart's own view (above the footer), not at the foot of the whole
+    legends = {channel: "independent" for channel in
+               ("color", "fill", "stroke", "size", "shape", "opacity", "strokeDash")}
+    return {**outer, "vconcat": [inner, footer], "spacing": 8,
+            "resolve": {"legend": legends}}
+
+
+def png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
+    """`png` with UTF-8 text chunks (iTXt) after its header, e.g. Source and Comment: what the
+    image says in pixels, also readable by a program (and by a search for "SYNTHETIC")."""
+    import struct
+    import zlib
+
+    signature, rest = png[:8], png[8:]
+    if signature != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    header_end = 8 + 4 + 4 + struct.unpack(">I", rest[:4])[0] + 4  # IHDR: length, type, data, crc
+    chunks = b""
+    for key, text in texts.items():
+        data = key.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+        body = b"iTXt" + data
+        chunks += struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    return png[:8 + header_end - 8] + chunks + png[header_end:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pairaid.report.chart_style import (MUTED, OKABE_ITO, WIDTH, categories, finish, level_pct,
+from pairaid.report.chart_style import (legend_orient, width, MUTED, OKABE_ITO, categories, finish, level_pct,
                                         require, values, years)
 from pairaid.report.i18n import (check_lang, currency_name, fmt_number, label,
                                  label_or_text)
@@ -24,7 +24,8 @@ def _zero(axis: str = "y"):
     return rule.encode(**{axis: alt.X("zero:Q") if axis == "x" else alt.Y("zero:Q")})
 
 
-def rank_intervals(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = None):
+def rank_intervals(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = None,
+    title: str | None = None):
     """Median rank (dot) and rank interval (bar) per unit, best first.
 
     ``df``: ``unit`` (printed name), ``median_rank``, ``rank_low`` (best), ``rank_high`` (worst),
@@ -49,13 +50,14 @@ def rank_intervals(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None =
         x2="rank_high:Q", tooltip=tip)
     dots = base.mark_point(filled=True, color=OKABE_ITO[0], size=50).encode(
         y=y, x="median_rank:Q", tooltip=tip)
-    chart = alt.layer(bars, dots).properties(width=WIDTH - 120, height=alt.Step(16))
+    chart = alt.layer(bars, dots).properties(width=width(120), height=alt.Step(16))
     return finish(chart, "rank_intervals.title",
-                  label("alt.rank_intervals", lang, n=len(table)), lang, subtitle)
+                  label("alt.rank_intervals", lang, n=len(table)), lang, subtitle or label("sub.rank_intervals", lang), title=title)
 
 
 def coefficient_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
-                     subtitle: str | None = None):
+                     subtitle: str | None = None,
+    title: str | None = None):
     """Point estimates with confidence intervals, one row per term, in the order given.
 
     ``df``: ``label`` (printed term, or a label id), ``estimate``, ``conf_low``, ``conf_high``.
@@ -74,13 +76,14 @@ def coefficient_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
         x2="conf_high:Q", tooltip=tip)
     dots = base.mark_point(filled=True, size=60, color=OKABE_ITO[0]).encode(
         y=y, x="estimate:Q", tooltip=tip)
-    chart = alt.layer(_zero("x"), ci, dots).properties(width=WIDTH - 120, height=alt.Step(28))
+    chart = alt.layer(_zero("x"), ci, dots).properties(width=width(120), height=alt.Step(28))
     return finish(chart, "coefficient_plot.title",
-                  label("alt.coefficient_plot", lang, n=len(table)), lang, subtitle)
+                  label("alt.coefficient_plot", lang, n=len(table)), lang, subtitle or label("sub.coefficient_plot", lang, level=level_pct(level)), title=title)
 
 
 def event_study_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
-                     subtitle: str | None = None):
+                     subtitle: str | None = None,
+    title: str | None = None):
     """Estimates by event time with confidence bars, a zero line, and a dashed line at −0.5
     between the last pre-treatment and the first treated period.
 
@@ -115,15 +118,16 @@ def event_study_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
                                                         tooltip=tip)
     split = alt.Chart(values(pd.DataFrame({"at": [-0.5]}))).mark_rule(
         color=MUTED, strokeDash=[4, 4]).encode(x="at:Q")
-    chart = alt.layer(_zero("y"), split, bars, dots).properties(width=WIDTH, height=300)
+    chart = alt.layer(_zero("y"), split, bars, dots).properties(width=width(), height=300)
     first, last = years(table["event_time"])
     return finish(chart, "event_study.title",
-                  label("alt.event_study", lang, first=first, last=last), lang, subtitle)
+                  label("alt.event_study", lang, first=first, last=last), lang, subtitle or label("sub.event_study", lang, level=level_pct(level)), title=title)
 
 
 def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "",
                        currency: str = "CNY", level: float = 0.95,
-                       subtitle: str | None = None):
+                       subtitle: str | None = None,
+    title: str | None = None):
     """Effect per dose bin: the confidence interval as a box over the bin's range, the estimate
     as a line across it.
 
@@ -151,13 +155,14 @@ def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "
         y2="conf_high:Q", tooltip=tip)
     line = base.mark_rule(color=OKABE_ITO[0], strokeWidth=3).encode(
         x="dose_low:Q", x2="dose_high:Q", y="estimate:Q", tooltip=tip)
-    chart = alt.layer(_zero("y"), box, line).properties(width=WIDTH, height=280)
+    chart = alt.layer(_zero("y"), box, line).properties(width=width(), height=280)
     return finish(chart, "dose_response.title",
-                  label("alt.dose_response", lang, n=len(table)), lang, subtitle)
+                  label("alt.dose_response", lang, n=len(table)), lang, subtitle or label("sub.dose_response", lang, level=level_pct(level)), title=title)
 
 
 def synthetic_control_plot(df: pd.DataFrame, treat_time: float, lang: str = "en", *,
-                           outcome: str | None = None, subtitle: str | None = None):
+                           outcome: str | None = None, subtitle: str | None = None,
+    title: str | None = None):
     """The treated unit's outcome and its synthetic counterfactual over time, with a dashed
     vertical line where treatment starts.
 
@@ -193,11 +198,11 @@ def synthetic_control_plot(df: pd.DataFrame, treat_time: float, lang: str = "en"
     note = alt.Chart(values(marker)).mark_text(align="left", dx=4, dy=-4, baseline="top",
                                                color=MUTED).encode(
         x="at:Q", y=alt.value(0), text="text:N")
-    chart = alt.layer(rule, note, lines).properties(width=WIDTH, height=300)
+    chart = alt.layer(rule, note, lines).properties(width=width(), height=300)
     first, last = years(df["time"])
     text = label("alt.synthetic_control", lang, first=first, last=last,
                  treat=int(treat_time) if float(treat_time).is_integer() else treat_time)
-    return finish(chart, "synthetic_control.title", text, lang, subtitle)
+    return finish(chart, "synthetic_control.title", text, lang, subtitle or label("sub.synthetic_control", lang), title=title)
 
 
 __all__ = ["rank_intervals", "coefficient_plot", "event_study_plot", "dose_response_plot",

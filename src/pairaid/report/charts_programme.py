@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from pairaid.report.chart_style import (MISSING_GREY, MUTED, SEQUENTIAL, WIDTH, categories,
+from pairaid.report.chart_style import (OKABE_ITO, legend_orient, width, MISSING_GREY, MUTED, SEQUENTIAL, categories,
                                         finish, require, values, years)
 from pairaid.report.i18n import (LABELS, check_lang, currency_name, fmt_money, fmt_number,
                                  label, label_or_text, money_unit)
@@ -26,7 +26,8 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 def funds_by_year(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
-                  scale: float = 1e8, stacked: bool = False, subtitle: str | None = None):
+                  scale: float = 1e8, stacked: bool = False, subtitle: str | None = None,
+    title: str | None = None):
     """Bars of funds by year and kind of flow.
 
     ``df``: ``year``, ``kind`` (flow kind code, e.g. ``disbursement``, or any text), ``amount`` in
@@ -54,17 +55,18 @@ def funds_by_year(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
                  alt.Tooltip("amount_text:N", title=_money_title(currency, lang))])
     if not stacked:
         encoding["xOffset"] = alt.XOffset("kind_label:N", sort=kinds)
-    chart = alt.Chart(values(table)).mark_bar().encode(**encoding).properties(width=WIDTH,
+    chart = alt.Chart(values(table)).mark_bar().encode(**encoding).properties(width=width(),
                                                                               height=280)
     first, last = years(table["year"])
     peak = table.groupby("year")["amount"].sum().max() if stacked else table["amount"].max()
     text = label("alt.funds_by_year", lang, first=first, last=last, unit=unit,
                  max=fmt_money(peak, currency, lang))
-    return finish(chart, "funds_by_year.title", text, lang, subtitle)
+    return finish(chart, "funds_by_year.title", text, lang, subtitle or label("sub.funds_by_year", lang, unit=unit), title=title)
 
 
 def rounds_timeline(df: pd.DataFrame, lang: str = "en", *, last_year: int | None = None,
-                    subtitle: str | None = None):
+                    subtitle: str | None = None,
+    title: str | None = None):
     """Gantt-like bars: one row per donor, one bar per pairing round (first to last year).
 
     ``df``: ``donor``, ``recipient``, ``round`` (e.g. 2010), ``start_year``, ``end_year``
@@ -99,10 +101,10 @@ def rounds_timeline(df: pd.DataFrame, lang: str = "en", *, last_year: int | None
                  alt.Tooltip("start:Q", title=label("rounds_timeline.start", lang), format="d"),
                  alt.Tooltip("end:Q", title=label("rounds_timeline.end", lang), format="d"),
                  alt.Tooltip("recipients:N", title=label("rounds_timeline.recipients", lang))],
-    ).properties(width=WIDTH, height=alt.Step(18))
+    ).properties(width=width(), height=alt.Step(18))
     text = label("alt.rounds_timeline", lang, n=len(donors), first=int(rows["start"].min()),
                  last=int(rows["end"].max()))
-    return finish(chart, "rounds_timeline.title", text, lang, subtitle)
+    return finish(chart, "rounds_timeline.title", text, lang, subtitle or label("sub.rounds_timeline", lang), title=title)
 
 
 def _scale_to_fit(totals: np.ndarray, height: float, gap: float, slot: float) -> float:
@@ -154,7 +156,8 @@ def _flow_layout(table: pd.DataFrame, height: float, gap: float, slot: float = 0
 
 
 def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
-                  height: int | None = None, subtitle: str | None = None):
+                  height: int | None = None, subtitle: str | None = None,
+    title: str | None = None):
     """Donors (left) → recipients (right), links as bands whose width is proportional to amount.
 
     ``df``: ``donor``, ``recipient`` (names as they should be printed), ``amount`` in units of
@@ -175,8 +178,8 @@ def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
     char = 13 if lang == "zh" else 7
     label_w = {side: 8 + char * max(len(str(s)) for s in frame["name"])
                for side, frame in (("l", left), ("r", right))}
-    node_w, width = 10, WIDTH
-    x_left, x_right = label_w["l"], width - label_w["r"] - node_w
+    node_w, plot_w = 10, width()
+    x_left, x_right = label_w["l"], plot_w - label_w["r"] - node_w
     steps = np.linspace(0.0, 1.0, 21)
     ease = steps * steps * (3 - 2 * steps)
     pts = links.loc[np.repeat(links.index, len(steps))].reset_index(drop=True)
@@ -222,44 +225,98 @@ def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
         align=align, baseline="middle", fontSize=11 if lang == "en" else 12).encode(
         x=alt.X("anchor:Q", scale=None), y=alt.Y("mid:Q", scale=None), text="name:N",
         tooltip=node_tip) for side, align in (("l", "right"), ("r", "left"))]
-    chart = alt.layer(link_layer, node_layer, *text_layers).properties(width=width,
+    chart = alt.layer(link_layer, node_layer, *text_layers).properties(width=plot_w,
                                                                        height=height)
     text = label("alt.pairing_flows", lang, donors=len(left), recipients=len(right),
                  total=fmt_money(table["amount"].sum(), currency, lang))
     return finish(chart, "pairing_flows.title", text, lang,
-                  subtitle or label("pairing_flows.note", lang))
+                  subtitle or label("pairing_flows.note", lang), title=title)
 
 
 def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang: str = "en", *,
-               currency: str = "CNY", digits: int | None = None, subtitle: str | None = None):
-    """Prefectures coloured by a value; those without one are grey, with a legend entry.
+               currency: str = "CNY", digits: int | None = None, year: int | None = None,
+               subtitle: str | None = None, title: str | None = None):
+    """Prefectures coloured by a value, labelled; units without a boundary drawn as points.
 
     ``features``: GeoJSON FeatureCollection whose properties hold ``code`` (and ``name_en`` /
     ``name_zh``), rings wound for d3 (:func:`pairaid.report.geo.prefecture_features`).
-    ``df``: ``code``, ``name``, ``value``. ``title_id`` and ``unit`` are label ids (or plain
-    text), e.g. ``choropleth.funds_per_capita`` and ``unit.per_capita``. Projection: conic
-    equal-area with standard parallels 37° and 46° N (Xinjiang spans 34–49° N).
+    ``df``: ``code``, ``name``, ``value`` — one row per unit. A row is drawn as its area when
+    the features have it; as the areas of its members for a grouping without a boundary
+    (:data:`pairaid.report.geo.GROUPS`: the county-level cities under the region); else as a
+    point at its seat (corps divisions, :data:`pairaid.report.geo.CORPS_SEATS`). Areas without
+    a row, or with a missing value, are grey with a legend entry. ``title_id`` and ``unit`` are
+    label ids (or plain text), e.g. ``choropleth.funds_per_capita`` and ``unit.per_capita``;
+    ``year`` goes into the subtitle. The alt text counts the table's rows, so it agrees with the
+    CSV written beside the chart. Projection: conic equal-area with standard parallels 37° and
+    46° N (Xinjiang spans 34–49° N).
     """
+    from pairaid.report.geo import GROUPS, map_places, short_name
+
     lang = check_lang(lang)
     require(df, ["code", "name", "value"], "choropleth")
-    by_code = {str(r.code): r for r in df.itertuples(index=False)}
+    rows = df.assign(code=df["code"].astype(str)).drop_duplicates("code")
+    by_code = {r.code: r for r in rows.itertuples(index=False)}
     unit_text = label_or_text(unit, lang, currency=currency_name(currency, lang))
-    shaded, missing = [], []
+    what = label_or_text(title_id, lang)
+
+    def text_of(value):
+        return (fmt_number(value, lang, digits) + " " + unit_text if value is not None
+                else label("note.no_data", lang))
+
+    member_of = {}
+    for group, prefix in GROUPS.items():
+        for feature in features["features"]:
+            code = str(feature["properties"].get("code"))
+            if code.startswith(prefix) and group in by_code and code not in by_code:
+                member_of[code] = group
+    shaded, missing, drawn = [], [], set()
     for feature in features["features"]:
         props = feature["properties"]
-        row = by_code.get(str(props.get("code")))
+        code = str(props.get("code"))
+        row = by_code.get(code) or by_code.get(member_of.get(code, ""))
         value = None if row is None or pd.isna(row.value) else float(row.value)
-        name = str(row.name) if row is not None else props.get(f"name_{lang}",
-                                                              props.get("name_zh", ""))
-        shown = (fmt_number(value, lang, digits) + " " + unit_text if value is not None
-                 else label("note.no_data", lang))
+        own = props.get(f"name_{lang}", props.get("name_zh", ""))
+        name = (f"{row.name} ({own})" if row is not None and code in member_of
+                else str(row.name) if row is not None else own)
+        if row is not None:
+            drawn.add(row.code)
         out = {"type": "Feature", "geometry": feature["geometry"],
-               "properties": {"code": props.get("code"), "name": name, "value": value,
-                              "value_text": shown}}
+               "properties": {"code": code, "name": name, "value": value,
+                              "value_text": text_of(value)}}
         (shaded if value is not None else missing).append(out)
+    places = map_places(features)
+    has_total = "total" in rows.columns
+    money_scale = 1e4 if lang == "zh" else 1e6
+    spots = []
+    for r in rows.itertuples(index=False):
+        if r.code in drawn or r.code not in places:
+            continue
+        value = None if pd.isna(r.value) else float(r.value)
+        total = float(r.total) if has_total and pd.notna(r.total) else None
+        if value is None and not total:
+            continue
+        spots.append({"code": r.code, "name": str(r.name), "lon": places[r.code][0],
+                      "lat": places[r.code][1], "value": value, "value_text": text_of(value),
+                      "total": total / money_scale if total else None,
+                      "total_text": fmt_money(total, currency, lang) if total else "–"})
+    points = pd.DataFrame(spots)
+    # several divisions share a seat (the 11th and 12th in Urumqi): fan them out a little
+    if len(points):
+        rank = points.groupby(["lon", "lat"]).cumcount()
+        points["lon"] = points["lon"] + 0.45 * rank
+    labels = pd.DataFrame([{"lon": places[f["properties"]["code"]][0],
+                            "lat": places[f["properties"]["code"]][1],
+                            "label": short_name(f, lang)}
+                           for f in features["features"]
+                           if not str(f["properties"]["code"]).startswith("659")])
     projection = {"type": "conicEqualArea", "parallels": [37, 46], "rotate": [-85, 0, 0]}
     tip = [alt.Tooltip("properties.name:N", title=label("choropleth.region", lang)),
-           alt.Tooltip("properties.value_text:N", title=label_or_text(title_id, lang))]
+           alt.Tooltip("properties.value_text:N", title=what)]
+    got = [f["properties"]["value"] for f in shaded]
+    if len(points):
+        got += [v for v in points["value"] if v is not None and pd.notna(v)]
+    colour_scale = alt.Scale(scheme=SEQUENTIAL,
+                             domain=[min(got), max(got)] if got else alt.Undefined)
     layers = []
     if missing:
         no_data = label("note.no_data", lang)
@@ -267,22 +324,57 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
             stroke="white", strokeWidth=0.6).encode(
             color=alt.Color("properties.value_text:N", title=None,
                             scale=alt.Scale(domain=[no_data], range=[MISSING_GREY]),
-                            legend=alt.Legend(orient="right", symbolType="square")),
+                            legend=alt.Legend(orient=legend_orient("right"),
+                                              symbolType="square")),
             tooltip=tip).project(**projection))
     if shaded:
         layers.append(alt.Chart(alt.Data(values=shaded)).mark_geoshape(
             stroke="white", strokeWidth=0.6).encode(
-            color=alt.Color("properties.value:Q", title=unit_text,
-                            scale=alt.Scale(scheme=SEQUENTIAL),
-                            legend=alt.Legend(orient="right", format=",.4~r")),
+            color=alt.Color("properties.value:Q", title=unit_text, scale=colour_scale,
+                            legend=alt.Legend(orient=legend_orient("right"), format=",.4~r")),
             tooltip=tip).project(**projection))
-    chart = alt.layer(*layers).resolve_scale(color="independent").properties(width=WIDTH,
-                                                                            height=420)
-    got = [f["properties"]["value"] for f in shaded]
-    text = label("alt.choropleth", lang, n=len(shaded) + len(missing),
-                 what=label_or_text(title_id, lang).lower() if lang == "en" else
-                 label_or_text(title_id, lang), unit=unit_text,
+    if len(points):
+        point_tip = [alt.Tooltip("name:N", title=label("choropleth.region", lang)),
+                     alt.Tooltip("value_text:N", title=what),
+                     alt.Tooltip("total_text:N", title=label("choropleth.corps_total", lang))]
+        valued = points[points["value"].notna()]
+        if len(valued):
+            layers.append(alt.Chart(values(valued)).mark_point(
+                shape="circle", filled=True, size=70, stroke="#1d1d1f", strokeWidth=0.8,
+                opacity=1).encode(
+                longitude="lon:Q", latitude="lat:Q",
+                color=alt.Color("value:Q", scale=colour_scale, legend=None),
+                tooltip=point_tip).project(**projection))
+        totals = points[points["value"].isna()]
+        if len(totals):
+            # no per-person value (no population in the ledger): their own layer, sized by the
+            # money they received, so they are on the map and not "no data"
+            total_unit = money_unit(money_scale, currency, lang)
+            layers.append(alt.Chart(values(totals)).mark_point(
+                shape="circle", filled=True, color=OKABE_ITO[1], stroke="#1d1d1f",
+                strokeWidth=0.8, opacity=0.75).encode(
+                longitude="lon:Q", latitude="lat:Q",
+                size=alt.Size("total:Q", scale=alt.Scale(range=[30, 400]),
+                              title=label("choropleth.corps_total_unit", lang,
+                                          unit=total_unit),
+                              legend=alt.Legend(orient=legend_orient("right"),
+                                                format=",.4~r")),
+                tooltip=point_tip).project(**projection))
+    if len(labels):
+        layers.append(alt.Chart(values(labels)).mark_text(
+            fontSize=10, dy=-9, color="#1d1d1f", fontWeight="bold", opacity=0.85).encode(
+            longitude="lon:Q", latitude="lat:Q", text="label:N").project(**projection))
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(
+        width=width(), height=int(width() * 0.75))
+    n_areas = len(drawn)
+    text = label("alt.choropleth", lang, n=len(rows), what=what.lower() if lang == "en" else what,
+                 unit=unit_text,
                  min=fmt_number(min(got), lang, digits) if got else "–",
-                 max=fmt_number(max(got), lang, digits) if got else "–", missing=len(missing))
-    return finish(chart, title_id, text, lang, subtitle,
-                  title=label_or_text(title_id, lang))
+                 max=fmt_number(max(got), lang, digits) if got else "–",
+                 missing=int(rows["value"].isna().sum()) + len(missing))
+    text += " " + label("alt.choropleth_parts", lang, areas=n_areas, points=len(points),
+                        undrawn=len(rows) - n_areas - len(points))
+    if subtitle is None:
+        subtitle = label("sub.choropleth", lang, what=what,
+                         year=year if year is not None else "–", unit=unit_text)
+    return finish(chart, title_id, text, lang, subtitle, title=title or what)

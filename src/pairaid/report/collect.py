@@ -50,6 +50,9 @@ class ReportInputs:
     inequality_by_year: dict = field(default_factory=dict)
     dependence: object | None = None
     environment: object | None = None
+    #: the money basis of the environment's farm output (constant prices when the ledger has a
+    #: price index: nominal output would flatter "decoupling")
+    environment_prices: object | None = None   # pairaid.money.MoneyBasis
     audit: object | None = None
     gaps: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -221,5 +224,30 @@ def _distribution(clock, inputs, store, county) -> None:
             inputs.inequality_groups = clock.run("inequality by minority share", lambda: measure(
                 minority_bands(latest), MINORITY_BAND, MINORITY_BAND_LABEL, None, year))
     inputs.dependence = clock.run("dependence", lambda: dependence(county))
-    inputs.environment = clock.run("environment", lambda: decoupling(county))
+    real, output, inputs.environment_prices = _constant_price_output(store, county)
+    inputs.environment = clock.run("environment", lambda: decoupling(real, output=output))
     inputs.audit = clock.run("audit", lambda: audit_ledger(store))
+
+
+def _constant_price_output(store, county):
+    """The county panel with farm output at constant prices of its first year
+    (`agri_output_real`, deflated by `pairaid.money` as every amount is), its column and the
+    money basis; the nominal column and basis when the ledger cannot deflate it."""
+    from dataclasses import replace
+
+    from pairaid.money import MoneyConverter, Prices
+    from pairaid.errors import InputError
+
+    frame = county.frame
+    if "agri_output" not in frame.columns:
+        return county, "agri_output", county.basis
+    try:
+        converter = MoneyConverter(store.read_table("rates"), store.read_table("prices"),
+                                   county.basis.currency, Prices(int(frame["year"].min())))
+        real = converter.convert(frame["agri_output"],
+                                 pd.Series(county.basis.currency, index=frame.index),
+                                 frame["year"])
+    except InputError:
+        return county, "agri_output", county.basis
+    return (replace(county, frame=frame.assign(agri_output_real=real)), "agri_output_real",
+            converter.basis)

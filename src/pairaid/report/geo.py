@@ -153,3 +153,53 @@ def prefecture_features(tolerance: float = TOLERANCE, decimals: int = DECIMALS) 
     that a map draws them on top of the prefectures that surround them.
     """
     return json.loads(_prefectures(tolerance, decimals))
+
+
+#: Where a map puts a corps division, which has no boundary of its own in the data: at the
+#: county-level city that seats its headquarters (XPCC, public division profiles). The 9th and
+#: 13th divisions' seats (Baiyang, Xinxing) have no boundary in the 2023 file either: they are
+#: placed in the prefecture around them (Tacheng, Hami); the 11th and 12th sit in Urumqi.
+CORPS_SEATS = {"XPCC01": "659002", "XPCC02": "659006", "XPCC03": "659003", "XPCC04": "659008",
+               "XPCC05": "659007", "XPCC06": "659004", "XPCC07": "659010", "XPCC08": "659001",
+               "XPCC09": "654200", "XPCC10": "659005", "XPCC11": "650100", "XPCC12": "650100",
+               "XPCC13": "650500", "XPCC14": "659009"}
+#: A prefecture-level grouping without a boundary of its own, drawn as its members' areas.
+GROUPS = {"659000": "6590"}
+#: label positions moved (lon, lat degrees) where two centroids fall together: Karamay's thin
+#: strip lies inside Tacheng's bounding box
+LABEL_NUDGE = {"654200": (-0.6, 0.9), "650200": (0.9, -0.6)}
+_SHORT_ZH = re.compile(r"(蒙古|回族|哈萨克|柯尔克孜)?(自治州|地区|市)$")
+
+
+def _centroid(geometry: dict) -> tuple[float, float]:
+    """Area centroid of the largest exterior ring (where a label or a point goes)."""
+    rings = ([geometry["coordinates"][0]] if geometry["type"] == "Polygon"
+             else [p[0] for p in geometry["coordinates"]])
+    ring = np.array(max(rings, key=lambda r: abs(_signed_area(np.array(r)))))
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    area = cross.sum() / 2
+    if area == 0:
+        return float(x.mean()), float(y.mean())
+    return (float(((x[:-1] + x[1:]) * cross).sum() / (6 * area)),
+            float(((y[:-1] + y[1:]) * cross).sum() / (6 * area)))
+
+
+def short_name(feature: dict, lang: str) -> str:
+    """A map label: the first word of the English name, the Chinese name without its suffix."""
+    props = feature["properties"]
+    if lang == "zh":
+        return _SHORT_ZH.sub("", props.get("name_zh", "")) or props.get("name_zh", "")
+    return str(props.get("name_en", "")).split(" ")[0]
+
+
+def map_places(features: dict) -> dict[str, tuple[float, float]]:
+    """code → (lon, lat) of a label or point: every feature's centroid, and every corps
+    division at its seat (:data:`CORPS_SEATS`)."""
+    spots = {f["properties"]["code"]: _centroid(f["geometry"]) for f in features["features"]}
+    spots = {code: (lon + LABEL_NUDGE.get(code, (0, 0))[0], lat + LABEL_NUDGE.get(code, (0, 0))[1])
+             for code, (lon, lat) in spots.items()}
+    for division, seat in CORPS_SEATS.items():
+        if seat in spots:
+            spots[division] = spots[seat]
+    return spots

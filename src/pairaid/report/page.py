@@ -50,8 +50,10 @@ footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   nav, .no-print { display: none; }
-  section { break-before: page; border-top: none; }
-  section#headline { break-before: auto; }
+  /* sections flow on (a forced page per section left pages almost empty, issue 10); a heading
+     stays with what follows it */
+  section { border-top: none; }
+  h2, p.reading { break-after: avoid; }
   figure, table { break-inside: avoid; }
   .vega-embed summary { display: none; }
 }
@@ -104,20 +106,29 @@ _TEMPLATE = """<!DOCTYPE html>
 </main>
 <script type="module">{{ vega | safe }}</script>
 <script type="application/json" id="chart-specs">{{ specs | safe }}</script>
+<script type="application/json" id="chart-specs-narrow">{{ narrow_specs | safe }}</script>
 <script type="module">
-const specs = JSON.parse(document.getElementById("chart-specs").textContent);
-window.pairaidCharts = {drawn: 0, failed: []};
-for (const [id, spec] of Object.entries(specs)) {
-  const el = document.getElementById("chart-" + id);
-  try {
-    await window.vegaEmbed(el, spec, {actions: false, renderer: "svg"});
-    window.pairaidCharts.drawn += 1;
-  } catch (error) {
-    window.pairaidCharts.failed.push(id + ": " + error);
-    console.error("chart " + id + " failed: " + error);
+/* phones (<= 600 px) get each chart re-drawn for their width (narrow spec: smaller plot,
+   legends below, larger text), not the page chart shrunk; re-drawn when the width crosses */
+const phone = window.matchMedia("(max-width: 600px)");
+async function drawAll() {
+  const which = phone.matches ? "chart-specs-narrow" : "chart-specs";
+  const specs = JSON.parse(document.getElementById(which).textContent);
+  window.pairaidCharts = {drawn: 0, failed: [], narrow: phone.matches};
+  for (const [id, spec] of Object.entries(specs)) {
+    const el = document.getElementById("chart-" + id);
+    try {
+      await window.vegaEmbed(el, spec, {actions: false, renderer: "svg"});
+      window.pairaidCharts.drawn += 1;
+    } catch (error) {
+      window.pairaidCharts.failed.push(id + ": " + error);
+      console.error("chart " + id + " failed: " + error);
+    }
   }
+  document.documentElement.dataset.chartsReady = "true";
 }
-document.documentElement.dataset.chartsReady = "true";
+await drawAll();
+phone.addEventListener("change", () => drawAll());
 </script>
 </body>
 </html>
@@ -134,8 +145,10 @@ def render_page(*, sections, charts: dict, lang: str, title: str, subtitle: str,
     # "</" would end the <script> element early; JSON allows the escaped form
     specs = json.dumps({cid: c["spec"] for cid, c in charts.items()},
                        ensure_ascii=False).replace("</", "<\\/")
+    narrow_specs = json.dumps({cid: c.get("narrow_spec", c["spec"]) for cid, c in charts.items()},
+                              ensure_ascii=False).replace("</", "<\\/")
     return env.from_string(_TEMPLATE).render(
         lang=lang, title=title, subtitle=subtitle, css=_CSS, synthetic=synthetic, banner=banner,
         banner_css=json.dumps(banner, ensure_ascii=False).replace("<", "\\3c "),
         sections=sections, charts=charts, words=words, vega=vega.replace("</script", "<\\/script"),
-        specs=specs, generated=generated, version=version, ledger_hash=ledger_hash)
+        specs=specs, narrow_specs=narrow_specs, generated=generated, version=version, ledger_hash=ledger_hash)

@@ -7,11 +7,13 @@ this machine's network is closed, so background requests would only fail slowly.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from pairaid.atomic import write_bytes
 from pairaid.errors import InputError
 
 #: where Debian puts the browser; PAIRAID_CHROMIUM overrides
@@ -56,4 +58,30 @@ def print_pdf(html: Path, pdf: Path, timeout: float = 120.0) -> Path:
         tail = (done.stderr or "").strip().splitlines()[-3:]
         raise BrowserMissing(f"Chromium could not print {html.name} (exit {done.returncode}): "
                              + " | ".join(tail))
+    write_bytes(pdf, relative_links(pdf.read_bytes(), html.resolve().parent))
     return pdf
+
+
+_URI = re.compile(rb"/URI \((file://[^)\\]*)\)")
+
+
+def relative_links(data: bytes, folder: Path) -> bytes:
+    """The PDF with every link into `folder` made relative to it (Chromium writes them as
+    absolute file:// URLs of the machine that printed, useless once the folder is copied).
+
+    Each URI string is replaced by one of exactly the same length — the relative path behind
+    "./" repeats, and a trailing "#" (an empty fragment) when the difference is odd — so every
+    byte offset in the cross-reference table stays right. Links elsewhere are left alone.
+    """
+    prefix = folder.as_uri().encode() + b"/"
+
+    def swap(match: re.Match) -> bytes:
+        absolute = match.group(1)
+        if not absolute.startswith(prefix):
+            return match.group(0)
+        relative = absolute[len(prefix):]
+        spare = len(absolute) - len(relative)
+        tail = b"#" if spare % 2 else b""
+        return b"/URI (" + b"./" * (spare // 2) + relative + tail + b")"
+
+    return _URI.sub(swap, data)

@@ -152,10 +152,11 @@ def _maps(inputs, lang: str) -> Section:
     names = "name_zh" if lang == "zh" else "name_en"
     latest = frame[frame["year"] == year]
     funds = pd.DataFrame({"code": latest["unit"].astype(str), "name": latest[names],
-                          "value": latest["funds_per_capita"]})
+                          "value": latest["funds_per_capita"],
+                          "total": latest["funds_disbursement"]})
     charts = [Chart("map_funds", "choropleth", funds,
                     {"features": boundaries, "title_id": "choropleth.funds_per_capita",
-                     "unit": "unit.per_capita"})]
+                     "unit": "unit.per_capita", "year": year})]
     reading = [say(
         lang,
         f"Prefectures coloured by assistance disbursed per resident in {year}. Units that "
@@ -171,7 +172,7 @@ def _maps(inputs, lang: str) -> Section:
                                     "value": at["score"]})
         charts.append(Chart("map_index", "choropleth", index_frame,
                             {"features": boundaries, "title_id": "choropleth.index_score",
-                             "unit": "unit.score", "digits": 3}))
+                             "unit": "unit.score", "digits": 3, "year": last}))
         reading.append(say(lang, f"The second map shows the sustainable-agriculture index in "
                                  f"{last} (higher is better; see the next section for how sure "
                                  "the ranks are).",

@@ -175,6 +175,7 @@ def _distribution(inputs, lang: str) -> Section | None:
                             rows, shown))
         charts.append(Chart("groups", "group_bars", pd.DataFrame(
             {"group": shown["group"].astype(str), "value": shown["value_share"],
+             "population": shown["population_share"],
              "suppressed": shown["suppressed"].astype(str).ne("")}),
             {"share": True, "value_title": word("funds_share", lang)}))
     reading = list(result.interpretation().values()) if lang != "zh" else [
@@ -215,14 +216,16 @@ def _environment(inputs, lang: str) -> Section | None:
     names = inputs.county.frame.drop_duplicates("unit").set_index("unit")[
         "name_zh" if lang == "zh" else "name_en"]
     points = pd.DataFrame({"unit": table["unit"].map(names).fillna(table["unit"]),
-                           "gdp_growth": table["output_change"],
-                           "pressure_growth": table["pressure_change"],
+                           "output_change": table["output_change"],
+                           "pressure_change": table["pressure_change"],
                            "state": table["state"]})
     reading = result.readings() if lang != "zh" else [
                "每个点是一个县：横轴为农业产出增长，纵轴为农业取水增长。落在弹性0.8线以下的县实现了"
                "（弱或强）脱钩：产出增长快于资源压力。"]
     return Section("environment", title("environment", lang), reading,
-                   [Chart("decoupling", "decoupling_scatter", points)])
+                   [Chart("decoupling", "decoupling_scatter", points,
+                          {"prices": basis_text(inputs.environment_prices, lang)
+                           if inputs.environment_prices is not None else ""})])
 
 
 def _audit(inputs, lang: str) -> Section | None:
@@ -241,6 +244,9 @@ def _audit(inputs, lang: str) -> Section | None:
     if benford is not None and len(benford.records):
         charts.append(Chart("benford", "benford_bars",
                             benford.records[["digit", "observed", "expected"]]))
+    costs = _cost_chart(report)
+    if costs is not None:
+        charts.append(costs)
     alerts = sum(f.severity == "alert" for f in report.findings)
     warnings_ = sum(f.severity == "warning" for f in report.findings)
     reading = [say(lang,
@@ -252,6 +258,27 @@ def _audit(inputs, lang: str) -> Section | None:
                    "追问的模式（单位成本偏离行业常态、整数金额过多、缺少来源）；两者都不是违规的证据。"
                    "`pairaid audit` 列出每项发现涉及的记录。")]
     return Section("audit", title("audit", lang), reading, charts, [table])
+
+
+def _cost_chart(report) -> Chart | None:
+    """The audit's cost-per-output table, with how many outputs of each it flags (issue 10)."""
+    if "cost_per_output" not in report.checks:
+        return None
+    table = report.by_check("cost_per_output").records
+    if table is None or not len(table):
+        return None
+    keys = ["sector", "indicator", "unit"]
+    flagged = (report.by_check("cost_outliers").records.groupby(keys).size().rename("flagged")
+               if "cost_outliers" in report.checks else pd.Series(dtype=int, name="flagged"))
+    table = table.merge(flagged.reset_index(), on=keys, how="left") if len(flagged) else \
+        table.assign(flagged=0)
+    frame = pd.DataFrame({
+        "output": table["indicator"].str.replace("_", " ") + " (" + table["unit"] + ", "
+        + table["sector"].astype(str) + ")",
+        "median_cost": table["median_cost"], "projects": table["projects"],
+        "flagged": table["flagged"].fillna(0).astype(int)})
+    currency = str(table["currency"].iloc[0]) if "currency" in table.columns else "CNY"
+    return Chart("cost_per_output", "cost_per_output", frame, {"currency": currency})
 
 
 def _gaps(inputs, lang: str) -> Section:
