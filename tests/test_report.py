@@ -90,8 +90,9 @@ def test_headline_numbers_equal_the_summary_command(english_report, report_demo_
     with open(english_report / "data" / "table_headline.csv", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert [r["key"] for r in table] == [f["key"] for f in summary["figures"]]
-    assert all(float(r["value"]) == f["value"] for r, f in zip(table, summary["figures"])
-               if f["value"] is not None)
+    # the CSVs are rounded to 6 significant digits (issue 10: meaningful precision)
+    assert all(float(r["value"]) == pytest.approx(f["value"], rel=1e-5)
+               for r, f in zip(table, summary["figures"]) if f["value"] is not None)
 
 
 def test_estimates_equal_the_estimate_command(english_report, report_demo_db):
@@ -106,10 +107,10 @@ def test_estimates_equal_the_estimate_command(english_report, report_demo_db):
         table = list(csv.DictReader(handle))
     for row, command in zip(table, (index, latent)):
         for key in ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"):
-            assert float(row[key]) == command["estimates"][0][key], key
+            assert float(row[key]) == pytest.approx(command["estimates"][0][key], rel=1e-5), key
     with open(english_report / "data" / "elasticity.csv", encoding="utf-8") as handle:
         plotted = list(csv.DictReader(handle))
-    assert [float(r["estimate"]) for r in plotted] == shown
+    assert [float(r["estimate"]) for r in plotted] == pytest.approx(shown, rel=1e-5)
 
 
 def test_event_study_chart_is_the_event_study_command(english_report, report_demo_db):
@@ -117,9 +118,11 @@ def test_event_study_chart_is_the_event_study_command(english_report, report_dem
                     "--log")
     with open(english_report / "data" / "event_study.csv", encoding="utf-8") as handle:
         plotted = list(csv.DictReader(handle))
-    assert [(int(r["event_time"]), float(r["estimate"]), float(r["std_error"]))
-            for r in plotted] == [(e["event_time"], e["estimate"], e["std_error"])
-                                  for e in command["event_time"]]
+    assert [int(r["event_time"]) for r in plotted] == [e["event_time"]
+                                                       for e in command["event_time"]]
+    for row, e in zip(plotted, command["event_time"]):  # CSVs keep 6 significant digits
+        assert float(row["estimate"]) == pytest.approx(e["estimate"], rel=1e-5, abs=1e-12)
+        assert float(row["std_error"]) == pytest.approx(e["std_error"], rel=1e-5, abs=1e-12)
 
 
 def test_chinese_report_uses_chinese_labels_and_units(report_demo_db, tmp_path):

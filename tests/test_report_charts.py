@@ -87,6 +87,14 @@ CASES = {
     "audit_counts": (charts.audit_counts, pd.DataFrame({
         "check": ["duplicate payments", "round amounts", "late reporting"],
         "count": [3, 12, 0]})),
+    "group_bars_with_population": (charts.group_bars, pd.DataFrame({
+        "group": ["0-25 %", "25-50 %", "50-100 %"], "value": [0.2, 0.3, 0.5],
+        "population": [0.3, 0.3, 0.4], "suppressed": [False, True, False]})),
+    "cost_per_output": (charts.cost_per_output, pd.DataFrame({
+        "output": ["road km (km, 21020)", "classrooms (count, 11120)",
+                   "farmers trained (persons, 31120)"],
+        "median_cost": [1.6e6, 3.5e5, 2.0e3], "projects": [2344, 3612, 1281],
+        "flagged": [1, 0, 3]})),
 }
 NO_AXES = {"pairing_flows", "choropleth"}  # drawn in pixels / on a projection
 
@@ -242,3 +250,96 @@ def test_png_straight_from_the_spec_matches_the_one_from_the_svg():
     difference = np.abs(np.asarray(direct.convert("L"), float)
                         - np.asarray(via_svg.convert("L"), float))
     assert difference.mean() < 1.0
+
+
+# -- issue 10 part B: message titles, subtitles, footer, narrow versions, fixed charts ----------
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_chart_takes_a_message_title_and_has_a_subtitle(name):
+    draw, frame = CASES[name]
+    import inspect
+
+    function = draw if not getattr(draw, "__name__", "") == "<lambda>" else None
+    if function is None or "title" not in inspect.signature(function).parameters:
+        # the lambdas wrap a builder: call it directly with a title
+        target = {"synthetic_control_plot": lambda df, lang, **kw: charts.synthetic_control_plot(
+                      df, 2010, lang, **kw)}.get(name)
+        if target is None and name == "choropleth":
+            target = lambda df, lang, **kw: charts.choropleth(  # noqa: E731
+                prefecture_features(), df, "choropleth.funds_per_capita", "unit.per_capita",
+                lang, **kw)
+        function = target
+    plain = charts.spec(function(frame.copy(), "en"), validate=False)
+    assert plain["title"].get("subtitle"), name  # the measure and its unit by default
+    message = charts.spec(function(frame.copy(), "en", title="Funds rose fourfold",
+                                   subtitle="CNY, per year"), validate=False)
+    assert message["title"]["text"] == "Funds rose fourfold"
+    assert message["title"]["subtitle"] == "CNY, per year"
+
+
+def test_footer_is_drawn_below_the_chart_in_svg_and_png():
+    chart = charts.spec(CASES["funds_by_year"][0](CASES["funds_by_year"][1].copy(), "en"))
+    wrapped = charts.with_footer(chart, ["Source: ledger abc", "Prices: CNY, nominal",
+                                         "SYNTHETIC demo data, not facts"], "Arial")
+    assert wrapped["title"] == chart["title"] and wrapped["description"] == chart["description"]
+    assert len(wrapped["vconcat"]) == 2
+    svg = charts.render_svg(wrapped)
+    assert "SYNTHETIC demo data, not facts" in svg and "Source: ledger abc" in svg
+    png = charts.png_with_text(charts.render_png(None, svg=svg), {"Comment": "SYNTHETIC 合成数据"})
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    assert image.info.get("Comment") == "SYNTHETIC 合成数据"
+    # the footer lines wrap within the plot width
+    lines = charts.footer_lines(["a" * 40, "b" * 40, "c" * 40], 300)
+    assert len(lines) >= 2 and all(len(line) <= 300 / 5.6 + 1 for line in lines)
+
+
+def test_narrow_versions_are_narrower_with_larger_text():
+    from pairaid.report.chart_style import narrow
+
+    for name, (draw, frame) in CASES.items():
+        wide = charts.spec(draw(frame.copy(), "en"), validate=False)
+        with narrow():
+            phone = charts.spec(draw(frame.copy(), "en"), validate=False)
+        if isinstance(wide.get("width"), (int, float)):
+            assert phone["width"] < wide["width"], name
+        assert phone["config"]["axis"]["labelFontSize"] >= 12, name
+        assert phone["config"]["axis"]["labelLimit"] == 0  # never truncated
+
+
+def test_decoupling_axes_follow_the_points_and_the_legend_lists_states_that_occur():
+    frame = pd.DataFrame({"unit": ["A", "B", "C"], "output_change": [0.08, -0.19, 0.02],
+                          "pressure_change": [-0.05, 0.03, 0.04],
+                          "state": ["strong decoupling", "strong negative decoupling",
+                                    "expansive negative decoupling"]})
+    spec = charts.spec(charts.decoupling_scatter(frame, "en", prices="CNY, constant 2008"))
+    scales = [v for p, v in _walk(spec) if p[-1] == "scale" and isinstance(v, dict)
+              and "domain" in v and isinstance(v["domain"], list)
+              and all(isinstance(x, float) for x in v["domain"])]
+    x_domain = scales[0]["domain"]
+    assert -0.25 < x_domain[0] < -0.19 and 0.08 < x_domain[1] < 0.1  # not −200 %..+800 %
+    colour = [v for p, v in _walk(spec) if p[-2:] == ("color", "scale")][0]
+    assert colour["domain"] == ["Strong decoupling", "Expansive negative decoupling",
+                                "Strong negative decoupling"]
+    assert "constant 2008" in " ".join(spec["title"]["subtitle"]
+                                       if isinstance(spec["title"]["subtitle"], list)
+                                       else [spec["title"]["subtitle"]])
+
+
+def test_map_draws_corps_divisions_as_points_and_counts_the_table_rows():
+    frame = pd.DataFrame({"code": ["653200", "653100", "659000", "XPCC01", "XPCC14", "ZZ"],
+                          "name": ["Hotan", "Kashgar", "Cities", "1st Div", "14th Div", "?"],
+                          "value": [2100.0, 1800.5, 900.0, np.nan, np.nan, np.nan],
+                          "total": [1e9, 2e9, 5e8, 3e8, 1e8, np.nan]})
+    spec = charts.spec(charts.choropleth(prefecture_features(), frame,
+                                         "choropleth.funds_per_capita", "unit.per_capita",
+                                         "en", year=2024), validate=False)
+    assert "2024" in json.dumps(spec["title"]["subtitle"])
+    assert "Map of 6 units" in spec["description"]
+    assert "2 corps divisions as points" in spec["description"]
+    assert "1 without a place" in spec["description"]
+    text = json.dumps(spec, ensure_ascii=False)
+    assert '"Hotan"' in text and '"Kashgar"' in text  # place labels
+    # the county-level cities under the region are drawn as their members' areas
+    assert "Cities (Shihezi City)" in text

@@ -182,7 +182,7 @@ def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter)
                                 parts, footer.font)
     with narrow():
         phone = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang),
-                                                   validate=False), parts, footer.font)
+                                                   validate=False), parts, footer.font, 11)
     svg = chartlib.render_svg(spec)
     (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
     if png:

@@ -27,7 +27,7 @@ FONTS = {"en": "Liberation Sans, Arial, Helvetica, sans-serif",
 WIDTH = 560
 #: plot width of the narrow version of every chart (phones): with the axis labels the image is
 #: about 360 px wide, so a 390 px screen shows it at full size (text at 11-12 px, never < 9 px)
-NARROW_WIDTH = 300
+NARROW_WIDTH = 270
 _NARROW: ContextVar[bool] = ContextVar("pairaid_narrow_charts", default=False)
 
 
@@ -50,7 +50,7 @@ def width(less: int = 0) -> int:
     """The plot width: WIDTH − less on a page, or the narrow width (less scaled down) on a
     phone."""
     if _NARROW.get():
-        return int(NARROW_WIDTH - less * 0.45)
+        return max(int(NARROW_WIDTH - less * 0.85), 110)
     return WIDTH - less
 
 
@@ -133,7 +133,8 @@ def finish(chart, title_id: str, description: str, lang: str, subtitle: str | No
             .configure_axis(labelFont=font, titleFont=font, labelFontSize=small,
                             titleFontSize=small + 1, labelLimit=0)
             .configure_legend(labelFont=font, titleFont=font, labelLimit=0, titleLimit=0,
-                              labelFontSize=small, titleFontSize=small + 1)
+                              labelFontSize=small, titleFontSize=small + 1,
+                              **({"direction": "vertical"} if _NARROW.get() else {}))
             .configure_text(fontSize=small)
             .configure_view(stroke=None))
 

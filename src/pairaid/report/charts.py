@@ -155,7 +155,6 @@ def embed_script(chart, element_id: str, renderer: str = "svg") -> str:
 
 # -- the footer every chart image carries (issue 10): source, prices, SYNTHETIC -----------------
 _FOOTER_FONT_SIZE = 10
-_FOOTER_LINE = 13
 #: keys that stay on the outer spec when a chart is wrapped with its footer
 _TOP_KEYS = ("$schema", "config", "description", "title", "datasets", "params", "autosize",
              "background", "padding", "usermeta")
@@ -185,21 +184,22 @@ def footer_lines(parts: list[str], width_px: float) -> list[str]:
     return lines
 
 
-def with_footer(spec_dict: dict, parts: list[str], font: str) -> dict:
+def with_footer(spec_dict: dict, parts: list[str], font: str, size: float = _FOOTER_FONT_SIZE
+                ) -> dict:
     """The chart spec with a footer view below it holding `parts` (source, prices, SYNTHETIC):
     the text is part of the drawing, so it is in the SVG, the PNG and the interactive chart."""
     inner = {k: v for k, v in spec_dict.items() if k not in _TOP_KEYS}
     outer = {k: v for k, v in spec_dict.items() if k in _TOP_KEYS}
     plot_width = inner.get("width")
     room = float(plot_width) if isinstance(plot_width, (int, float)) else 400.0
-    lines = footer_lines([p for p in parts if p], room + 30)
+    lines = footer_lines([p for p in parts if p], (room + 30) * _FOOTER_FONT_SIZE / size)
     footer = {"data": {"values": [{}]},
               "mark": {"type": "text", "align": "left", "baseline": "top", "font": font,
-                       "fontSize": _FOOTER_FONT_SIZE, "lineHeight": _FOOTER_LINE,
+                       "fontSize": size, "lineHeight": size + 3,
                        "color": "#5a5a5a"},
               "encoding": {"x": {"value": 0}, "y": {"value": 0},
                            "text": {"value": lines}},
-              "width": room, "height": _FOOTER_LINE * len(lines)}
+              "width": room, "height": (size + 3) * len(lines)}
     # legends stay with the chart's own view (above the footer), not at the foot of the whole
     legends = {channel: "independent" for channel in
                ("color", "fill", "stroke", "size", "shape", "opacity", "strokeDash")}

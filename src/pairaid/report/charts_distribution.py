@@ -8,8 +8,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from pairaid.report.chart_style import (ChartInputError, legend_orient, width, MISSING_GREY, MUTED, OKABE_ITO, categories,
-                                        finish, require, values, years)
+from pairaid.report.chart_style import (MISSING_GREY, MUTED, OKABE_ITO, ChartInputError,
+                                        categories, finish, is_narrow, legend_orient, require,
+                                        values, width, years)
 from pairaid.report.i18n import (LABELS, check_lang, currency_name, fmt_number, fmt_pct, label,
                                  label_or_text)
 
@@ -54,7 +55,8 @@ def lorenz_curves(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = 
                              title=label("lorenz.population_share", lang)),
                  alt.Tooltip("cumulative_share:Q", format=".1%",
                              title=label("lorenz.cumulative_share", lang))])
-    chart = alt.layer(equality, equality_text, curves).properties(width=340, height=340)
+    chart = alt.layer(equality, equality_text, curves).properties(width=min(340, width()),
+                                                                  height=min(340, width()))
     sep = ", " if lang == "en" else "、"
     return finish(chart, "lorenz.title", label("alt.lorenz", lang, curves=sep.join(names)),
                   lang, subtitle or label("sub.lorenz", lang), title=title)
@@ -139,8 +141,9 @@ def group_bars(df: pd.DataFrame, lang: str = "en", *, value_title: str = "axis.v
                                  ).mark_text(align="left", dx=4, fontStyle="italic",
                                              color=MUTED).encode(
         y=y, x=alt.value(0), text="gap:N", tooltip=tip)
+    # a fixed height (a step would conflict with the offset scale of the paired bars)
     chart = alt.layer(bars, gaps).properties(width=width(140),
-                                             height=alt.Step(14 if paired else 24))
+                                             height=len(table) * (34 if paired else 24))
     text = label("alt.group_bars", lang, n=len(table), suppressed=int(table["suppressed"].sum()))
     default = label("sub.group_bars", lang) if paired else label("group_bars.note", lang)
     return finish(chart, "group_bars.title", text, lang, subtitle or default, title=title)
@@ -176,7 +179,8 @@ def dependence_lines(df: pd.DataFrame, lang: str = "en", *, value_title: str = "
     first, last = years(table["year"])
     sep = ", " if lang == "en" else "、"
     text = label("alt.dependence", lang, series=sep.join(names), first=first, last=last)
-    return finish(chart, "dependence.title", text, lang, subtitle or label("sub.dependence", lang), title=title)
+    return finish(chart, "dependence.title", text, lang,
+                  subtitle or label("sub.dependence", lang), title=title)
 
 
 def decoupling_scatter(df: pd.DataFrame, lang: str = "en", *, prices: str = "",
@@ -253,7 +257,8 @@ def decoupling_scatter(df: pd.DataFrame, lang: str = "en", *, prices: str = "",
                      alt.Tooltip("pressure_change:Q", format="+.1%", title=y_title),
                      alt.Tooltip("state_label:N", title=label("decoupling.state", lang))]),
     ]
-    chart = alt.layer(*layers).properties(width=width(180), height=340)
+    # on a phone the legend goes below: the plot takes the whole width
+    chart = alt.layer(*layers).properties(width=width(0 if is_narrow() else 180), height=340)
     basis = prices or label("footer.no_prices", lang)
     return finish(chart, "decoupling.title", label("alt.decoupling", lang, n=len(table)), lang,
                   subtitle or label("sub.decoupling", lang, prices=basis), title=title)
@@ -291,7 +296,8 @@ def benford_bars(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = N
         point=alt.OverlayMarkDef(filled=True, size=40)).encode(
         x=x, y="share:Q", color=colour, tooltip=tip)
     chart = alt.layer(bars, line).properties(width=width(160), height=260)
-    return finish(chart, "benford.title", label("alt.benford", lang), lang, subtitle or label("sub.benford", lang), title=title)
+    return finish(chart, "benford.title", label("alt.benford", lang), lang,
+                  subtitle or label("sub.benford", lang), title=title)
 
 
 def audit_counts(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = None,
@@ -316,7 +322,8 @@ def audit_counts(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None = N
     counts = base.mark_text(align="left", dx=3).encode(y=y, x="count:Q", text="count:Q")
     chart = alt.layer(bars, counts).properties(width=width(160), height=alt.Step(24))
     text = label("alt.audit", lang, n=len(table), total=fmt_number(table["count"].sum(), lang))
-    return finish(chart, "audit.title", text, lang, subtitle or label("sub.audit", lang), title=title)
+    return finish(chart, "audit.title", text, lang,
+                  subtitle or label("sub.audit", lang), title=title)
 
 
 def cost_per_output(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pairaid.report.chart_style import (legend_orient, width, MUTED, OKABE_ITO, categories, finish, level_pct,
-                                        require, values, years)
+from pairaid.report.chart_style import (MUTED, OKABE_ITO, categories, finish, legend_orient,
+                                        level_pct, require, values, width, wrap, years)
 from pairaid.report.i18n import (check_lang, currency_name, fmt_number, label,
                                  label_or_text)
 
@@ -52,7 +52,8 @@ def rank_intervals(df: pd.DataFrame, lang: str = "en", *, subtitle: str | None =
         y=y, x="median_rank:Q", tooltip=tip)
     chart = alt.layer(bars, dots).properties(width=width(120), height=alt.Step(16))
     return finish(chart, "rank_intervals.title",
-                  label("alt.rank_intervals", lang, n=len(table)), lang, subtitle or label("sub.rank_intervals", lang), title=title)
+                  label("alt.rank_intervals", lang, n=len(table)), lang,
+                  subtitle or label("sub.rank_intervals", lang), title=title)
 
 
 def coefficient_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
@@ -78,7 +79,9 @@ def coefficient_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
         y=y, x="estimate:Q", tooltip=tip)
     chart = alt.layer(_zero("x"), ci, dots).properties(width=width(120), height=alt.Step(28))
     return finish(chart, "coefficient_plot.title",
-                  label("alt.coefficient_plot", lang, n=len(table)), lang, subtitle or label("sub.coefficient_plot", lang, level=level_pct(level)), title=title)
+                  label("alt.coefficient_plot", lang, n=len(table)), lang,
+                  subtitle or label("sub.coefficient_plot", lang, level=level_pct(level)),
+                  title=title)
 
 
 def event_study_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
@@ -121,7 +124,8 @@ def event_study_plot(df: pd.DataFrame, lang: str = "en", *, level: float = 0.95,
     chart = alt.layer(_zero("y"), split, bars, dots).properties(width=width(), height=300)
     first, last = years(table["event_time"])
     return finish(chart, "event_study.title",
-                  label("alt.event_study", lang, first=first, last=last), lang, subtitle or label("sub.event_study", lang, level=level_pct(level)), title=title)
+                  label("alt.event_study", lang, first=first, last=last), lang,
+                  subtitle or label("sub.event_study", lang, level=level_pct(level)), title=title)
 
 
 def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "",
@@ -143,6 +147,7 @@ def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "
     if dose_unit:
         unit = label_or_text(dose_unit, lang, currency=currency_name(currency, lang))
         x_title = f"{x_title} ({unit})" if lang == "en" else f"{x_title}（{unit}）"
+    x_title = wrap(x_title, width(), 13)
     tip = [alt.Tooltip("dose_bin:N", title=label("dose_response.bin", lang)),
            alt.Tooltip("dose_low:Q", format=",.4~g", title=label("dose_response.low", lang)),
            alt.Tooltip("dose_high:Q", format=",.4~g", title=label("dose_response.high", lang)),
@@ -157,7 +162,9 @@ def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "
         x="dose_low:Q", x2="dose_high:Q", y="estimate:Q", tooltip=tip)
     chart = alt.layer(_zero("y"), box, line).properties(width=width(), height=280)
     return finish(chart, "dose_response.title",
-                  label("alt.dose_response", lang, n=len(table)), lang, subtitle or label("sub.dose_response", lang, level=level_pct(level)), title=title)
+                  label("alt.dose_response", lang, n=len(table)), lang,
+                  subtitle or label("sub.dose_response", lang, level=level_pct(level)),
+                  title=title)
 
 
 def synthetic_control_plot(df: pd.DataFrame, treat_time: float, lang: str = "en", *,
@@ -202,7 +209,8 @@ def synthetic_control_plot(df: pd.DataFrame, treat_time: float, lang: str = "en"
     first, last = years(df["time"])
     text = label("alt.synthetic_control", lang, first=first, last=last,
                  treat=int(treat_time) if float(treat_time).is_integer() else treat_time)
-    return finish(chart, "synthetic_control.title", text, lang, subtitle or label("sub.synthetic_control", lang), title=title)
+    return finish(chart, "synthetic_control.title", text, lang,
+                  subtitle or label("sub.synthetic_control", lang), title=title)
 
 
 __all__ = ["rank_intervals", "coefficient_plot", "event_study_plot", "dose_response_plot",

@@ -9,8 +9,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from pairaid.report.chart_style import (OKABE_ITO, legend_orient, width, MISSING_GREY, MUTED, SEQUENTIAL, categories,
-                                        finish, require, values, years)
+from pairaid.report.chart_style import (MISSING_GREY, MUTED, OKABE_ITO, SEQUENTIAL, categories,
+                                        finish, is_narrow, legend_orient, require, values, width,
+                                        years)
 from pairaid.report.i18n import (LABELS, check_lang, currency_name, fmt_money, fmt_number,
                                  label, label_or_text, money_unit)
 
@@ -61,7 +62,8 @@ def funds_by_year(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
     peak = table.groupby("year")["amount"].sum().max() if stacked else table["amount"].max()
     text = label("alt.funds_by_year", lang, first=first, last=last, unit=unit,
                  max=fmt_money(peak, currency, lang))
-    return finish(chart, "funds_by_year.title", text, lang, subtitle or label("sub.funds_by_year", lang, unit=unit), title=title)
+    return finish(chart, "funds_by_year.title", text, lang,
+                  subtitle or label("sub.funds_by_year", lang, unit=unit), title=title)
 
 
 def rounds_timeline(df: pd.DataFrame, lang: str = "en", *, last_year: int | None = None,
@@ -104,7 +106,8 @@ def rounds_timeline(df: pd.DataFrame, lang: str = "en", *, last_year: int | None
     ).properties(width=width(), height=alt.Step(18))
     text = label("alt.rounds_timeline", lang, n=len(donors), first=int(rows["start"].min()),
                  last=int(rows["end"].max()))
-    return finish(chart, "rounds_timeline.title", text, lang, subtitle or label("sub.rounds_timeline", lang), title=title)
+    return finish(chart, "rounds_timeline.title", text, lang,
+                  subtitle or label("sub.rounds_timeline", lang), title=title)
 
 
 def _scale_to_fit(totals: np.ndarray, height: float, gap: float, slot: float) -> float:
@@ -324,7 +327,7 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
             stroke="white", strokeWidth=0.6).encode(
             color=alt.Color("properties.value_text:N", title=None,
                             scale=alt.Scale(domain=[no_data], range=[MISSING_GREY]),
-                            legend=alt.Legend(orient=legend_orient("right"),
+                            legend=alt.Legend(orient="top" if is_narrow() else "right",
                                               symbolType="square")),
             tooltip=tip).project(**projection))
     if shaded:
@@ -362,7 +365,8 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
                 tooltip=point_tip).project(**projection))
     if len(labels):
         layers.append(alt.Chart(values(labels)).mark_text(
-            fontSize=10, dy=-9, color="#1d1d1f", fontWeight="bold", opacity=0.85).encode(
+            fontSize=11 if is_narrow() else 10, dy=-9, color="#1d1d1f", fontWeight="bold",
+            opacity=0.85).encode(
             longitude="lon:Q", latitude="lat:Q", text="label:N").project(**projection))
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(
         width=width(), height=int(width() * 0.75))
@@ -375,6 +379,6 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
     text += " " + label("alt.choropleth_parts", lang, areas=n_areas, points=len(points),
                         undrawn=len(rows) - n_areas - len(points))
     if subtitle is None:
-        subtitle = label("sub.choropleth", lang, what=what,
-                         year=year if year is not None else "–", unit=unit_text)
+        subtitle = label("sub.choropleth" if len(points) else "sub.choropleth_plain", lang,
+                         what=what, year=year if year is not None else "–", unit=unit_text)
     return finish(chart, title_id, text, lang, subtitle, title=title or what)

@@ -230,8 +230,8 @@ def _distribution(clock, inputs, store, county) -> None:
 
 
 def _constant_price_output(store, county):
-    """The county panel with farm output at constant prices of its first year
-    (`agri_output_real`, deflated by `pairaid.money` as every amount is), its column and the
+    """The county panel with farm output at constant prices of its first year (deflated by
+    `pairaid.money` as every amount is), its column and the
     money basis; the nominal column and basis when the ledger cannot deflate it."""
     from dataclasses import replace
 
@@ -249,5 +249,5 @@ def _constant_price_output(store, county):
                                  frame["year"])
     except InputError:
         return county, "agri_output", county.basis
-    return (replace(county, frame=frame.assign(agri_output_real=real)), "agri_output_real",
-            converter.basis)
+    # the column keeps its name (the readings quote it); its basis travels with the result
+    return replace(county, frame=frame.assign(agri_output=real)), "agri_output", converter.basis

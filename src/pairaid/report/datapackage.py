@@ -4,7 +4,7 @@
 description), the years it covers, the price basis, the source and a `synthetic` flag, so a
 table lifted from the folder still says what it is. It validates with the `frictionless`
 library (tests/test_report_datapackage.py). Values are rounded to their meaningful precision
-before they are written (`rounded`): whole money units, shares and p-values to 4 decimals,
+before they are written (`rounded`): whole money units, shares to 4 decimals,
 everything else to 6 significant digits — no float noise such as 0.30000000000000004.
 """
 
@@ -74,7 +74,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "weight": ("Weight", "share 0-1"),
 }
 _MONEY = re.compile(r"^(amount|budget|disbursed|committed|median_cost|funds_.*|.*_cny)$")
-_SHARE = re.compile(r"(share|p_value|weight|observed|expected)")
+_SHARE = re.compile(r"(share|weight|observed|expected)")
 
 
 def _round_column(name: str, column: pd.Series) -> pd.Series:

@@ -548,3 +548,6 @@ LABELS.update({
 LABELS.update({
     "group_bars.axis": _pair("Share of funds, share of population (%)", "资金占比、人口占比（%）"),
 })
+LABELS.update({
+    "sub.choropleth_plain": _pair("{what} in {year}, {unit}", "{year}年{what}（{unit}）"),
+})

@@ -42,7 +42,8 @@ caption { caption-side: bottom; text-align: left; color: var(--muted); font-size
 ul.notes { color: var(--warn); }
 footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line);
          margin-top: 2rem; padding-top: .6rem; }
-@media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; } }
+@media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; }
+  main { padding: 0 .5rem 3rem; } }
 @page { size: A4; margin: 22mm 14mm 16mm 14mm; }
 @media print {
   /* in print the banner moves into the top margin of every page (@page margin box below) */
@@ -151,4 +152,5 @@ def render_page(*, sections, charts: dict, lang: str, title: str, subtitle: str,
         lang=lang, title=title, subtitle=subtitle, css=_CSS, synthetic=synthetic, banner=banner,
         banner_css=json.dumps(banner, ensure_ascii=False).replace("<", "\\3c "),
         sections=sections, charts=charts, words=words, vega=vega.replace("</script", "<\\/script"),
-        specs=specs, narrow_specs=narrow_specs, generated=generated, version=version, ledger_hash=ledger_hash)
+        specs=specs, narrow_specs=narrow_specs,
+        generated=generated, version=version, ledger_hash=ledger_hash)
