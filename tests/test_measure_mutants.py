@@ -1,0 +1,117 @@
+"""Checks written for mutants of pairaid.measure that survived the mutation run (issue 17;
+docs/testing.md): AHP's validation and consistency figures, the geometric mean's guard, and the
+matrix conveniences of `normalise`. Expected values are computed here by hand (power iteration,
+textbook formulas), not by the functions under test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from pairaid.measure.aggregate import geometric
+from pairaid.measure.normalise import minmax, rank, vector, zscore
+from pairaid.measure.spec import IndexSpecError
+from pairaid.measure.weight import RANDOM_INDEX, ahp_weights
+
+SAATY = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
+
+
+def _principal_by_power_iteration(a) -> tuple[np.ndarray, float]:
+    a = np.asarray(a, dtype=float)
+    v = np.ones(len(a))
+    for _ in range(500):
+        v = a @ v
+        v /= v.sum()
+    return v, float((a @ v)[0] / v[0])
+
+
+def test_ahp_weights_and_consistency_by_hand():
+    weights, lambda_max = _principal_by_power_iteration(SAATY)
+    found = ahp_weights(SAATY)
+    assert_allclose(found.weights, weights, rtol=1e-10)            # 0.637, 0.258, 0.105
+    assert found.lambda_max == pytest.approx(lambda_max, rel=1e-10)  # 3.0385
+    ci = (lambda_max - 3) / 2
+    assert found.consistency_index == pytest.approx(ci, rel=1e-8)
+    assert found.consistency_ratio == pytest.approx(ci / 0.58, rel=1e-8)  # Saaty's RI(3)
+
+
+def test_ahp_small_matrices():
+    one = ahp_weights([[1]])
+    assert one.weights.tolist() == [1.0] and one.consistency_index == 0.0
+    two = ahp_weights([[1, 3], [1 / 3, 1]])
+    assert_allclose(two.weights, [0.75, 0.25], rtol=1e-12)
+    # a 2 × 2 reciprocal matrix is always consistent: CI and CR are 0 by definition
+    assert two.consistency_index == 0.0 and two.consistency_ratio == 0.0
+
+
+def test_ahp_takes_judgements_written_as_text():
+    found = ahp_weights([["1", "3"], ["0.3333", "1"]])
+    assert_allclose(found.weights, [0.75, 0.25], rtol=1e-4)
+
+
+def test_ahp_consistency_limit_is_inclusive():
+    inconsistent = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+    cr = ahp_weights(inconsistent, max_cr=None).consistency_ratio
+    assert cr > 1
+    ahp_weights(inconsistent, max_cr=cr)  # CR equal to the limit passes
+    with pytest.raises(IndexSpecError, match=rf"^AHP: consistency ratio {cr:.3f} exceeds 0\.1 "
+                                             r"\(Saaty's limit\): revise the judgements$"):
+        ahp_weights(inconsistent)
+
+
+@pytest.mark.parametrize("matrix", [5.0, [1.0, 2.0], [[1.0, 2.0, 3.0], [0.5, 1.0, 2.0]],
+                                    np.zeros((0, 0))])
+def test_ahp_refuses_a_matrix_that_is_not_square(matrix):
+    with pytest.raises(IndexSpecError,
+                       match=r"^AHP: the pairwise comparison matrix must be square$"):
+        ahp_weights(matrix)
+
+
+def test_ahp_refuses_bad_judgements_with_the_reason():
+    with pytest.raises(IndexSpecError, match=r"^AHP: every judgement must be a positive number$"):
+        ahp_weights([[1, 0], [0, 1]])
+    with pytest.raises(IndexSpecError,
+                       match=r"^AHP: the diagonal must be 1 \(each item equals itself\)$"):
+        ahp_weights([[2, 1], [1, 1]])
+    with pytest.raises(IndexSpecError, match=r"^AHP: the matrix is not reciprocal: 1 vs 2 is 4 "
+                                             r"but 2 vs 1 is 0\.5 \(should be 0\.25\)$"):
+        ahp_weights([[1, 4], [0.5, 1]])
+    with pytest.raises(IndexSpecError, match=r"^AHP: the matrix is not reciprocal: b vs c is 3 "):
+        ahp_weights([[1, 1, 1], [1, 1, 3], [1, 1, 1]], names=("a", "b", "c"))
+    # 1/3 written as 0.333 is within the 1 % tolerance
+    assert_allclose(ahp_weights([[1, 3], [0.333, 1]]).weights, [0.75, 0.25], rtol=1e-3)
+
+
+def test_ahp_refuses_more_items_than_the_random_index_covers():
+    n = len(RANDOM_INDEX) + 1
+    with pytest.raises(IndexSpecError, match=r"^AHP: Saaty's random index is tabulated up to "
+                                             r"n = 15; compare at most that many items \(group "
+                                             r"indicators into pillars\)$"):
+        ahp_weights(np.ones((n, n)))
+
+
+def test_geometric_mean_needs_positive_values():
+    assert_allclose(geometric(np.array([[4.0, 9.0]]), np.array([0.5, 0.5]))[:, 0], [6.0])
+    for bad in (0.0, -1.0):
+        with pytest.raises(ValueError, match=r"^the geometric mean needs positive values$"):
+            geometric(np.array([[4.0, bad]]), np.array([0.5, 0.5]))
+
+
+def test_matrix_conveniences_with_and_without_directions():
+    x = np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
+    down = [1, -1]
+    assert_allclose(minmax(x), [[0, 0], [1 / 3, 1], [1, 0.5]])
+    assert_allclose(minmax(x, down), [[0, 1], [1 / 3, 0], [1, 0.5]])
+    # z-scores (ddof 1): column 1 has mean 7/3 and sd sqrt(7/3); less-is-better negates
+    z1 = (x[:, 0] - 7 / 3) / np.sqrt(7 / 3)
+    z2 = (x[:, 1] - 20) / 10
+    assert_allclose(zscore(x), np.column_stack([z1, z2]))
+    assert_allclose(zscore(x, down), np.column_stack([z1, -z2]))
+    norms = np.sqrt([1 + 4 + 16, 100 + 900 + 400])
+    assert_allclose(vector(x), x / norms)
+    assert_allclose(vector(x, down), np.column_stack([x[:, 0] / norms[0], 1 - x[:, 1] / norms[1]]))
+    assert_allclose(rank(x), [[0, 0], [0.5, 1], [1, 0.5]])
+    assert_allclose(rank(x, down), [[0, 1], [0.5, 0], [1, 0.5]])
+    # ties take their average rank
+    assert_allclose(rank(np.array([[1.0], [1.0], [3.0]]))[:, 0], [0.25, 0.25, 1.0])
