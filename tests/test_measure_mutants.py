@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from pairaid.measure.aggregate import geometric
 from pairaid.measure.normalise import minmax, rank, vector, zscore
-from pairaid.measure.spec import IndexSpecError
+from pairaid.measure.spec import IndexDataError, IndexSpecError
 from pairaid.measure.weight import RANDOM_INDEX, ahp_weights
 
 SAATY = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
@@ -115,3 +115,43 @@ def test_matrix_conveniences_with_and_without_directions():
     assert_allclose(rank(x, down), [[0, 1], [0.5, 0], [1, 0.5]])
     # ties take their average rank
     assert_allclose(rank(np.array([[1.0], [1.0], [3.0]]))[:, 0], [0.25, 0.25, 1.0])
+
+
+def test_ahp_consistency_index_is_zero_for_two_items_even_if_rounded():
+    # 1/3 written as 0.333: lambda_max = 1 + sqrt(3 × 0.333) < 2, yet n = 2 has no CI by definition
+    found = ahp_weights([[1, 3], [0.333, 1]])
+    assert found.lambda_max == pytest.approx(1 + np.sqrt(0.999), rel=1e-12)
+    assert found.consistency_index == 0.0 and found.consistency_ratio == 0.0
+
+
+def test_ahp_accepts_the_largest_tabulated_size():
+    n = len(RANDOM_INDEX)  # 15
+    found = ahp_weights(np.ones((n, n)))
+    assert_allclose(found.weights, np.full(n, 1 / n), rtol=1e-12)
+    assert found.consistency_ratio == pytest.approx(0.0, abs=1e-12)
+
+
+def test_geometric_mean_with_a_missing_value():
+    g = np.array([[4.0, np.nan], [4.0, 9.0]])
+    w = np.array([0.5, 0.5])
+    assert np.isnan(geometric(g, w)[0, 0])                 # without re-weighting: missing
+    assert_allclose(geometric(g, w, reweight=True)[:, 0], [4.0, 6.0])
+
+
+def test_distance_to_a_reference():
+    from pairaid.measure.normalise import normalise
+
+    x = np.array([[2.0, 10.0], [4.0, 20.0], [8.0, 40.0]])
+    down = np.array([1.0, -1.0])
+    # best: max when more is better, min when less is better; z = (x − ref)/|ref|, mirrored 0 − z
+    best = normalise(x, down, "distance", reference="best")
+    assert_allclose(best, np.column_stack([(x[:, 0] - 8) / 8, -(x[:, 1] - 10) / 10]))
+    mean = normalise(x, down, "distance", reference="mean")
+    m1, m2 = 14 / 3, 70 / 3
+    assert_allclose(mean, np.column_stack([(x[:, 0] - m1) / m1, -(x[:, 1] - m2) / m2]))
+    target = normalise(x, down, "distance", reference="target", targets=np.array([-4.0, 25.0]))
+    assert_allclose(target, np.column_stack([(x[:, 0] + 4) / 4, -(x[:, 1] - 25) / 25]))
+    with pytest.raises(IndexDataError, match=r"^indicator b: the reference value is 0, so the relative "
+                                        r"distance to it is undefined$"):
+        normalise(x, down, "distance", reference="target", targets=np.array([1.0, 0.0]),
+                  codes=("a", "b"))
