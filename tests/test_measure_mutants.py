@@ -155,3 +155,56 @@ def test_distance_to_a_reference():
                                         r"distance to it is undefined$"):
         normalise(x, down, "distance", reference="target", targets=np.array([1.0, 0.0]),
                   codes=("a", "b"))
+
+
+def test_extremes_per_goalpost_group_over_the_sample_rows():
+    from pairaid.measure.aggregate import extremes
+
+    x = np.array([[1.0, 9.0], [3.0, 7.0], [10.0, 2.0], [20.0, 5.0], [15.0, 1.0]])
+    group = np.array([0, 0, 1, 1, 1])
+    sample = np.array([True, True, True, True, False])  # the last row sets no goalpost
+    high, low = extremes(x, group, sample)
+    assert_allclose(high, [[3, 9], [3, 9], [20, 5], [20, 5], [20, 5]])
+    assert_allclose(low, [[1, 7], [1, 7], [10, 2], [10, 2], [10, 2]])
+    one_high, one_low = extremes(x, np.zeros(5, dtype=int), sample)
+    assert_allclose(one_high, np.tile([20, 9], (5, 1)))
+    assert_allclose(one_low, np.tile([1, 2], (5, 1)))
+
+
+def _topsis_by_hand(s, w, reweight):
+    """Closeness over pillar scores s (n × P) with weights w (P,), ideals over all rows."""
+    best, worst = np.nanmax(s, axis=0), np.nanmin(s, axis=0)
+    out = []
+    for row in s:
+        seen = ~np.isnan(row)
+        if not seen.all() and not reweight:
+            out.append(np.nan)
+            continue
+        d_best = np.sqrt(np.sum((w[seen] * (row[seen] - best[seen])) ** 2))
+        d_worst = np.sqrt(np.sum((w[seen] * (row[seen] - worst[seen])) ** 2))
+        out.append(d_worst / (d_best + d_worst))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("reweight", [False, True])
+def test_topsis_over_pillars_with_a_missing_pillar_and_two_weight_draws(reweight):
+    import warnings
+
+    from pairaid.measure.aggregate import aggregate
+
+    z = np.array([[0.2, 0.4, 0.9], [0.6, 0.8, np.nan], [1.0, 0.0, 0.3], [0.5, 0.5, 0.5],
+                  [0.4, 0.2, 0.6]])
+    pillar_index = np.array([0, 0, 1])
+    w = np.array([[1.0, 1.0], [1.0, 3.0], [1.0, 1.0]])            # p × r: two draws
+    pillar_w = np.array([[3.0, 1.0], [1.0, 2.0]])                 # P × r, not summing to one
+    n = len(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0/0 and NaN arithmetic stay silent
+        index, scores = aggregate(z, w, pillar_w, pillar_index, "linear", "topsis", True,
+                                  reweight, np.zeros(n, dtype=int), np.ones(n, dtype=bool))
+    assert index.shape == (n, 2) and scores.shape == (2, n, 2)
+    for r in range(2):
+        first = (z[:, 0] * w[0, r] + z[:, 1] * w[1, r]) / (w[0, r] + w[1, r])
+        pillars = np.column_stack([first, z[:, 2]])
+        assert_allclose(scores[:, :, r].T, pillars)
+        assert_allclose(index[:, r], _topsis_by_hand(pillars, pillar_w[:, r], reweight))
