@@ -208,3 +208,38 @@ def test_topsis_over_pillars_with_a_missing_pillar_and_two_weight_draws(reweight
         pillars = np.column_stack([first, z[:, 2]])
         assert_allclose(scores[:, :, r].T, pillars)
         assert_allclose(index[:, r], _topsis_by_hand(pillars, pillar_w[:, r], reweight))
+
+
+def test_critic_weights_by_hand_on_raw_data_with_a_missing_cell():
+    import statistics
+
+    from pairaid.measure.weight import critic_weights
+
+    columns = [[12.0, 15.0, 11.0, 19.0, 14.0], [3.0, None, 4.5, 2.0, 2.5],
+               [40.0, 42.0, 47.0, 41.0, 49.0]]
+    scaled = []
+    for column in columns:   # Diakoulaki et al. work on min-max normalised criteria
+        values = [v for v in column if v is not None]
+        low, high = min(values), max(values)
+        scaled.append([None if v is None else (v - low) / (high - low) for v in column])
+    sigma = [statistics.stdev([v for v in c if v is not None]) for c in scaled]
+
+    def r(a, b):  # Pearson over the rows where both are present
+        pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
+        return statistics.correlation(*zip(*pairs))
+
+    c = [sigma[j] * sum(1 - r(scaled[j], scaled[k]) for k in range(3)) for j in range(3)]
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in zip(*columns)])
+    assert_allclose(critic_weights(matrix), [v / sum(c) for v in c], rtol=1e-10)
+
+
+def test_critic_weights_refuse_a_constant_column():
+    from pairaid.measure.spec import IndexDataError
+    from pairaid.measure.weight import critic_weights
+
+    with pytest.raises(IndexDataError, match=r"^CRITIC weights: column 1 is constant$"):
+        critic_weights(np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 1.0], [3.0, 2.0, 2.0]]))
+    # perfectly correlated columns carry no contrast: every CRITIC weight would be 0
+    with pytest.raises(IndexDataError, match=r"^CRITIC weights: every indicator got weight 0 "
+                                             r"\(no indicator varies\)$"):
+        critic_weights(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]))
