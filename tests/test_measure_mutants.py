@@ -243,3 +243,16 @@ def test_critic_weights_refuse_a_constant_column():
     with pytest.raises(IndexDataError, match=r"^CRITIC weights: every indicator got weight 0 "
                                              r"\(no indicator varies\)$"):
         critic_weights(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]))
+
+
+def test_rank_of_rows_outside_the_goalpost_sample():
+    from pairaid.measure.normalise import normalise
+
+    x = np.array([[1.0, 4.0], [3.0, np.nan], [5.0, 8.0], [2.0, 6.0], [6.0, 1.0], [0.0, 8.0]])
+    sample = np.array([True, True, True, False, False, False])
+    z = normalise(x, np.array([1.0, 1.0]), "rank", sample=sample)
+    # a value's rank among the sample is (#below + #at-or-below + 1) / 2, then (r − 1)/(n − 1):
+    # column 1 sample {1, 3, 5}: 2 → 1.5 → 0.25, 6 → 3.5 → 1.25, 0 → 0.5 → −0.25
+    # column 2 sample {4, 8}: 6 → 1.5 → 0.5, 1 → 0.5 → −0.5, 8 (tied with the top) → 2 → 1
+    assert_allclose(z[:, 0], [0, 0.5, 1, 0.25, 1.25, -0.25])
+    assert_allclose(z[:, 1], [0, np.nan, 1, 0.5, -0.5, 1.0])
