@@ -256,3 +256,33 @@ def test_rank_of_rows_outside_the_goalpost_sample():
     # column 2 sample {4, 8}: 6 → 1.5 → 0.5, 1 → 0.5 → −0.5, 8 (tied with the top) → 2 → 1
     assert_allclose(z[:, 0], [0, 0.5, 1, 0.25, 1.25, -0.25])
     assert_allclose(z[:, 1], [0, np.nan, 1, 0.5, -0.5, 1.0])
+
+
+def test_geometric_scale_to_1_100_over_the_sample():
+    from pairaid.measure.aggregate import geometric_scale
+
+    x = np.array([[2.0, 5.0, 7.0], [4.0, 3.0, 7.0], [6.0, 1.0, 7.0], [10.0, 9.0, 7.0]])
+    sample = np.array([True, True, True, False])
+    # column 1 on [2, 6], column 2 on [1, 5] (the fourth row lies outside), column 3 constant: 1
+    expected = np.column_stack([1 + 99 * (x[:, 0] - 2) / 4, 1 + 99 * (x[:, 1] - 1) / 4,
+                                np.ones(4)])
+    assert_allclose(geometric_scale(x, sample), expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("reweight", [False, True])
+def test_topsis_over_indicators_with_a_missing_value_and_two_draws(reweight):
+    import warnings
+
+    from pairaid.measure.aggregate import topsis
+
+    z = np.array([[0.2, 0.9, 0.4], [0.7, np.nan, 0.1], [1.0, 0.3, 0.8], [0.0, 0.6, 0.5]])
+    best, worst = np.nanmax(z, axis=0), np.nanmin(z, axis=0)
+    w = np.array([[3.0, 1.0], [1.0, 1.0], [2.0, 5.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = topsis(z, w, np.broadcast_to(best, z.shape), np.broadcast_to(worst, z.shape),
+                     reweight) if reweight else topsis(z, w, np.broadcast_to(best, z.shape),
+                                                       np.broadcast_to(worst, z.shape))
+    assert got.shape == (4, 2)
+    for r in range(2):
+        assert_allclose(got[:, r], _topsis_by_hand(z, w[:, r], reweight))
