@@ -286,3 +286,19 @@ def test_topsis_over_indicators_with_a_missing_value_and_two_draws(reweight):
     assert got.shape == (4, 2)
     for r in range(2):
         assert_allclose(got[:, r], _topsis_by_hand(z, w[:, r], reweight))
+
+
+def test_pillar_weights_explicit_ahp_and_equal():
+    from pairaid.measure import spec_from_dict
+    from pairaid.measure.weight import pillar_weights
+
+    base = {"name": "t", "indicators": [{"code": "x", "pillar": "p"}, {"code": "y", "pillar": "q"},
+                                        {"code": "v", "pillar": "s"}]}
+    explicit = spec_from_dict({**base, "aggregation": {"pillar_weights": {"q": 1, "p": 3,
+                                                                           "s": 4}}})
+    assert_allclose(pillar_weights(explicit), [3 / 8, 1 / 8, 4 / 8])   # in the spec's order
+    assert_allclose(pillar_weights(spec_from_dict(base)), [1 / 3] * 3)
+    ahp = spec_from_dict({**base, "aggregation": {"pillar_weights": "ahp", "pillar_ahp": {
+        "order": ["s", "q", "p"], "matrix": SAATY}}})
+    weights, _ = _principal_by_power_iteration(SAATY)
+    assert_allclose(pillar_weights(ahp), weights[[2, 1, 0]], rtol=1e-10)
