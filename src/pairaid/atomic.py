@@ -174,15 +174,22 @@ def _swap(staging: Path, final: Path) -> None:
 
 
 def _move_into(staging: Path, final: Path) -> None:
-    """Each staged file replaces its namesake in `final` (with --force on a foreign folder)."""
-    for path in sorted(staging.rglob("*")):
-        relative = path.relative_to(staging)
-        destination = final / relative
+    """Each staged file replaces its namesake in `final` (with --force on a foreign folder).
+    Every destination is checked before the first file moves: a link or a misplaced file stops
+    the whole write, not half of it."""
+    staged = sorted(staging.rglob("*"))
+    for path in staged:
+        destination = final / path.relative_to(staging)
+        if destination.is_symlink():
+            raise OutputFolderError(f"{destination}: is a symbolic link; pairaid does not write "
+                                    "through links (remove it or give another folder)")
+        if destination.exists() and path.is_dir() != destination.is_dir():
+            found, wanted = ("folder", "file") if destination.is_dir() else ("file", "folder")
+            raise OutputFolderError(f"{destination}: is in the way (a {found} where pairaid "
+                                    f"writes a {wanted})")
+    for path in staged:
+        destination = final / path.relative_to(staging)
         if path.is_dir():
-            if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
-                raise OutputFolderError(f"{destination}: is a link or a file, not a folder; "
-                                        "pairaid does not write through it")
             destination.mkdir(exist_ok=True)
         else:
-            check_output_path(destination)
             os.replace(path, destination)

@@ -44,6 +44,12 @@ def bad_input(func):
             if state["debug"]:
                 raise
             files = sorted({p.file for p in exc.problems})
+            if len(exc.problems) == 1 and exc.problems[0].row == 0:  # the file as a whole
+                problem = exc.problems[0]
+                err.print(f"[bold red]error:[/] {escape(printable(problem.file))}: "
+                          f"{escape(printable(problem.reason))}; nothing was written",
+                          highlight=False)
+                raise typer.Exit(2) from None
             err.print(f"[bold red]error:[/] {escape(printable(', '.join(files)))}: "
                       f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}; "
                       "nothing was written", highlight=False)

@@ -21,6 +21,9 @@ FORMATS = (".csv", ".xlsx", ".parquet", ".json")
 
 
 def _format_of(path: Path) -> str:
+    if path.is_dir():
+        raise ImportValidationError([Problem(str(path), 0, "", "is a folder: give a file name "
+                                             f"inside it (such as {path / 'table.csv'})")])
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ImportValidationError([Problem(path.name, 0, "", f"unknown output format '{suffix}': "
