@@ -128,8 +128,13 @@ def staged_folder(target: str | os.PathLike[str], marker: str, *, force: bool = 
         raise OutputFolderError(f"{final}: the folder holds files pairaid did not write; give an "
                                 f"empty or new folder for the {what}, or --force to write into "
                                 "it anyway")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part",
+                                        dir=final.parent))
+    except OSError as exc:
+        raise OutputFolderError(f"cannot write the {what} folder {final}: "
+                                f"{exc.strerror or exc}") from None
     staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the output from the group
     try:
         yield staging
