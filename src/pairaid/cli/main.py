@@ -213,6 +213,7 @@ def info(db: Db = None, as_json: Json = False) -> None:
     meta = store.meta()
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
+                             "schema_revision": store.schema_revision(),
                              "synthetic": synthetic_flag(meta), "rows": counts})
         return
     render.info(out, store.location, store.backend, meta, counts)
