@@ -96,8 +96,14 @@ def run_child(kind: str, target: Path, source: Path, scripts: Path,
     return time.perf_counter() - start
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-write connection, as the next pairaid command opens the file: it rolls back the
+    hot journal a killed writer left (a read-only one cannot, and reports the file read-only)."""
+    return sqlite3.connect(path)
+
+
 def integrity(path: Path) -> bool:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _connect(path)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -105,7 +111,7 @@ def integrity(path: Path) -> bool:
 
 
 def tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _connect(path)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
@@ -118,6 +124,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--demo", type=Path, help="an existing demo.db (else one is built)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--kinds", default="import,restore,upgrade,create",
+                        help="which operations to kill (comma-separated)")
     args = parser.parse_args()
 
     from pairaid.backup import backup
@@ -174,7 +182,7 @@ def main() -> None:
             with Store.open(path, create=False) as store:
                 return "after" if ledger_fingerprint(store) == full else None
         if kind == "upgrade":
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = _connect(path)
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
             columns = {r[1] for r in conn.execute("PRAGMA table_info(flow)")}
             conn.close()
@@ -199,6 +207,7 @@ def main() -> None:
             return "after" if store.schema_revision() == head else None
 
     templates = {"import": without_flows, "restore": None, "upgrade": demo, "create": None}
+    templates = {k: v for k, v in templates.items() if k in args.kinds.split(",")}
     sources = {"import": work / "backup" / "flows.csv", "restore": work / "backup"}
     results = {}
     for kind, template in templates.items():
