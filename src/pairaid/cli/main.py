@@ -44,6 +44,7 @@ def demo(
 
     Example: `pairaid demo --out pairaid-demo --seed 2010`
     """
+    from pairaid.atomic import write_text
     from pairaid.demo import build
     from pairaid.ingest.export import write_frame
     from pairaid.ledger import Store
@@ -58,7 +59,7 @@ def demo(
         panel_path = write_frame(panel.frame, out_dir / "panel_county.csv")
         summary = summarise(store, year_from=2012)
         summary_path = out_dir / "summary.json"
-        summary_path.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+        write_text(summary_path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
     render.summary(out, summary)
     out.print(f"\nLedger:   {path}  ({sum(store.counts().values()):,} rows)\n"
               f"Panel:    {panel_path}  ({panel.description})\n"
@@ -212,9 +213,58 @@ def info(db: Db = None, as_json: Json = False) -> None:
     meta = store.meta()
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
+                             "schema_revision": store.schema_revision(),
                              "synthetic": synthetic_flag(meta), "rows": counts})
         return
     render.info(out, store.location, store.backend, meta, counts)
+
+
+@app.command()
+@bad_input
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="A new folder, or a .zip file")],
+    db: Db = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that holds other "
+                                        "files")] = False,
+) -> None:
+    """Copy the whole ledger (every table and its metadata) to a folder or a .zip, with a
+    manifest that carries the ledger's fingerprint.
+
+    Example: `pairaid backup --db pairaid.db -o backups/2026-12-06.zip`
+    """
+    from pairaid.backup import backup as write_backup
+
+    store = _open(db)
+    try:
+        with err.status("Writing the backup ..."):
+            result = write_backup(store, output, force=force)
+    finally:
+        store.close()
+    out.print(f"{result.path}: {sum(result.rows.values()):,} rows in {len(result.rows)} tables; "
+              f"ledger fingerprint {result.ledger_sha256[:16]}"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
+
+
+@app.command()
+@bad_input
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder or .zip written by `pairaid backup`")],
+    db: Annotated[str, typer.Option("--db", help="The NEW ledger: a SQLite file that does not "
+                                    "exist yet, or an empty postgresql:// database")],
+) -> None:
+    """Restore a backup into a new ledger: all or nothing, checked against the backup's
+    fingerprint.
+
+    Example: `pairaid restore backups/2026-12-06.zip --db restored.db`
+    """
+    from pairaid.backup import restore as read_backup
+
+    with err.status("Restoring ...") as status:
+        result = read_backup(source, db,
+                             on_step=lambda step: status.update(f"Restoring: {step} ..."))
+    out.print(f"{result.path}: restored {sum(result.rows.values()):,} rows; ledger fingerprint "
+              f"{result.ledger_sha256[:16]} matches the backup"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
 
 
 def _register_subcommands() -> None:

@@ -39,13 +39,16 @@ class ImportReport:
 def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
                   source: str = "frame", dry_run: bool = False,
                   labels: dict[str, str] | None = None,
-                  on_step: Callable[[str], None] | None = None) -> list[ImportReport]:
+                  on_step: Callable[[str], None] | None = None,
+                  before_commit: Callable[[object], None] | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
     ledger can be loaded at once. Any problem rolls everything back and raises
     `ImportValidationError`. Frames hold the import columns of `TABLES[name]`; cells may be text
     or typed values, empty/None/NaN for missing. Without a `_row` column, row numbers start at 2.
+    `before_commit(conn)` runs last inside the transaction (a restore writes the metadata and
+    checks the fingerprint there; raising rolls everything back).
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
@@ -77,6 +80,8 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
             updated = existing if mode == "upsert" else 0
             reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
                                         dry_run))
+        if before_commit is not None:
+            before_commit(conn)
         if dry_run:
             conn.rollback()
     return reports
