@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 
 from pairaid.ledger import queries
+from pairaid.results import ResultsMixin
 
 #: status of a pairing-year
 RECORDED, DECLARED, NOT_RECORDED = "recorded", "declared_complete", "not_recorded"
 
 
 @dataclass(frozen=True)
-class FlowCoverage:
+class FlowCoverage(ResultsMixin):
     year_from: int
     year_to: int
     #: pairings active in some year of the period
@@ -61,6 +62,16 @@ class FlowCoverage:
         if self.not_recorded:
             text += " (their funds are missing, not zero)"
         return text
+
+    @property
+    def summary(self) -> str:
+        return f"Coverage: {self.statement}."
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per pairing-year status: status, pairing-years."""
+        return pd.DataFrame({"status": [RECORDED, DECLARED, NOT_RECORDED],
+                             "pairing_years": [self.recorded, self.declared_complete,
+                                               self.not_recorded]})
 
     def to_dict(self, max_missing: int | None = 200) -> dict:
         missing = self.missing if max_missing is None else self.missing.head(max_missing)

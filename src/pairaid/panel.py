@@ -29,6 +29,7 @@ from pairaid.ledger import codes, queries
 from pairaid.ledger.errors import LedgerError
 from pairaid.ledger.store import Store
 from pairaid.money import MoneyBasis, MoneyConverter, Prices
+from pairaid.results import ResultsMixin
 
 Level = Literal["county", "prefecture"]
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -44,7 +45,7 @@ _INACTIVE_STATUSES = ("planned", "cancelled")
 
 
 @dataclass(frozen=True)
-class Panel:
+class Panel(ResultsMixin):
     frame: pd.DataFrame
     level: Level
     year_from: int
@@ -65,6 +66,23 @@ class Panel:
         if self.coverage is not None:
             text += f"; {self.coverage.statement}"
         return text
+
+    @property
+    def summary(self) -> str:
+        return "\n".join([self.description] + [f"note: {n}" for n in self.notes])
+
+    def tidy(self) -> pd.DataFrame:
+        """The panel itself: one row per unit and year."""
+        return self.frame
+
+    def to_dict(self, rows: bool = True) -> dict:
+        from pairaid.jsonable import records
+
+        return {"level": self.level, "year_from": self.year_from, "year_to": self.year_to,
+                "currency": self.basis.currency, "prices": self.basis.prices_label,
+                "synthetic": self.synthetic, "notes": list(self.notes),
+                "coverage": self.coverage.to_dict() if self.coverage else None,
+                **({"rows": records(self.frame)} if rows else {})}
 
     @property
     def funds_missing(self) -> int:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from pairaid.jsonable import plain, records as json_records
 from pairaid.provenance import package_version as _version
+from pairaid.results import ResultsMixin
 
 Severity = Literal["info", "warning", "alert"]
 SEVERITIES: tuple[str, ...] = ("alert", "warning", "info")
@@ -56,7 +57,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class AuditReport:
+class AuditReport(ResultsMixin):
     findings: tuple[Finding, ...]
     synthetic: bool = False
     notes: tuple[str, ...] = ()
