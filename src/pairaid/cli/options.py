@@ -16,6 +16,13 @@ Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str, typer.Option("--time", help="Period column of --data")]
 Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+#: one meaning everywhere: the first and last year of the analysis (inclusive)
+FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in the "
+                                              "data]")]
+ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in the data]")]
+#: one meaning everywhere: where the command writes its file (or folder)
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the table "
+                                             "(.csv .xlsx .parquet .json)")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Also write the plot: .svg or .png "
                                            "(the report's chart, drawn offline)")]
 
