@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -14,7 +14,8 @@ Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead
                                            "(.csv .xlsx .parquet .json)")]
 Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str, typer.Option("--time", help="Period column of --data")]
-Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
+Level = Annotated[Literal["county", "prefecture"], typer.Option(
+    "--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
 #: one meaning everywhere: the first and last year of the analysis (inclusive)
 FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in the "
