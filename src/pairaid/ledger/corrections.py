@@ -10,8 +10,10 @@ still refers to (a pairing with flows) stops it, and nothing is removed.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlalchemy.exc
 from sqlalchemy import text
@@ -128,46 +130,61 @@ def delete_rows(store: Store, table: str, conditions: list[str], *,
     return DeleteResult(table, rows, dry_run)
 
 
-def upsert_changes(store: Store, conn, table: str, rows: pd.DataFrame) -> pd.DataFrame:
+def upsert_changes(store: Store, conn, table: str, rows: pd.DataFrame,
+                   row_column: str | None = None) -> pd.DataFrame:
     """What an upsert of `rows` (ledger columns, validated) changes, row by row: one row per
-    changed cell (key columns, change = new | updated | unchanged, column, before, after)."""
+    changed cell (change = updated, with column, before, after), one per new row (new) and one
+    per row that changes nothing (unchanged), keyed by the natural key (and the file's row
+    number, `row_column`). Vectorised: one read of the table, one merge."""
     ledger_table, key = LEDGER_TABLES[table]
+    front = [row_column] if row_column else []
+    empty = pd.DataFrame(columns=[*front, *key, "change", "column", "before", "after"])
     if rows.empty or not set(key) <= set(rows.columns):
-        return pd.DataFrame(columns=[*key, "change", "column", "before", "after"])
+        return empty
     columns = [c for c in rows.columns if c in _ledger_columns(ledger_table)]
     existing = store.query(f"SELECT {', '.join(columns)} FROM {ledger_table}", conn=conn)
-    merged = rows[columns].merge(existing, on=list(key), how="left", suffixes=("", "__before"),
-                                 indicator=True)
-    out = []
-    for record in merged.to_dict("records"):
-        ident = {k: record[k] for k in key}
-        if record["_merge"] == "left_only":
-            out.append({**ident, "change": "new", "column": None, "before": None, "after": None})
-            continue
-        changed = False
-        for column in columns:
-            if column in key:
-                continue
-            before, after = record[f"{column}__before"], record[column]
-            if not _same(before, after):
-                changed = True
-                out.append({**ident, "change": "updated", "column": column, "before": before,
-                            "after": after})
-        if not changed:
-            out.append({**ident, "change": "unchanged", "column": None, "before": None,
-                        "after": None})
-    return pd.DataFrame(out, columns=[*key, "change", "column", "before", "after"])
+    given = rows[front + columns].reset_index(drop=True)
+    for column in key:  # one dtype on both sides of the merge
+        if given[column].dtype.kind in "iu" or existing[column].dtype.kind in "iu":
+            given[column] = pd.to_numeric(given[column])
+            existing[column] = pd.to_numeric(existing[column])
+        else:
+            given[column] = given[column].astype(str)
+            existing[column] = existing[column].astype(str)
+    merged = given.merge(existing, on=list(key), how="left", suffixes=("", "__before"),
+                         indicator=True)
+    found = (merged["_merge"] == "both").to_numpy()
+    parts = [merged.loc[~found, front + list(key)].assign(change="new", column=None,
+                                                          before=None, after=None)]
+    any_change = pd.Series(False, index=merged.index)
+    for column in (c for c in columns if c not in key):
+        before, after = merged[f"{column}__before"], merged[column]
+        differs = found & ~_equal_cells(before, after)
+        any_change |= differs
+        if differs.any():
+            parts.append(merged.loc[differs, front + list(key)].assign(
+                change="updated", column=column, before=before[differs].to_numpy(),
+                after=after[differs].to_numpy()))
+    parts.append(merged.loc[found & ~any_change, front + list(key)].assign(
+        change="unchanged", column=None, before=None, after=None))
+    parts = [p.astype({"column": object, "before": object, "after": object}) for p in parts
+             if len(p)]
+    with warnings.catch_warnings():  # all-None before/after of new rows: object columns anyway
+        warnings.simplefilter("ignore", FutureWarning)
+        out = pd.concat(parts, ignore_index=True) if parts else empty
+    return out.sort_values(front + list(key), kind="stable", ignore_index=True) if front else out
 
 
-def _same(a, b) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    if pd.isna(a) or pd.isna(b):
-        return False
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return str(a) == str(b)
+def _equal_cells(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Cell-wise equality, missing equal to missing, numbers compared as numbers."""
+    both_missing = a.isna().to_numpy() & b.isna().to_numpy()
+    na, nb = pd.to_numeric(a, errors="coerce"), pd.to_numeric(b, errors="coerce")
+    numeric = na.notna().to_numpy() & nb.notna().to_numpy()
+    same_number = numeric & (na.to_numpy(dtype=float, na_value=np.nan)
+                             == nb.to_numpy(dtype=float, na_value=np.nan))
+    same_text = ~numeric & (a.astype(str).to_numpy() == b.astype(str).to_numpy()) \
+        & a.notna().to_numpy() & b.notna().to_numpy()
+    return pd.Series(both_missing | same_number | same_text, index=a.index)
 
 
 def _ledger_columns(table: str) -> set[str]:
@@ -191,3 +208,27 @@ def _columns(select: str):
         else:
             expression, alias = item, item.split(".")[-1]
         yield alias.strip(), expression.strip()
+
+
+def describe_changes(changes, limit: int = 20) -> str:
+    """Lines for the terminal: counts, then the first `limit` changes."""
+    frame = pd.DataFrame(list(changes))
+    counts = frame.drop_duplicates(subset=[c for c in frame.columns
+                                           if c not in ("column", "before", "after")])
+    tally = counts["change"].value_counts()
+    lines = [f"upsert: {tally.get('new', 0)} new, {tally.get('updated', 0)} updated "
+             f"({int((frame['change'] == 'updated').sum())} cells), "
+             f"{tally.get('unchanged', 0)} unchanged"]
+    shown = frame[frame["change"] != "unchanged"].head(limit)
+    for record in shown.to_dict("records"):
+        where = ", ".join(f"{k}={v}" for k, v in record.items()
+                          if k not in ("change", "column", "before", "after", "_row"))
+        if "_row" in record:
+            where = f"row {record['_row']}: {where}"
+        lines.append(f"  {where}: {record['change']}" + (
+            f" {record['column']}: {record['before']!r} -> {record['after']!r}"
+            if record["change"] == "updated" else ""))
+    if (frame["change"] != "unchanged").sum() > limit:
+        lines.append(f"  ... ({int((frame['change'] != 'unchanged').sum()) - limit} more in "
+                     f"--json)")
+    return "\n".join(lines)
