@@ -166,9 +166,8 @@ class Ledger:
         """Two-way FE elasticity of `outcome` to `treatment` (what `pairaid estimate` runs)."""
         from pairaid.evaluate.ledger import estimate_on_panel
 
-        panel = self.panel(level)
-        result = estimate_on_panel(panel, outcome, treatment, **options)
-        return with_coverage(result, panel, dropped=treatment)
+        # estimate_on_panel adds the coverage (the CLI and the report call it too)
+        return estimate_on_panel(self.panel(level), outcome, treatment, **options)
 
     def event_study(self, outcome: str, level: str = "county", **options):
         """Staggered DiD / event study on the panel (`pairaid.evaluate.did.event_study`)."""
