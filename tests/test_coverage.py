@@ -82,3 +82,32 @@ def test_the_coverage_statement_counts_pairing_years(ledger):
 def test_declaring_an_unknown_pairing_is_an_input_error(ledger):
     with pytest.raises(InputError, match="no pairing matches donor ZZ"):
         declare_complete(ledger, donor="ZZ")
+
+
+def test_an_estimate_drops_names_and_counts_unrecorded_unit_years(report_demo_db, tmp_path):
+    import shutil
+
+    import pairaid
+    from pairaid.ledger.corrections import delete_rows
+
+    path = tmp_path / "demo.db"
+    shutil.copy(report_demo_db, path)
+    with pairaid.open(path) as ledger:
+        complete = ledger.estimate(outcome="sai_latent")
+        assert complete.notes[-1].startswith("Coverage: flows recorded for 96 of 96 pairings")
+        # a gap: every flow of one paired county in 2016, and no statement that it is complete
+        before = ledger.panel().frame
+        county = before.query("year == 2016 and flow_coverage == 'recorded' and "
+                              "funds_disbursement > 0")["unit"].iloc[0]
+        assert delete_rows(ledger.store, "flows", [f"recipient={county}", "year=2016"]).count
+        withdraw(ledger.store)
+        panel = ledger.panel()
+        row = panel.frame[(panel.frame["unit"] == county) & (panel.frame["year"] == 2016)]
+        assert row["flow_coverage"].item() == "not_recorded"
+        assert np.isnan(row["funds_per_capita"].item())
+        gap = ledger.estimate(outcome="sai_latent")
+    assert gap.nobs == complete.nobs - 1
+    assert gap.notes[-2].startswith("Coverage: flows recorded for 96 of 96 pairings")
+    assert "1 pairing-years not recorded" in gap.notes[-2]
+    assert gap.notes[-1] == (f"1 unit-years dropped because funds_per_capita is not recorded "
+                             f"(e.g. {county} 2016).")
