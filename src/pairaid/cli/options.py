@@ -94,4 +94,9 @@ def panel_or_table(db: str | None, data: Path | None, level: str, error: type[Ex
         panel = build_panel(store, level)
     finally:
         store.close()
+    if panel.coverage is not None and not panel.coverage.complete:
+        from pairaid.cli.console import err
+
+        # what the analysis rests on: unit-years without recorded funds are missing, not zero
+        err.print(f"Coverage: {panel.coverage.statement}.", highlight=False, markup=False)
     return panel.frame, "unit", "year", panel.synthetic
