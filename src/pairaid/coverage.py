@@ -108,10 +108,11 @@ def pairing_years(store, year_from: int, year_to: int,
     has_flows = np.isin(key, flowed)
     declared = np.zeros(len(rows), dtype=bool)
     spans = queries.coverage(store)
-    for span_row in spans.itertuples():
-        declared |= ((rows["pairing_id"].to_numpy() == span_row.pairing_id)
-                     & (rows["year"].to_numpy() >= span_row.year_from)
-                     & (rows["year"].to_numpy() <= span_row.year_to))
+    if len(spans):  # one merge on the pairing, then the year inside the span
+        pairs = rows[["pairing_id", "year"]].reset_index().merge(
+            spans[["pairing_id", "year_from", "year_to"]], on="pairing_id")
+        inside = (pairs["year"] >= pairs["year_from"]) & (pairs["year"] <= pairs["year_to"])
+        declared[pairs.loc[inside, "index"].unique()] = True
     rows["status"] = np.where(has_flows, RECORDED, np.where(declared, DECLARED, NOT_RECORDED))
     return rows[columns]
 

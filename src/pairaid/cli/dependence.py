@@ -9,7 +9,6 @@ imported inside functions (main imports this module).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
