@@ -102,10 +102,15 @@ def pairing_years(store, year_from: int, year_to: int,
     rows["year"] = np.repeat(first, span) + offset
     if with_flows is None:
         with_flows = queries.flow_pairing_years(store, year_from, year_to)
-    key = rows["pairing_id"].to_numpy(dtype=np.int64) * 10_000 + rows["year"].to_numpy()
-    flowed = (with_flows["pairing_id"].to_numpy(dtype=np.int64) * 10_000
-              + with_flows["year"].to_numpy(dtype=np.int64))
-    has_flows = np.isin(key, flowed)
+    # a dense (pairing × year) flag array: a lookup per pairing-year, no hashing
+    span = year_to - year_from + 1
+    size = (int(rows["pairing_id"].max()) + 1) * span
+    flags = np.zeros(size, dtype=bool)
+    flowed = (with_flows["pairing_id"].to_numpy(dtype=np.int64) * span
+              + with_flows["year"].to_numpy(dtype=np.int64) - year_from)
+    flags[flowed[(flowed >= 0) & (flowed < size)]] = True
+    has_flows = flags[rows["pairing_id"].to_numpy(dtype=np.int64) * span
+                      + rows["year"].to_numpy(dtype=np.int64) - year_from]
     declared = np.zeros(len(rows), dtype=bool)
     spans = queries.coverage(store)
     if len(spans):  # one merge on the pairing, then the year inside the span
