@@ -111,3 +111,36 @@ def test_an_estimate_drops_names_and_counts_unrecorded_unit_years(report_demo_db
     assert "1 pairing-years not recorded" in gap.notes[-2]
     assert gap.notes[-1] == (f"1 unit-years dropped because funds_per_capita is not recorded "
                              f"(e.g. {county} 2016).")
+
+
+def test_summary_panel_and_coverage_commands_state_the_coverage(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pairaid.cli.main import app
+    from pairaid.ledger import Store
+
+    path = tmp_path / "l.db"
+    with Store.open(path) as store:
+        import_frames(store, hand_frames(), source="test")
+    runner = CliRunner()
+    summary = runner.invoke(app, ["summary", "--db", str(path), "--from", "2019", "--to", "2021"])
+    assert summary.exit_code == 0, summary.output
+    assert ("Coverage: flows recorded for 3 of 3 pairings, 2019–2021; 2 pairing-years not "
+            "recorded") in " ".join(summary.stdout.split())
+    panel = json.loads(runner.invoke(app, ["panel", "--db", str(path), "--from", "2019",
+                                           "--json"]).stdout)
+    assert panel["coverage"]["not_recorded"] == 2
+    declared = runner.invoke(app, ["coverage", "set", "--db", str(path), "--donor", "D",
+                                   "--recipient", "a1", "--from", "2019", "--to", "2019",
+                                   "--json"])
+    assert declared.exit_code == 0, declared.output
+    payload = json.loads(declared.stdout)
+    assert payload["declared"] == [{"donor": "D", "recipient": "a1", "round": 2010,
+                                    "year_from": 2019, "year_to": 2019, "new": True}]
+    shown = json.loads(runner.invoke(app, ["coverage", "show", "--db", str(path), "--from",
+                                           "2019", "--to", "2021", "--json"]).stdout)
+    assert (shown["not_recorded"], shown["declared_complete"], shown["declared_spans"]) == (1, 1, 1)
+    unknown = runner.invoke(app, ["coverage", "set", "--db", str(path), "--donor", "ZZ"])
+    assert unknown.exit_code == 2 and "no pairing matches donor ZZ" in unknown.output
