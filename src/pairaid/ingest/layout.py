@@ -123,7 +123,7 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
     _check_header(named, label)
     problems: list[Problem] = []
     records: list[list] = []
-    blank = footer = 0
+    blank = pending_blank = 0
     since_total = 0  # data positions since the last total row (what a 合计 or 小计 covers)
     since_subtotal = 0
     for number, cells in data:
@@ -132,16 +132,17 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
             if cells[position]:
                 problems.append(Problem(label, number, f"#{position + 1}", "value in a column that "
                                         "has no name in the header row"))
+        total = _is_total(cells[:width])  # the label may sit in the 序号 column
         cells = [c for i, c in enumerate(cells[:width]) if i not in numbering]
-        filled = [c for c in cells if c]
+        filled = [c for c in cells if c] or ([total] if total else [])
         if not filled:
-            blank += 1
+            pending_blank += 1  # counted once data follows: trailing empty rows are no news
             continue
+        blank += pending_blank
+        pending_blank = 0
         if len(filled) == 1 and _FOOTER.match(fold(filled[0])):
-            footer += 1
             layout.notes.append(f"row {number}: note below the table skipped ('{_short(filled[0])}')")
             continue
-        total = _is_total(cells)
         if total is not None:
             sub = re.sub(r"\s", "", fold(total)).lower().startswith(("小计", "subtotal"))
             start = since_subtotal if sub else since_total
@@ -189,7 +190,9 @@ def choose_sheet(workbook, table: str, sheet: str | None, name: str) -> tuple[ob
             return workbook[wanted], []
     scores = []
     for worksheet in workbook.worksheets:
-        top = worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+        # (max_row past the sheet's end would make openpyxl add empty rows to it)
+        top = worksheet.iter_rows(max_row=min(HEADER_SEARCH_ROWS, worksheet.max_row),
+                                  values_only=True)
         scores.append(max((score_header([_text(v) for v in row], table) for row in top), default=0))
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     chosen = workbook.worksheets[best]

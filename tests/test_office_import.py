@@ -1,0 +1,215 @@
+"""Office sheets go in as they are (issue 12, item 1): the corpus in office_corpus.py imports
+correctly or fails with the named problem, on SQLite and PostgreSQL; names, units, totals, the
+mapping file and the Chinese template."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import load_mini
+from office_corpus import EXTRA, build
+from pairaid.ingest import ImportValidationError, Mapping, NameResolver, OfficeOptions, \
+    import_file, import_frames
+from pairaid.ingest.aliases import chinese_header, header_key, header_lookup
+from pairaid.ingest.names import UnknownName
+from pairaid.ingest.tables import TABLES
+from pairaid.ingest.units import scale_amounts, year_of
+from pairaid.ledger import Store
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("office")
+    return directory, {case.filename: case for case in build(directory)}
+
+
+def _office_ledger(store: Store) -> None:
+    load_mini(store)
+    import_frames(store, EXTRA)
+
+
+def test_corpus_is_large_and_varied(corpus):
+    directory, cases = corpus
+    assert len(cases) >= 12
+    suffixes = {name.rsplit(".", 1)[1] for name in cases}
+    assert suffixes == {"xlsx", "csv"}
+    assert any(c.problems for c in cases.values()) and any(c.rows for c in cases.values())
+    assert (directory / "flows_gb18030.csv").read_bytes().decode("gb18030").startswith("2020年")
+
+
+#: The corpus's files, listed here so each is a test of its own (checked against the builder).
+FILENAMES = [
+    "flows_issue_sheet.xlsx", "flows_name_variants.xlsx", "flows_yi_yuan.xlsx",
+    "flows_total_wrong.xlsx", "flows_subtotals.xlsx", "flows_gb18030.csv", "flows_mixed.csv",
+    "flows_unknown_name.xlsx", "flows_ambiguous.csv", "flows_cell_units.csv",
+    "personnel_office.xlsx", "enterprises_office.xlsx", "donors_office.csv", "flows_options.xlsx",
+    "flows_bad_kind.csv",
+]
+
+
+def test_filename_list_matches_the_corpus(corpus):
+    assert sorted(corpus[1]) == sorted(FILENAMES)
+
+
+@pytest.mark.parametrize("filename", FILENAMES)
+def test_office_file_imports_or_names_its_problem(store: Store, corpus, filename: str):
+    directory, cases = corpus
+    case = cases[filename]
+    _office_ledger(store)
+    before = store.read_table(case.table)
+    options = OfficeOptions(**case.options)
+    if case.problems:
+        with pytest.raises(ImportValidationError) as caught:
+            import_file(store, case.table, directory / filename, options=options)
+        problems = caught.value.problems
+        for row, column, reason in case.problems:
+            assert any(p.row == row and p.column == column and reason in p.reason
+                       and p.file.startswith(filename) for p in problems), (row, column, reason,
+                                                                            problems)
+        pd.testing.assert_frame_equal(store.read_table(case.table), before)
+        return
+    report = import_file(store, case.table, directory / filename, options=options)
+    after = store.read_table(case.table)
+    assert report.rows == len(case.rows) == len(after) - len(before)
+    landed = set(after[list(case.columns)].astype(object).itertuples(index=False, name=None))
+    for expected in case.rows:  # amounts compare exactly: == on the float the ledger holds
+        assert expected in landed, (expected, sorted(landed, key=str))
+    text = "\n".join(report.transformations)
+    for note in case.notes:
+        assert note in text, (note, text)
+
+
+def test_ten_thousand_yuan_lands_exactly():
+    cells = pd.Series(["1.2345", "0.07", "12501.3579", "0.1"])
+    assert 0.07 * 10_000 != 700.0  # float arithmetic would store 700.0000000000001
+    scaled, by_column, _ = scale_amounts(cells, "万元")
+    assert [float(v) for v in scaled] == [12345.0, 700.0, 125013579.0, 1000.0]
+    assert by_column == 4
+    assert Decimal(scaled.iloc[2]) == Decimal("12501.3579") * 10_000
+
+
+@pytest.mark.parametrize("text,year", [("2021年3月", "2021"), ("2021-03", "2021"),
+                                       ("2021/3/15", "2021"), ("2021年", "2021"),
+                                       ("2021-03-15T00:00:00", "2021"), ("2021.5", None),
+                                       ("March 2021", None)])
+def test_dates_give_the_year(text, year):
+    assert year_of(text) == year
+
+
+def _resolver() -> NameResolver:
+    donors = pd.DataFrame({"code": ["BJ", "TJ"], "name_zh": ["北京市", "天津市"],
+                           "name_en": ["Beijing", "Tianjin"], "kind": "municipality"})
+    regions = pd.DataFrame({
+        "code": ["650000", "653200", "653201", "653221", "652922"],
+        "name_zh": ["新疆维吾尔自治区", "和田地区", "和田市", "和田县", "温宿县"],
+        "name_en": ["Xinjiang", "Hotan Prefecture", "Hotan City", "Hotan County", "Wensu County"],
+        "level": ["province", "prefecture", "county", "county", "county"],
+        "parent_code": [None, "650000", "653200", "653200", "650000"]})
+    return NameResolver(donors, regions)
+
+
+def test_name_resolver_reads_the_usual_variants():
+    names = _resolver()
+    for written in ("BJ", "北京市", "北京", "北京巿", "ＢＪ", "Beijing", " beijing ", "北 京 市"):
+        assert names.donor(written) == "BJ", written
+    assert names.region("和田县") == "653221"
+    assert names.region("Hotan County") == "653221"
+    assert names.region("温宿") == "652922"
+    assert names.region("新疆") == "650000"
+    assert names.region("和田", level="prefecture") == "653200"
+
+
+def test_name_resolver_lists_candidates_and_closest_names():
+    names = _resolver()
+    with pytest.raises(UnknownName) as ambiguous:
+        names.region("和田")
+    assert ambiguous.value.ambiguous
+    assert set(ambiguous.value.candidates) == {"和田地区 (653200, prefecture)",
+                                               "和田市 (653201, county)", "和田县 (653221, county)"}
+    with pytest.raises(UnknownName) as unknown:
+        names.donor("天律市")  # 津 mistyped as 律
+    assert unknown.value.candidates[0] == "天津市 (TJ)"
+    assert "closest: 天津市 (TJ)" in str(unknown.value)
+    with pytest.raises(UnknownName, match="unknown region name '和田县城'.*closest: 和田县"):
+        names.region("和田县城", level="county")
+
+
+def test_name_resolver_from_the_ledger(sqlite_store: Store):
+    _office_ledger(sqlite_store)
+    names = NameResolver.from_store(sqlite_store)
+    assert names.donor("天津") == "TJ"
+    assert names.region("阿克苏市") == "652901"
+
+
+def test_every_column_has_a_chinese_header():
+    for name, spec in TABLES.items():
+        lookup = header_lookup(name)
+        for column in spec.column_names:
+            chinese = chinese_header(name, column)
+            assert chinese != column and any("\u4e00" <= ch <= "\u9fff" for ch in chinese), \
+                (name, column)
+            assert lookup[header_key(chinese)] == column, (name, column, chinese)
+        # Chinese headers are distinct within a table: the template can be read back
+        assert len({chinese_header(name, c) for c in spec.column_names}) == len(spec.column_names)
+
+
+def test_dry_run_guesses_a_mapping_that_fixes_an_ambiguous_name(sqlite_store: Store, corpus,
+                                                                 tmp_path: Path):
+    directory, _ = corpus
+    _office_ledger(sqlite_store)
+    path = directory / "flows_ambiguous.csv"
+    with pytest.raises(ImportValidationError) as caught:
+        import_file(sqlite_store, "flows", path, dry_run=True)
+    guessed: Mapping = caught.value.mapping
+    assert guessed.regions == {"和田": ""} and guessed.donors == {"天津市": "TJ"}
+    text = guessed.to_toml("mapping for flows_ambiguous.csv")
+    assert '"和田" = ""  # \'和田\' names more than one region' in text
+    edited = tmp_path / "mapping.toml"
+    edited.write_text(text.replace('"和田" = ""', '"和田" = "653221"'), encoding="utf-8")
+    mapping = Mapping.load(edited)
+    assert mapping.columns["金额(万元)"] == "amount"
+    report = import_file(sqlite_store, "flows", path, options=OfficeOptions(mapping=mapping))
+    assert report.rows == 1
+    flows = sqlite_store.read_table("flows")
+    assert ((flows["recipient"] == "653221") & (flows["amount"] == 10_000.0)).sum() == 1
+
+
+def test_mapping_renames_a_header_and_maps_a_value(sqlite_store: Store, tmp_path: Path):
+    _office_ledger(sqlite_store)
+    path = tmp_path / "odd.csv"
+    path.write_text("出资单位,受援县,拨款额,年份,性质,领域\n北京市,和田市,2,2019,拨款,农业\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportValidationError) as caught:
+        import_file(sqlite_store, "flows", path)
+    assert {p.column for p in caught.value.problems} >= {"出资单位", "拨款额", "性质"}
+    mapping_file = tmp_path / "m.toml"
+    mapping_file.write_text('amount_unit = "万元"\n[columns]\n"出资单位" = "donor"\n'
+                            '"拨款额" = "amount"\n"性质" = "kind"\n[values.kind]\n'
+                            '"拨款" = "disbursement"\n', encoding="utf-8")
+    report = import_file(sqlite_store, "flows", path,
+                         options=OfficeOptions(mapping=Mapping.load(mapping_file)))
+    assert report.rows == 1
+    flows = sqlite_store.read_table("flows")
+    row = flows[flows["year"] == 2019].iloc[0]
+    assert (row["donor"], row["kind"], row["amount"], row["currency"]) == \
+        ("BJ", "disbursement", 20_000.0, "CNY")
+
+
+def test_header_row_option_overrides_the_search(sqlite_store: Store, tmp_path: Path):
+    _office_ledger(sqlite_store)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["援助方", "受援县"], ["说明：下表为明细"], ["援助方", "受援县", "金额（万元）", "年份",
+                                                   "类型", "领域"],
+                ["北京市", "和田市", 1, 2019, "拨付", "农业"]):
+        sheet.append(row)
+    book.save(tmp_path / "two_headers.xlsx")
+    report = import_file(sqlite_store, "flows", tmp_path / "two_headers.xlsx",
+                         options=OfficeOptions(header_row=3))
+    assert report.rows == 1
+    assert "header row 3 as given (--header-row)" in report.transformations
