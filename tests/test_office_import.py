@@ -213,3 +213,36 @@ def test_header_row_option_overrides_the_search(sqlite_store: Store, tmp_path: P
                          options=OfficeOptions(header_row=3))
     assert report.rows == 1
     assert "header row 3 as given (--header-row)" in report.transformations
+
+
+@pytest.mark.parametrize("suffix", (".xlsx", ".csv"))
+def test_chinese_template_imports_as_written(sqlite_store: Store, tmp_path: Path, suffix: str):
+    from pairaid.ingest.export import write_template
+
+    load_mini(sqlite_store)
+    path = write_template("flows", tmp_path / f"资金{suffix}", lang="zh")
+    report = import_file(sqlite_store, "flows", path)
+    assert report.rows == 1
+    flows = sqlite_store.read_table("flows")
+    row = flows[flows["ref"] == "TX-2015-0042"].iloc[0]
+    assert (row["kind"], row["currency"], row["sector"], row["amount"]) == \
+        ("disbursement", "CNY", "31120", 35_000_000.0)
+
+
+def test_chinese_template_has_headers_drop_downs_and_notes(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from pairaid.ingest.export import write_template
+
+    path = write_template("personnel", tmp_path / "人员.xlsx", lang="zh")
+    book = load_workbook(path)
+    assert book.sheetnames == ["personnel", "lists", "说明"]
+    sheet = book["personnel"]
+    assert [c.value for c in sheet[1]][:5] == ["援助方", "受援地", "年份", "人员类别", "人数"]
+    rules = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert rules == {"D2:D2000": "'lists'!$D$1:$D$6"}
+    offered = [book["lists"].cell(r, 4).value for r in range(1, 7)]
+    assert offered == ["干部", "教师", "医生", "技术人员", "专家", "其他"]
+    notes = [[c.value for c in row] for row in book["说明"].iter_rows()]
+    assert ["人员类别", "category", "是"] == notes[4][:3]
+    assert "教师 = teacher" in notes[4][3]

@@ -53,6 +53,8 @@ def find_header(rows: list[tuple[int, list[str]]], table: str) -> int:
     """Index into `rows` of the header: the first row naming the most columns (at least two)."""
     best, best_score = 0, 1
     for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if cells and cells[0].startswith("#"):
+            continue  # a template's note line
         score = score_header(cells, table)
         if score > best_score:
             best, best_score = index, score
@@ -97,9 +99,13 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
     layout = Layout(label, number)
     if header_row is not None:
         layout.notes.append(f"header row {number} as given (--header-row)")
+    comments = 0
     for above, cells in rows[:at]:
         texts = [c for c in cells if c]
         if not texts:
+            continue
+        if texts[0].startswith("#"):
+            comments += 1
             continue
         unit = unit_in_row(texts)
         if unit:
@@ -107,6 +113,8 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
             layout.notes.append(f"row {above}: unit row '{_short(' '.join(texts))}' → amounts in {unit}")
         else:
             layout.notes.append(f"row {above} above the header skipped ('{_short(' '.join(texts))}')")
+    if comments:
+        layout.notes.append(f"{comments} '#' note lines above the header skipped")
     header = list(header)
     while header and header[-1] == "":
         header.pop()

@@ -33,7 +33,7 @@ from pairaid.ingest.units import SCALES, currency_code, half_step, scale_amounts
 #: Columns whose total rows are checked: money and counts.
 _SUMMED = ("amount", "budget", "investment", "headcount", "person_months", "count", "jobs")
 _NAMED = {"donors": "donors", "regions": "regions"}
-_LISTED = 4
+_LISTED = 8
 _UNIT_CHARS = re.compile(r"[万亿元]")
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -131,7 +131,8 @@ def _headers(result: Normalised, spec: TableSpec, file: str, mapping: Mapping,
             units[target] = unit
     if renames:
         result.frame = result.frame.rename(columns=renames)
-        result.notes.append("headers read as columns: " + _listed(list(renames.items())))
+        result.notes.append("headers read as columns: " + ", ".join(
+            f"'{a}' → {b}" for a, b in renames.items()))
     return units
 
 
