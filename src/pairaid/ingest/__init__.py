@@ -115,7 +115,7 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
                             header_row=options.header_row)
     label = frame.attrs.get("label", path.name)
     office = normalise(frame, TABLES[table], label, lambda: NameResolver.from_store(store),
-                       options)
+                       options, known=store.codes)
     notes = tuple(office.notes)
     try:
         report = import_frames(store, {table: office.frame}, mode=mode, dry_run=dry_run or

@@ -18,6 +18,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pairaid.errors import InputError
 from pairaid.ingest.aliases import MONEY_COLUMNS, fold, header_key, header_lookup, split_header, \
@@ -34,7 +36,7 @@ from pairaid.ingest.units import SCALES, currency_code, half_step, scale_amounts
 _SUMMED = ("amount", "budget", "investment", "headcount", "person_months", "count", "jobs")
 _NAMED = {"donors": "donors", "regions": "regions"}
 _LISTED = 8
-_UNIT_CHARS = re.compile(r"[万亿元]")
+_UNIT_CHARS = "[万亿元]"
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -65,14 +67,35 @@ class Normalised:
     guessed: Mapping = field(default_factory=Mapping)
 
 
+def _cells(series: pd.Series) -> pd.Series:
+    """A column as Arrow-backed text with '' for empty (what `as_text_frame` gives validation;
+    pandas' Python strings would cost a second per million cells)."""
+    arrow = pd.StringDtype("pyarrow")
+    if series.dtype != arrow:
+        series = series.astype(object).where(series.notna(), None).map(
+            lambda v: v if v is None or isinstance(v, str) else _number_text(v)).astype(arrow)
+    return series.fillna("")
+
+
+def _number_text(value: object) -> str:
+    """A number handed in by code as its text (floats without a spurious '.0')."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def _listed(pairs: list[tuple[str, str]], arrow: str = "→") -> str:
     shown = ", ".join(f"'{a}' {arrow} {b}" for a, b in pairs[:_LISTED])
     return shown + (f" and {len(pairs) - _LISTED} more" if len(pairs) > _LISTED else "")
 
 
 def normalise(frame: pd.DataFrame, spec: TableSpec, file: str,
-              resolver: Callable[[], NameResolver], options: OfficeOptions) -> Normalised:
-    """Headers, units, currencies, years, coded values and names of one read table."""
+              resolver: Callable[[], NameResolver], options: OfficeOptions,
+              known: Callable[[str], set[str]] | None = None) -> Normalised:
+    """Headers, units, currencies, years, coded values and names of one read table.
+
+    `resolver` is called only when some donor or region cell is not a code; `known(table)`
+    gives the codes (cheaper than building the resolver, which a file of codes never needs)."""
     options = options.resolved()
     mapping = options.mapping or Mapping()
     layout: Layout | None = frame.attrs.get("layout")
@@ -93,7 +116,7 @@ def normalise(frame: pd.DataFrame, spec: TableSpec, file: str,
     _currency(result, spec, money, yuan_seen or any(u for u in money_units.values()))
     _years(result, spec)
     _coded(result, spec, mapping)
-    _names(result, spec, file, mapping, resolver)
+    _names(result, spec, file, mapping, resolver, known)
     if layout is not None and layout.totals:
         _totals(result, spec, file, layout, money_units)
     return result
@@ -142,7 +165,7 @@ def _amounts(result: Normalised, money: list[str], units: dict[str, str | None])
     for column in money:
         unit = units[column]
         cells = result.frame[column]
-        text = cells.astype("string").fillna("")
+        text = _cells(cells)
         if not unit and not text.str.contains(_UNIT_CHARS).any():
             continue
         scaled, by_column, by_cell = scale_amounts(text, unit or "")
@@ -162,20 +185,20 @@ def _currency(result: Normalised, spec: TableSpec, money: list[str], in_yuan: bo
         return
     frame = result.frame
     if "currency" in frame:
-        text = frame["currency"].astype("string").fillna("")
+        text = _cells(frame["currency"])
         distinct = [v for v in text.unique() if v]
         changes = {v: currency_code(v) for v in distinct if currency_code(v) != v}
         if changes:
             frame["currency"] = text.map(lambda v: changes.get(v, v))
             result.notes.append("currency: " + _listed(list(changes.items())))
     elif money and in_yuan:
-        frame["currency"] = np.where(frame[money[0]].astype("string").fillna("") != "", "CNY", "")
+        frame["currency"] = np.where(_cells(frame[money[0]]) != "", "CNY", "")
         result.notes.append("currency: no currency column; CNY (the amounts are in 元)")
 
 
 def _years(result: Normalised, spec: TableSpec) -> None:
     for column in (c for c in spec.columns if c.type == "year" and c.name in result.frame):
-        text = result.frame[column.name].astype("string").fillna("")
+        text = _cells(result.frame[column.name])
         distinct = [v for v in text.unique() if v and not _YEAR.match(v)]
         years = {v: year_of(v) for v in distinct}
         years = {v: y for v, y in years.items() if y}
@@ -193,7 +216,7 @@ def _coded(result: Normalised, spec: TableSpec, mapping: Mapping) -> None:
         aliases = {fold(k).strip(): v for k, v in value_aliases(spec.name, column.name).items()}
         given = mapping.values.get(column.name, {})
         choices = {c.lower(): c for c in column.choices}
-        text = result.frame[column.name].astype("string").fillna("")
+        text = _cells(result.frame[column.name])
         codes: dict[str, str] = {}
         for value in text.unique():
             if not value or value in column.choices:
@@ -210,21 +233,26 @@ def _coded(result: Normalised, spec: TableSpec, mapping: Mapping) -> None:
 
 
 def _names(result: Normalised, spec: TableSpec, file: str, mapping: Mapping,
-           resolver: Callable[[], NameResolver]) -> None:
+           resolver: Callable[[], NameResolver],
+           known: Callable[[str], set[str]] | None) -> None:
     """Donor and region names to codes; unknown and ambiguous names become problems."""
     frame = result.frame
     names: NameResolver | None = None
+    codes: dict[str, set[str]] = {}
     for column in spec.columns:
         what = _NAMED.get(column.references or "")
         if what is None or column.name not in frame:
             continue
         if column.references == spec.name:
             continue  # a region's parent may be a code in the same file: left to validation
-        names = names or resolver()
-        text = frame[column.name].astype("string").fillna("")
-        outside = text[~text.isin(names.codes(what)) & (text != "")]
+        if what not in codes:
+            codes[what] = known(what) if known else (names := names or resolver()).codes(what)
+        text = _cells(frame[column.name])
+        inside = pc.is_in(pa.array(text), value_set=pa.array(sorted(codes[what]), pa.string()))
+        outside = text[~inside.to_numpy(zero_copy_only=False) & (text != "").to_numpy(dtype=bool)]
         if outside.empty:
             continue
+        names = names or resolver()
         given = mapping.donors if what == "donors" else mapping.regions
         found, failed = names.resolve_many(what, outside.map(lambda v: v if v not in given else None))
         found.update({v: given[v] for v in outside.unique() if v in given})
