@@ -246,3 +246,37 @@ def test_chinese_template_has_headers_drop_downs_and_notes(tmp_path: Path):
     notes = [[c.value for c in row] for row in book["说明"].iter_rows()]
     assert ["人员类别", "category", "是"] == notes[4][:3]
     assert "教师 = teacher" in notes[4][3]
+
+
+def test_a_sum_formula_in_the_total_row_is_no_error(sqlite_store: Store, tmp_path: Path):
+    from openpyxl import Workbook
+
+    _office_ledger(sqlite_store)
+    book = Workbook()
+    sheet = book.active
+    for row in (["援助方", "受援县", "金额（万元）", "年份", "类型", "领域"],
+                ["北京市", "和田市", 1.5, 2019, "拨付", "农业"],
+                ["北京市", "和田市", 2.5, 2019, "拨付", "教育"],
+                ["合计", None, "=SUM(C2:C3)", None, None, None]):
+        sheet.append(row)
+    book.save(tmp_path / "sum.xlsx")
+    report = import_file(sqlite_store, "flows", tmp_path / "sum.xlsx")
+    assert report.rows == 2
+    assert "row 4: total row holds a formula (=SUM(C2:C3)): not checked" in report.transformations
+    # a formula in a data row is still refused
+    sheet["C2"] = "=1+0.5"
+    book.save(tmp_path / "formula.xlsx")
+    with pytest.raises(ImportValidationError, match="formula cell"):
+        import_file(sqlite_store, "flows", tmp_path / "formula.xlsx")
+
+
+def test_a_total_with_float_noise_still_matches(sqlite_store: Store, tmp_path: Path):
+    _office_ledger(sqlite_store)
+    path = tmp_path / "noise.csv"
+    path.write_text("援助方,受援县,金额(万元),年份,类型,领域\n北京市,和田市,0.1,2019,拨付,农业\n"
+                    "北京市,和田市,0.2,2019,拨付,教育\n合计,,0.30000000000000004,,,\n"
+                    "北京市,和田市,0.2,2019,拨付,卫生\n总计,,0.51,,,\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as caught:
+        import_file(sqlite_store, "flows", path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(6, "amount")]
+    assert "says 0.51 万元 but the 3 rows it covers add up to 0.5 万元" in caught.value.problems[0].reason

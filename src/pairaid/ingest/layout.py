@@ -133,7 +133,7 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
     records: list[list] = []
     blank = pending_blank = 0
     since_total = 0  # data positions since the last total row (what a 合计 or 小计 covers)
-    since_subtotal = 0
+    since_subtotal = since_grand = 0
     for number, cells in data:
         cells = cells + [""] * (width - len(cells))
         for position in range(width, len(cells)):
@@ -152,13 +152,19 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
             layout.notes.append(f"row {number}: note below the table skipped ('{_short(filled[0])}')")
             continue
         if total is not None:
-            sub = re.sub(r"\s", "", fold(total)).lower().startswith(("小计", "subtotal"))
-            start = since_subtotal if sub else since_total
+            # Three levels: 小计 covers the rows since the last total of any kind, 合计 those
+            # since the last 合计 or 总计, 总计 (grand total) those since the last 总计.
+            word = re.sub(r"\s", "", fold(total)).lower()
+            level = 0 if word.startswith(("小计", "subtotal")) else \
+                2 if word.startswith(("总计", "总合计", "全部合计", "grandtotal")) else 1
+            start = (since_subtotal, since_total, since_grand)[level]
             layout.totals.append({**dict(zip(named, cells)), ROW: number, "_total": total,
                                   "_covers": (start, len(records))})
             since_subtotal = len(records)
-            if not sub:
+            if level >= 1:
                 since_total = len(records)
+            if level == 2:
+                since_grand = len(records)
             continue
         records.append(cells + [number])
     if problems:
@@ -272,11 +278,16 @@ def read_workbook(workbook, path_name: str, table: str, sheet: str | None,
                                                      "with one column name per cell (unmerge them)")])
         header = next(cells for number, cells in frame_rows if number == at) \
             if any(number == at for number, _ in frame_rows) else []
+        # A total row's =SUM(...) is what offices write; it is not stored, so it is no error.
+        totals = {number for number, cells in frame_rows if number > at and _is_total(cells)}
         problems = [Problem(label, r, header[c - 1] if c - 1 < len(header) and header[c - 1]
                             else f"#{c}", f"formula cell ({v}): paste values only, so the ledger "
-                            "keeps the figure itself") for r, c, v in formulas if r > at]
+                            "keeps the figure itself") for r, c, v in formulas
+                    if r > at and r not in totals]
         if problems:
             raise ImportValidationError(problems)
+        summed = sorted({(r, v) for r, _, v in formulas if r in totals})
+        fill_notes += [f"row {r}: total row holds a formula ({v}): not checked" for r, v in summed]
     frame = build_frame(label, frame_rows, table, header_row)
     layout: Layout = frame.attrs["layout"]
     layout.sheet = worksheet.title

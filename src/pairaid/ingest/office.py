@@ -295,7 +295,10 @@ def _totals(result: Normalised, spec: TableSpec, file: str, layout: Layout,
                 continue  # a bad cell above: validation names it
             added = sum(parts, Decimal(0))
             scale = SCALES[unit] if unit else 1
-            if abs(added - stated) > half_step(str(cells[column]), unit):
+            # Half a unit of the total's last digit, or a float's last digits (Excel writes a
+            # summed double with 17 digits: 12501.357900000001).
+            tolerance = max(half_step(str(cells[column]), unit), abs(stated) * Decimal("1e-12"))
+            if abs(added - stated) > tolerance:
                 result.problems.append(Problem(
                     file, total[ROW], column, f"total row '{total['_total']}' says "
                     f"{_shown(stated, scale, unit)} but the {end - start} rows it covers add up "
