@@ -14,7 +14,7 @@ from helpers import load_mini
 from office_corpus import EXTRA, build
 from pairaid.ingest import ImportValidationError, Mapping, NameResolver, OfficeOptions, \
     import_file, import_frames
-from pairaid.ingest.aliases import chinese_header, header_key, header_lookup
+from pairaid.ingest.aliases import chinese_header, header_key, header_lookup, value_aliases
 from pairaid.ingest.names import UnknownName
 from pairaid.ingest.tables import TABLES
 from pairaid.ingest.units import scale_amounts, year_of
@@ -280,3 +280,15 @@ def test_a_total_with_float_noise_still_matches(sqlite_store: Store, tmp_path: P
         import_file(sqlite_store, "flows", path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(6, "amount")]
     assert "says 0.51 万元 but the 3 rows it covers add up to 0.5 万元" in caught.value.problems[0].reason
+
+
+def test_every_chinese_value_name_maps_to_a_valid_code():
+    from pairaid.ledger import codes
+
+    for name, spec in TABLES.items():
+        for column in spec.columns:
+            if column.type not in ("enum", "sector"):
+                continue
+            valid = set(column.choices) if column.type == "enum" else set(codes.sectors())
+            for written, code in value_aliases(name, column.name).items():
+                assert code in valid, (name, column.name, written, code)

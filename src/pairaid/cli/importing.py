@@ -78,8 +78,9 @@ def run_import(table: str, file: Path, db: str | None, *, dry_run: bool, mode: s
             raise typer.Exit(2) from None
         written = _save_mapping(report.mapping, file, save_mapping, dry_run, write_text)
     if as_json:
-        out.print_json(data={"ok": True, **report.to_dict(), "note": empty_note,
-                             "mapping_written": str(written) if written else None})
+        extra = {"note": empty_note, "mapping_written": str(written) if written else None}
+        out.print_json(data={"ok": True, **report.to_dict(),
+                             **{k: v for k, v in extra.items() if v is not None}})
         return
     out.print(str(report), highlight=False)
     if empty_note:

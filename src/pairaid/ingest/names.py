@@ -35,7 +35,8 @@ _PUNCT = re.compile(r"[\s'’`·•\-_.,()]+")
 #: Characters offices type for 市 by mistake (巿 U+5DFF, 'fu', looks the same).
 _LOOKALIKES = str.maketrans({"巿": "市"})
 _SHOWN = 5
-_CODE_LIKE = re.compile(r"^(?=.*[\dA-Z])[A-Za-z0-9_.\-]+$")
+#: What reads as a code, not a name: one token of ASCII letters, digits, '_', '.' or '-'.
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
 class UnknownName(InputError):
