@@ -292,3 +292,30 @@ def test_every_chinese_value_name_maps_to_a_valid_code():
             valid = set(column.choices) if column.type == "enum" else set(codes.sectors())
             for written, code in value_aliases(name, column.name).items():
                 assert code in valid, (name, column.name, written, code)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("sheets = 'x'\n", "unknown entries sheets"),
+    ("header_row = 0\n", "header_row must be a row number"),
+    ("[donors]\n\"北京\" = 1\n", r"\[donors\] must map text to text"),
+    ("[columns\n", "not valid TOML"),
+])
+def test_a_bad_mapping_file_is_named(tmp_path: Path, text: str, message: str):
+    from pairaid.errors import InputError
+
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        Mapping.load(path)
+
+
+def test_mapping_round_trips_through_toml(tmp_path: Path):
+    mapping = Mapping(sheet="2021年", header_row=3, amount_unit="万元",
+                      columns={"援助方 \"甲\"": "donor"}, donors={"北京": "BJ"},
+                      regions={"和田": ""}, values={"kind": {"拨付": "disbursement"}})
+    path = tmp_path / "m.toml"
+    path.write_text(mapping.to_toml("a title\\nsecond line"), encoding="utf-8")
+    loaded = Mapping.load(path)
+    assert (loaded.sheet, loaded.header_row, loaded.amount_unit) == ("2021年", 3, "万元")
+    assert loaded.columns == {"援助方 \"甲\"": "donor"} and loaded.donors == {"北京": "BJ"}
+    assert loaded.regions == {} and loaded.values == {"kind": {"拨付": "disbursement"}}

@@ -264,32 +264,38 @@ def read_workbook(workbook, path_name: str, table: str, sheet: str | None,
     """The table in a loaded openpyxl workbook, as text cells with `_row` and its Layout."""
     worksheet, sheet_notes = choose_sheet(workbook, table, sheet, path_name)
     label = f"{path_name}[{worksheet.title}]"
-    rows, fill_notes, formulas = sheet_rows(worksheet)
-    frame_rows = rows
-    if frame_rows:
-        # The header search sees the row numbers; merged ranges in the header row are refused.
-        at = (header_row if header_row is not None
-              else frame_rows[find_header(frame_rows, table)][0])
-        for merged in worksheet.merged_cells.ranges:
-            if merged.min_row <= at <= merged.max_row and merged.max_col > merged.min_col \
-                    and merged.min_row == at:
-                raise ImportValidationError([Problem(label, at, "", f"merged cells {merged.coord} "
-                                                     "in the header: the header must be one row "
-                                                     "with one column name per cell (unmerge them)")])
-        header = next(cells for number, cells in frame_rows if number == at) \
-            if any(number == at for number, _ in frame_rows) else []
-        # A total row's =SUM(...) is what offices write; it is not stored, so it is no error.
-        totals = {number for number, cells in frame_rows if number > at and _is_total(cells)}
-        problems = [Problem(label, r, header[c - 1] if c - 1 < len(header) and header[c - 1]
-                            else f"#{c}", f"formula cell ({v}): paste values only, so the ledger "
-                            "keeps the figure itself") for r, c, v in formulas
-                    if r > at and r not in totals]
-        if problems:
-            raise ImportValidationError(problems)
-        summed = sorted({(r, v) for r, _, v in formulas if r in totals})
-        fill_notes += [f"row {r}: total row holds a formula ({v}): not checked" for r, v in summed]
-    frame = build_frame(label, frame_rows, table, header_row)
+    rows, notes, formulas = sheet_rows(worksheet)
+    if rows:
+        at = header_row if header_row is not None else rows[find_header(rows, table)][0]
+        _refuse_merged_header(worksheet, at, label)
+        notes += _refuse_formulas(rows, formulas, at, label)
+    frame = build_frame(label, rows, table, header_row)
     layout: Layout = frame.attrs["layout"]
     layout.sheet = worksheet.title
-    layout.notes[:0] = sheet_notes + fill_notes
+    layout.notes[:0] = sheet_notes + notes
     return frame
+
+
+def _refuse_merged_header(worksheet, at: int, label: str) -> None:
+    """Cells merged across columns in the header row leave columns without a name."""
+    for merged in worksheet.merged_cells.ranges:
+        if merged.min_row == at and merged.max_col > merged.min_col:
+            raise ImportValidationError([Problem(label, at, "", f"merged cells {merged.coord} in "
+                                                 "the header: the header must be one row with "
+                                                 "one column name per cell (unmerge them)")])
+
+
+def _refuse_formulas(rows: list[tuple[int, list[str]]], formulas: list[tuple[int, int, str]],
+                     at: int, label: str) -> list[str]:
+    """Formula cells below the header are errors (the ledger keeps figures, not formulas),
+    except in total rows: an office's =SUM(...) there is not stored. Returns notes for those."""
+    header = next((cells for number, cells in rows if number == at), [])
+    totals = {number for number, cells in rows if number > at and _is_total(cells)}
+    problems = [Problem(label, r, header[c - 1] if c - 1 < len(header) and header[c - 1]
+                        else f"#{c}", f"formula cell ({v}): paste values only, so the ledger "
+                        "keeps the figure itself") for r, c, v in formulas
+                if r > at and r not in totals]
+    if problems:
+        raise ImportValidationError(problems)
+    summed = sorted({(r, v) for r, _, v in formulas if r in totals})
+    return [f"row {r}: total row holds a formula ({v}): not checked" for r, v in summed]
