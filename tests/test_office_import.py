@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import load_mini
 from office_corpus import EXTRA, build
@@ -319,3 +321,14 @@ def test_mapping_round_trips_through_toml(tmp_path: Path):
     assert (loaded.sheet, loaded.header_row, loaded.amount_unit) == ("2021年", 3, "万元")
     assert loaded.columns == {"援助方 \"甲\"": "donor"} and loaded.donors == {"北京": "BJ"}
     assert loaded.regions == {} and loaded.values == {"kind": {"拨付": "disbursement"}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**15), st.sampled_from(["万元", "亿元", "千元"]))
+def test_scaled_amounts_are_exact_whole_yuan(yuan_amount: int, unit: str):
+    """Any whole-元 amount written in 万元/亿元/千元 lands as exactly that many 元."""
+    from pairaid.ingest.units import SCALES
+
+    written = format(Decimal(yuan_amount) / SCALES[unit], "f")
+    scaled, _, _ = scale_amounts(pd.Series([written]), unit)
+    assert float(scaled.iloc[0]) == float(yuan_amount)
