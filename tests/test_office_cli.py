@@ -109,3 +109,10 @@ def test_template_in_chinese(tmp_path: Path):
     from openpyxl import load_workbook
 
     assert load_workbook(tmp_path / "t.xlsx")["flows"]["A1"].value == "援助方"
+
+
+def test_sheet_option_on_a_csv_is_refused(corpus: Path, ledger_path: Path):
+    result = runner.invoke(app, ["import", "flows", str(corpus / "flows_mixed.csv"), "--db",
+                                 str(ledger_path), "--sheet", "明细"])
+    assert result.exit_code == 2
+    assert "--sheet applies to workbooks (.xlsx), not to flows_mixed.csv" in result.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pairaid.errors import InputError
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.mapping import Mapping
 from pairaid.ingest.names import NameResolver
@@ -109,6 +110,11 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
         raise unknown_table(table)
     options = (options or OfficeOptions()).resolved()
     path = Path(path)
+    kind = path.suffix.lower()
+    if options.sheet is not None and kind not in (".xlsx", ".xlsm"):
+        raise InputError(f"--sheet applies to workbooks (.xlsx), not to {path.name}")
+    if options.header_row is not None and kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise InputError(f"--header-row applies to spreadsheets and CSV files, not to {path.name}")
     if on_step:
         on_step(f"reading {path.name}")
     frame = read_table_file(path, table, TABLES[table].column_names, sheet=options.sheet,

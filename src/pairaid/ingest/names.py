@@ -71,7 +71,7 @@ def _without_suffix(key: str) -> str:
     suffixes = _EN_SUFFIXES if key.isascii() else _ZH_SUFFIXES
     for suffix in suffixes:
         suffix = suffix.replace(" ", "")
-        if key.endswith(suffix) and len(key) - len(suffix) >= (2 if key.isascii() else 2):
+        if key.endswith(suffix) and len(key) - len(suffix) >= 2:
             return key[: -len(suffix)]
     return key
 
