@@ -332,3 +332,22 @@ def test_scaled_amounts_are_exact_whole_yuan(yuan_amount: int, unit: str):
     written = format(Decimal(yuan_amount) / SCALES[unit], "f")
     scaled, _, _ = scale_amounts(pd.Series([written]), unit)
     assert float(scaled.iloc[0]) == float(yuan_amount)
+
+
+def test_a_total_right_under_the_header_covers_the_rows_below(sqlite_store: Store, tmp_path: Path):
+    _office_ledger(sqlite_store)
+    path = tmp_path / "top.csv"
+    path.write_text("援助方,受援县,金额(万元),年份,类型,领域\n合计,,3.5,,,\n"
+                    "北京市,和田市,1.5,2019,拨付,农业\n北京市,和田市,2,2019,拨付,教育\n",
+                    encoding="utf-8")
+    report = import_file(sqlite_store, "flows", path)
+    assert report.rows == 2
+    assert ("row 2: total row '合计' checked against the 2 rows below (amount 3.5 万元) and not "
+            "imported") in report.transformations
+    # '4' may be 3.5 rounded to whole 万元 (within half its last digit); '3.4' may not
+    path.write_text(path.read_text("utf-8").replace("3.5", "4"), encoding="utf-8")
+    assert import_file(sqlite_store, "flows", path, mode="upsert", dry_run=True).rows == 2
+    path.write_text(path.read_text("utf-8").replace(",4,", ",3.4,"), encoding="utf-8")
+    with pytest.raises(ImportValidationError, match="says 3.4 万元 but the 2 rows it covers add up "
+                                                    "to 3.5 万元"):
+        import_file(sqlite_store, "flows", path, mode="upsert")

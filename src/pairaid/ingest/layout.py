@@ -169,6 +169,7 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
         records.append(cells + [number])
     if problems:
         raise ImportValidationError(problems)
+    _totals_on_top(layout.totals, len(records))
     if numbering:
         layout.notes.append(f"column '{header[numbering[0]]}' (row numbers) skipped")
     if blank:
@@ -177,6 +178,16 @@ def build_frame(label: str, rows: list[tuple[int, list[str]]], table: str,
     frame.attrs["label"] = label
     frame.attrs["layout"] = layout
     return frame
+
+
+def _totals_on_top(totals: list[dict], n_records: int) -> None:
+    """A total with no data rows above it (some offices put 合计 right under the header) covers
+    the rows below it, up to the next total."""
+    for index, total in enumerate(totals):
+        start, end = total["_covers"]
+        if start == end:
+            following = [t["_covers"][1] for t in totals[index + 1:] if t["_covers"][1] > end]
+            total["_covers"] = (end, following[0] if following else n_records)
 
 
 def _unit_row_below(cells: list[str]) -> bool:

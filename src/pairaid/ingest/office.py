@@ -313,11 +313,18 @@ def _totals(result: Normalised, spec: TableSpec, file: str, layout: Layout,
             else:
                 checked.append(f"{column} {_shown(stated, scale, unit)}")
         if checked:
+            where = "above" if end <= _position_of(frame, total[ROW]) else "below"
             result.notes.append(f"row {total[ROW]}: total row '{total['_total']}' checked against "
-                                f"the {end - start} rows above ({', '.join(checked)}) and not imported")
+                                f"the {end - start} rows {where} ({', '.join(checked)}) and not "
+                                "imported")
         elif not any(p.row == total[ROW] for p in result.problems):
             result.notes.append(f"row {total[ROW]}: total row '{total['_total']}' not imported "
                                 "(no amount in it to check)")
+
+
+def _position_of(frame: pd.DataFrame, row: int) -> int:
+    """How many data rows lie above spreadsheet row `row`."""
+    return int((frame[ROW].to_numpy() < row).sum())
 
 
 def _shown(value: Decimal, scale: int, unit: str) -> str:
