@@ -58,10 +58,10 @@ def run_import(table: str, file: Path, db: str | None, *, dry_run: bool, mode: s
                                      options=options, on_step=lambda step: status.update(
                                          f"Importing {file.name}: {step} ..."))
         except ImportValidationError as failed:
-            guessed = getattr(failed, "mapping", None)
+            guessed = failed.mapping
             written = _save_mapping(guessed, file, save_mapping, dry_run, write_text)
             if not as_json:
-                for note in getattr(failed, "transformations", ()):
+                for note in failed.transformations:
                     err.print(f"  - {escape(note)}", highlight=False)
                 if empty_note:
                     err.print(escape(empty_note), highlight=False)
@@ -72,7 +72,7 @@ def run_import(table: str, file: Path, db: str | None, *, dry_run: bool, mode: s
             out.print_json(data={
                 "ok": False, "table": table, "file": file.name, "dry_run": dry_run,
                 "problems": [p.__dict__ for p in failed.problems],
-                "transformations": list(getattr(failed, "transformations", ())),
+                "transformations": list(failed.transformations),
                 "mapping_written": str(written) if written else None, "note": empty_note,
             })
             raise typer.Exit(2) from None
