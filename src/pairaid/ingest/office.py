@@ -89,6 +89,10 @@ def _mentions_unit(text: pd.Series) -> bool:
     return any(pc.any(pc.match_substring(cells, unit)).as_py() for unit in "万亿元")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _listed(pairs: list[tuple[str, str]], arrow: str = "→") -> str:
     shown = ", ".join(f"'{a}' {arrow} {b}" for a, b in pairs[:_LISTED])
     return shown + (f" and {len(pairs) - _LISTED} more" if len(pairs) > _LISTED else "")
@@ -177,11 +181,11 @@ def _amounts(result: Normalised, money: list[str], units: dict[str, str | None])
         result.frame[column] = scaled
         own_units |= by_cell > 0
         if by_column and unit != "元":
-            result.notes.append(f"{column}: {by_column} amounts in {unit} × {SCALES[unit]:,} → 元 "
-                                "(exact decimal arithmetic)")
+            result.notes.append(f"{column}: {_count(by_column, 'amount')} in {unit} × "
+                                f"{SCALES[unit]:,} → 元 (exact decimal arithmetic)")
         if by_cell:
-            result.notes.append(f"{column}: {by_cell} amounts written with their unit (万元/亿元/元)"
-                                " scaled to 元")
+            result.notes.append(f"{column}: {_count(by_cell, 'amount')} written with their unit "
+                                "(万元/亿元/元) scaled to 元")
     return own_units
 
 
@@ -210,7 +214,7 @@ def _years(result: Normalised, spec: TableSpec) -> None:
         if years:
             result.frame[column.name] = text.map(lambda v: years.get(v, v))
             count = int(text.isin(list(years)).sum())
-            result.notes.append(f"{column.name}: {count} dates read as their year ("
+            result.notes.append(f"{column.name}: {_count(count, 'date')} read as their year ("
                                 f"{_listed(list(years.items()))})")
 
 
