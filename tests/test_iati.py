@@ -347,3 +347,12 @@ def test_cli_export_validate_import(tmp_path):
     broken = runner.invoke(app, ["iati", "import", str(bad).replace("f.xml", "missing.xml"),
                                  "--db", str(target)])
     assert broken.exit_code == 2 and "cannot read the file" in broken.output
+
+
+def test_importing_the_same_file_twice_is_refused_whole(store, tmp_path):
+    path = _file(tmp_path, GOOD_ACTIVITY.format(amount="10"))
+    import_iati(store, [path])
+    before = store.counts()
+    with pytest.raises(ImportValidationError, match="already in the ledger .*imported before"):
+        import_iati(store, [path])
+    assert store.counts() == before

@@ -42,7 +42,8 @@ from pairaid.ledger import codes
 from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store
 
-CHUNK_ROWS = 100_000
+#: rows validated and written at a time: bounds memory (a 1 GB file holds millions of flows)
+CHUNK_ROWS = 50_000
 #: IATI allows negative transactions (reversals, decommitments); office files may not have them
 FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
     replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
@@ -170,6 +171,7 @@ class _Mapper:
         self.projects = _Spool(folder, "projects", _PROJECT_COLUMNS)
         self.outputs = _Spool(folder, "outputs", _OUTPUT_COLUMNS)
         self.sectors = codes.sectors()
+        self._codes: dict[Org, str] = {}
 
     # -- places and organisations -------------------------------------------------------
     def _region(self, place: Place, parent: str | None) -> str:
@@ -179,8 +181,10 @@ class _Mapper:
         return place.key
 
     def _donor(self, org: Org) -> str:
-        code = _code(org)
-        self.donors.setdefault(code, (org.name, org.name))
+        code = self._codes.get(org)
+        if code is None:
+            code = self._codes[org] = _code(org)
+            self.donors.setdefault(code, (org.name, org.name))
         return code
 
     def _funder(self, activity: Activity, transaction: Transaction | None) -> str | None:
@@ -278,6 +282,7 @@ class _Mapper:
                 report.notes["results of pairaid pairing activities (personnel, enterprises) "
                               "not read back"] += 1
         years = []
+        activity_sectors = self._sector_shares(activity, None)
         for transaction in activity.transactions:
             report.transactions += 1
             kind = iati_codes.flow_kind(transaction)
@@ -316,7 +321,8 @@ class _Mapper:
                 _short(f"{activity.identifier}#{transaction.index}", 60)
             for place in recipients:
                 self._span(donor, place.key, own_round, transaction.year)
-                for sector, share, note in self._sector_shares(activity, transaction):
+                for sector, share, note in (activity_sectors if transaction.sector is None else
+                                            self._sector_shares(activity, transaction)):
                     if note:
                         report.notes[note.split(" (")[0].split(":")[0]] += 1
                     suffix = f"@{place.key}" if len(recipients) > 1 else ""
@@ -478,11 +484,13 @@ def _write(store: Store, conn, table: str, frame: pd.DataFrame, label: str, spec
     frame = frame.astype(str).replace({"None": "", "nan": ""})
     spec = spec or TABLES[table]
     rows, problems, _existing = validate_table(store, conn, spec, frame.reset_index(drop=True),
-                                               label, "append", file_duplicates=False)
+                                               label, "append", file_duplicates=False,
+                                               ledger_duplicates=False)
     if problems:
         raise ImportValidationError(problems)
     try:
         store.write(table, rows.drop(columns=ROW), "append", conn)
     except DuplicateKeyError as refused:
         raise ImportValidationError(duplicate_problems(spec, rows, label) or [
-            Problem(label, 0, "", f"the ledger refused the rows: {refused}")]) from None
+            Problem(label, 0, "", "rows already in the ledger (the same natural key): was this "
+                    f"file imported before? ({refused})")]) from None
