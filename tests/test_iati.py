@@ -32,6 +32,7 @@ EXAMPLE = DATA / "activity-standard-example-annotated.xml"
 REAL = {"UG": DATA / "uganda_aims_geocoded_2.03.xml.gz",
         "HN": DATA / "honduras_aims_geocoded_2.03.xml.gz"}
 KIND = {"2": "commitment", "3": "disbursement"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 runner = CliRunner()
 
 
@@ -67,7 +68,10 @@ def demo_export(report_demo_db, tmp_path_factory) -> Path:
     return path
 
 
-def test_demo_export_is_valid_and_says_synthetic_in_every_activity(demo_export):
+def test_demo_export_is_valid_labelled_and_honest_about_codes(demo_export, report_demo_db):
+    """Valid against the XSD and the rules; SYNTHETIC in the comment and every activity (en, zh);
+    sectors keep the vocabulary they have (5-digit → 1, 3-digit → 2); investment secured is an
+    incoming commitment with its note; transaction types count as the ledger's flow kinds."""
     check = validate_iati(demo_export)
     assert check.valid and not check.errors and not check.warnings
     tree = etree.parse(str(demo_export))
@@ -79,14 +83,7 @@ def test_demo_export_is_valid_and_says_synthetic_in_every_activity(demo_export):
         texts = [n.text for n in activity.findall("description/narrative")]
         assert any("SYNTHETIC" in t for t in texts) and any("合成" in t for t in texts)
         assert activity.find("location/administrative[@vocabulary='99']") is not None
-        assert {n.get("{http://www.w3.org/XML/1998/namespace}lang")
-                for n in activity.findall("title/narrative")} == {"zh", "en"}
-
-
-def test_demo_export_codes_are_honest(demo_export, report_demo_db):
-    """Sectors keep the vocabulary they have (5-digit → 1, 3-digit → 2); investment secured is
-    an incoming commitment with its note; transaction counts equal the ledger's flows."""
-    tree = etree.parse(str(demo_export))
+        assert {n.get(XML_LANG) for n in activity.findall("title/narrative")} == {"zh", "en"}
     with Store.open(report_demo_db, create=False) as store:
         flows = store.read_table("flows")
     types = Counter(t.get("code") for t in tree.iter("transaction-type"))
@@ -96,8 +93,8 @@ def test_demo_export_codes_are_honest(demo_export, report_demo_db):
     for sector in tree.iter("sector"):
         assert sector.get("vocabulary") == ("1" if len(sector.get("code")) == 5 else "2")
     incoming = [t for t in tree.iter("transaction") if t.find("transaction-type").get("code") == "11"]
-    assert all("investment secured" in t.findtext("description/narrative[@{http://www.w3.org/XML/"
-                                                  "1998/namespace}lang='en']") for t in incoming)
+    assert incoming and all("investment secured" in t.findtext(f"description/narrative[@{XML_LANG}='en']")
+                            for t in incoming)
 
 
 def test_demo_round_trip(demo_export, report_demo_db, tmp_path):
