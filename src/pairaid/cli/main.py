@@ -325,6 +325,7 @@ def _register_subcommands() -> None:
     from pairaid.cli.equity import equity
     from pairaid.cli.estimate import estimate
     from pairaid.cli.event_study import event_study
+    from pairaid.cli.iati import iati_app
     from pairaid.cli.index import index_app
     from pairaid.cli.report import report
     from pairaid.cli.synth import synth
@@ -337,6 +338,7 @@ def _register_subcommands() -> None:
     app.command()(estimate)
     app.command("event-study")(event_study)
     app.add_typer(index_app, name="index")
+    app.add_typer(iati_app, name="iati")
     app.command()(synth)
     app.command("dose-response")(dose_response)
     app.command()(report)
