@@ -22,153 +22,25 @@ All report a pre-trend test: the joint Wald test that every pre-treatment effect
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from pairaid.evaluate import did_covariates as _cov
-from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
-from pairaid.evaluate.guards import check_columns
+from pairaid.evaluate.did_data import (  # noqa: F401  (re-exported: the public names)
+    BASE_PERIODS, CONTROLS, ESTIMATORS, METHODS, BasePeriod, Control, DidData, DidError, Estimator,
+    Method, check_choice as _check_choice, prepare, wald_test as _wald)
+from pairaid.evaluate.did_results import Aggregation, EventStudyResult
 from pairaid.provenance import package_version as _version
-from pairaid.errors import InputError
 
-Estimator = Literal["cs", "sa", "twfe", "did2s"]
-Control = Literal["never", "notyet"]
-Method = Literal["dr", "ipw", "reg"]
-BasePeriod = Literal["varying", "universal"]
-ESTIMATORS: tuple[str, ...] = ("cs", "sa", "twfe", "did2s")
-CONTROLS: tuple[str, ...] = ("never", "notyet")
-METHODS: tuple[str, ...] = ("dr", "ipw", "reg")
-BASE_PERIODS: tuple[str, ...] = ("varying", "universal")
 # our names -> the names `differences` 0.3 uses
 _METHOD = {"dr": "dr", "ipw": "std_ipw", "reg": "reg"}
 _CONTROL = {"never": "never_treated", "notyet": "not_yet_treated"}
 _AGGREGATION = {"simple": "simple", "group": "cohort", "dynamic": "event", "calendar": "time"}
-
-
-class DidError(InputError):
-    """The data or the options cannot support the requested DiD estimate."""
-
-
-@dataclass(frozen=True)
-class DidData:
-    """A checked, balanced panel: columns ``unit, time, cohort`` (NaN = never treated), ``y``,
-    and one column ``x0, x1, …`` per covariate (named in `covariates`)."""
-
-    frame: pd.DataFrame
-    outcome: str
-    unit_label: str
-    time_label: str
-    cohort_label: str
-    notes: tuple[str, ...]
-    data_hash: str
-    covariates: tuple[str, ...] = ()
-
-    @property
-    def n_units(self) -> int:
-        return int(self.frame["unit"].nunique())
-
-    @property
-    def periods(self) -> np.ndarray:
-        return np.sort(self.frame["time"].unique())
-
-    @property
-    def cohorts(self) -> tuple[int, ...]:
-        return tuple(int(c) for c in np.sort(self.frame["cohort"].dropna().unique()))
-
-
-def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise DidError(f"unknown {what} '{value}' (use {', '.join(allowed)})")
-
-
-def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "year",
-            cohort: str = "first_paired_year", control: Control = "never",
-            log: bool = False, covariates: Sequence[str] | str | None = ()) -> DidData:
-    """Check the columns and return a balanced panel; cohort 0 or empty means never treated.
-    ``log=True`` analyses the natural log of the outcome (effects then read as proportions).
-    ``covariates``: numeric columns carried as ``x0, x1, …``; units with a missing value are
-    dropped (as R ``did`` does), a covariate without variation is an error."""
-    _check_choice(control, CONTROLS, "control group")
-    names = _cov.covariate_names(covariates, error=DidError)
-    check_columns(frame, [unit, time, cohort, outcome, *names], DidError)
-    for column, what in ((outcome, "outcome"), (time, "time"), (cohort, "cohort")):
-        if not pd.api.types.is_numeric_dtype(frame[column]) or \
-                pd.api.types.is_bool_dtype(frame[column]):
-            raise DidError(f"{what} column '{column}' is not numeric (dtype {frame[column].dtype})")
-    data = pd.DataFrame({"unit": frame[unit].to_numpy(), "time": frame[time].to_numpy(),
-                         "cohort": frame[cohort].to_numpy(dtype=float),
-                         "y": frame[outcome].to_numpy(dtype=float),
-                         **_cov.covariate_columns(frame, names, unit=unit, time=time,
-                                                  cohort=cohort, error=DidError)})
-    if log:
-        if (data["y"] <= 0).any():
-            raise DidError(f"outcome '{outcome}' has zero or negative values: its log is "
-                           "undefined (drop the log, or transform the outcome yourself)")
-        data["y"] = np.log(data["y"])
-        outcome = f"log({outcome})"
-    if data["time"].isna().any():
-        raise DidError(f"time column '{time}' has empty values")
-    if (data["time"] != np.round(data["time"])).any():
-        raise DidError(f"time column '{time}' must hold whole periods (e.g. years)")
-    data["time"] = data["time"].astype(np.int64)
-    if data.duplicated(["unit", "time"]).any():
-        first = data[data.duplicated(["unit", "time"], keep=False)].iloc[0]
-        raise DidError(f"more than one row for {unit} {first['unit']!r} in {time} "
-                       f"{first['time']}: the panel needs one row per unit and period")
-    data["cohort"] = data["cohort"].where(data["cohort"] != 0)
-    if (data.groupby("unit")["cohort"].nunique(dropna=False) > 1).any():
-        bad = data.groupby("unit")["cohort"].nunique(dropna=False)
-        raise DidError(f"cohort column '{cohort}' changes within a unit (e.g. "
-                       f"{bad[bad > 1].index[0]!r}): it must be the first treated period")
-    low, high = int(data["time"].min()), int(data["time"].max())
-    outside = data["cohort"].notna() & ((data["cohort"] < low) | (data["cohort"] > high))
-    if outside.any():
-        values = sorted(data.loc[outside, "cohort"].unique())[:5]
-        raise DidError(f"cohort column '{cohort}' has values outside the time range {low}–{high}: "
-                       f"{', '.join(f'{v:g}' for v in values)} (0 or empty means never treated)")
-    notes: list[str] = []
-    incomplete = data.loc[data["y"].isna(), "unit"].unique()
-    if len(incomplete):
-        data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing {outcome} in some period were "
-                     "dropped (the estimators need a balanced panel)")
-    keys = list(_cov.internal_names(names))
-    incomplete = data.loc[data[keys].isna().any(axis=1), "unit"].unique() if keys else []
-    if len(incomplete):
-        data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing covariate ({', '.join(names)}) in "
-                     "some period were dropped")
-    periods = data.groupby("unit")["time"].nunique()
-    if periods.nunique() > 1:
-        short = periods[periods < periods.max()].index
-        data = data[~data["unit"].isin(short)]
-        notes.append(f"{len(short)} units not observed in every period were dropped")
-    always = data["cohort"] <= low
-    if always.any():
-        notes.append(f"{data.loc[always, 'unit'].nunique()} units already treated in the first "
-                     f"period ({low}) were dropped: they have no pre-treatment period")
-        data = data[~always]
-    if data.empty:
-        raise DidError(f"no unit has '{outcome}' in every period: nothing to estimate")
-    if data["cohort"].notna().sum() == 0:
-        raise DidError("no unit is ever treated: a DiD needs treated units")
-    if control == "never" and data["cohort"].isna().sum() == 0:
-        raise DidError("no never-treated units (cohort 0 or empty) to compare with: use "
-                       "--control notyet (not-yet-treated units as the comparison; estimators "
-                       "cs and twfe)")
-    if names:
-        notes.extend(_cov.covariate_notes(data, names, error=DidError))
-    data = data.sort_values(["unit", "time"], ignore_index=True)
-    digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-    return DidData(data, outcome, unit, time, cohort, tuple(notes), digest.hexdigest(), names)
 
 
 # -- Callaway–Sant'Anna ----------------------------------------------------------------------------
@@ -357,14 +229,6 @@ def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray
         if np.abs(unit_means).max() < tol * max(1.0, np.abs(M).max()):
             break
     return M[:, 0], M[:, 1:]
-
-
-def _wald(estimates: np.ndarray, covariance: np.ndarray, terms: tuple[str, ...]) -> PreTrendTest:
-    """Joint Wald test that all `estimates` are zero (chi-squared, pseudo-inverse if singular)."""
-    rank = int(np.linalg.matrix_rank(covariance))
-    statistic = float(estimates @ np.linalg.pinv(covariance) @ estimates)
-    p_value = float(stats.chi2.sf(statistic, rank)) if rank else float("nan")
-    return PreTrendTest(statistic, rank, p_value, terms)
 
 
 # -- Sun–Abraham ---------------------------------------------------------------------------------

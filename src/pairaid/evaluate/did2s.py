@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pairaid.evaluate.did import Control, DidData, DidError, _wald, prepare
+from pairaid.evaluate.did_data import Control, DidData, DidError, prepare, wald_test as _wald
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult
 
 __all__ = ["TwoStageFit", "did2s", "did2s_fit"]
