@@ -25,7 +25,6 @@ import contextlib
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -34,7 +33,10 @@ from pairaid.evaluate import did_covariates as _cov
 from pairaid.evaluate.did_data import (  # noqa: F401  (re-exported: the public names)
     BASE_PERIODS, CONTROLS, ESTIMATORS, METHODS, BasePeriod, Control, DidData, DidError, Estimator,
     Method, check_choice as _check_choice, prepare, wald_test as _wald)
-from pairaid.evaluate.did_results import Aggregation, EventStudyResult
+from pairaid.evaluate.bands import band_summary, sup_t_band, sup_t_from_covariance, with_band
+from pairaid.evaluate.did_results import Aggregation, EventStudyResult, attach_wild
+from pairaid.evaluate.pretrend import WILD_REPS, influence_pretrend
+from pairaid.evaluate.pretrend_regression import sun_abraham_wild, wild_twoway
 from pairaid.provenance import package_version as _version
 
 # our names -> the names `differences` 0.3 uses
@@ -49,7 +51,8 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
                       control: Control = "never", method: Method = "dr",
                       base_period: BasePeriod = "varying", level: float = 0.95,
                       bootstrap: int = 0, seed: int = 0, synthetic: bool = False,
-                      covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
+                      covariates: Sequence[str] | str | None = (),
+                      wild_reps: int = WILD_REPS) -> EventStudyResult:
     """Callaway–Sant'Anna ATT(g, t) with its four aggregations and analytic standard errors.
 
     ``method`` is doubly robust (``dr``), inverse probability weighting (``ipw``) or outcome
@@ -100,25 +103,30 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         influence = np.column_stack([cells[i].influence_func.toarray().ravel() for i in pre])
         covariance = influence.T @ influence / n**2
         terms = tuple(f"ATT(g={int(cells[i].cohort)}, t={int(cells[i].time)})" for i in pre)
-        pretrend = _wald(group_time["estimate"].to_numpy()[pre], covariance, terms)
-        if control == "never" and not keys:  # the chi-squared p over-rejects, small cohorts
-            from pairaid.evaluate.pretrend import wild_pretrend
-
-            wild = wild_pretrend(data.frame, seed=seed)
-            if wild is not None:
-                pretrend = replace(pretrend, p_value_wild=wild.p_value, wild_reps=wild.reps)
+        leads = group_time["estimate"].to_numpy()[pre]
+        pretrend = _wald(leads, covariance, terms)
+        # the chi-squared p over-rejects with small cohorts: the reported p is the wild one
+        cohort_of = data.frame.drop_duplicates("unit")["cohort"].to_numpy()
+        members = np.column_stack([cohort_of == int(cells[i].cohort) for i in pre])
+        pretrend = attach_wild(pretrend, influence_pretrend(
+            influence, leads, members, terms, seed=seed, reps=wild_reps))
     dynamic = aggregations["dynamic"].detail
     event_time = dynamic.rename(columns={"level": "event_time"})
+    events = model._result_dict["full_sample"]["aggregate_inst"].event  # pinned 0.3.0 layout
+    order = {int(e.relative_period): i for i, e in enumerate(events)}
+    band = sup_t_band(np.column_stack([events[order[int(e)]].influence_func
+                                       for e in event_time["event_time"]]),
+                      level=level, seed=seed)
+    event_time = with_band(event_time, band)
     return EventStudyResult(
         estimator="cs", outcome=data.outcome, control=control, method=method,
         base_period=base_period, group_time=group_time, event_time=event_time,
         aggregations=aggregations, pretrend=pretrend, n_units=n,
         periods=(int(data.periods[0]), int(data.periods[-1])), cohorts=data.cohorts,
         n_never_treated=int(data.frame.loc[data.frame["cohort"].isna(), "unit"].nunique()),
-        level=level, notes=data.notes + _engine_notes(caught)
-        + ((_cov.WILD_NOTE,) if keys and pretrend is not None else ()),
+        level=level, notes=data.notes + _engine_notes(caught),
         data_hash=data.data_hash, synthetic=synthetic,
-        engine=f"differences {_version('differences')}",
+        engine=f"differences {_version('differences')}", band=band_summary(band),
         inference=(f"multiplier bootstrap, {bootstrap} draws, seed {seed}" if bootstrap
                    else "analytic (influence functions)"), covariates=data.covariates)
 
@@ -152,7 +160,8 @@ def _estimates(table: pd.DataFrame) -> pd.DataFrame:
 def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
                      time: str = "year", cohort: str = "first_paired_year",
                      control: Control = "never", level: float = 0.95,
-                     synthetic: bool = False) -> EventStudyResult:
+                     synthetic: bool = False, seed: int = 0,
+                     wild_reps: int = WILD_REPS) -> EventStudyResult:
     """TWFE event study: y = unit + period + Σ_e β_e·1[t − g = e] (e ≠ −1), clustered by unit.
 
     The fixed effects are absorbed by alternating projections; the cluster-robust variance uses
@@ -181,7 +190,9 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     factor = clusters / (clusters - 1) * (n_obs - 1) / (n_obs - k)
     covariance = factor * bread @ (scores.T @ scores) @ bread
     se = np.sqrt(np.diag(covariance))
-    event_time = pd.DataFrame({"event_time": events, "estimate": beta, "std_error": se})
+    band = sup_t_from_covariance(covariance, level=level, seed=seed)
+    event_time = with_band(pd.DataFrame({"event_time": events, "estimate": beta,
+                                         "std_error": se}), band)
     post = events >= 0
     treated_obs = X[:, post].sum(axis=0)
     aggregations = {}
@@ -199,6 +210,10 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     pre = np.flatnonzero(events < -1)
     pretrend = (_wald(beta[pre], covariance[np.ix_(pre, pre)],
                       tuple(f"event_time={e}" for e in events[pre])) if len(pre) else None)
+    if pretrend is not None:
+        pretrend = attach_wild(pretrend, wild_twoway(panel["y"].to_numpy(dtype=float), X,
+                                                     clusters, len(data.periods), pre, seed=seed,
+                                                     reps=wild_reps))
     return EventStudyResult(
         estimator="twfe", outcome=data.outcome, control=control, method="ols",
         base_period="universal", group_time=pd.DataFrame(
@@ -210,7 +225,8 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
         notes=data.notes + (("TWFE leads and lags can be biased when effects differ across "
                             "cohorts or over time (negative weights); compare with --estimator "
                             "cs."),), data_hash=data.data_hash, synthetic=synthetic,
-        engine="numpy (alternating projections)", inference="CR1, clustered by unit")
+        engine="numpy (alternating projections)", inference="CR1, clustered by unit",
+        band=band_summary(band, "normal"))
 
 
 def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray,
@@ -234,7 +250,8 @@ def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray
 # -- Sun–Abraham ---------------------------------------------------------------------------------
 def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
                 time: str = "year", cohort: str = "first_paired_year", level: float = 0.95,
-                synthetic: bool = False) -> EventStudyResult:
+                synthetic: bool = False, seed: int = 0,
+                wild_reps: int = WILD_REPS) -> EventStudyResult:
     """Sun–Abraham interaction-weighted event study: one coefficient per cohort × event time
     (event time −1 the reference, never-treated units the comparison) from a two-way FE
     regression, then averaged with cohort-size weights. Sun, L. and Abraham, S. (2021),
@@ -291,10 +308,19 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
                      "calendar": aggregate("calendar", "time", post)} if post.any() else {})
     event_time = aggregate("dynamic", "event_time", every).detail\
         .rename(columns={"level": "event_time"})
+    path = np.vstack([weights((cells["event_time"] == e).to_numpy())
+                      for e in event_time["event_time"]])
+    band = sup_t_from_covariance(path @ covariance @ path.T, level=level, seed=seed)
+    event_time = with_band(event_time, band)
     pre = np.flatnonzero((cells["event_time"] < -1).to_numpy())
     pretrend = (_wald(beta[pre], covariance[np.ix_(pre, pre)],
                       tuple(f"ATT(g={g}, t={t})" for g, t in cells.loc[pre, ["cohort", "time"]]
                             .itertuples(index=False))) if len(pre) else None)
+    if pretrend is not None:
+        pretrend = attach_wild(pretrend, sun_abraham_wild(
+            data.frame["cohort"].to_numpy(dtype=float), data.frame["time"].to_numpy(dtype=float),
+            data.frame["y"].to_numpy(dtype=float), data.n_units, len(data.periods),
+            dict(size), seed=seed, reps=wild_reps))
     return EventStudyResult(
         estimator="sa", outcome=data.outcome, control="never", method="ols",
         base_period="universal", group_time=cells[["cohort", "time", "estimate", "std_error"]]
@@ -305,7 +331,8 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
         n_never_treated=int(data.frame.loc[data.frame["cohort"].isna(), "unit"].nunique()),
         level=level, notes=data.notes + _sa_notes(_engine_notes(caught)),
         data_hash=data.data_hash, synthetic=synthetic,
-        engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit")
+        engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit",
+        band=band_summary(band, "normal"))
 
 
 def _sa_notes(notes: tuple[str, ...]) -> tuple[str, ...]:
@@ -328,7 +355,8 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                 control: Control = "never", method: Method = "dr", log: bool = False,
                 base_period: BasePeriod = "varying", level: float = 0.95, bootstrap: int = 0,
                 seed: int = 0, synthetic: bool = False,
-                covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
+                covariates: Sequence[str] | str | None = (),
+                wild_reps: int = WILD_REPS) -> EventStudyResult:
     """One entry point for the CLI, the report and the web: the chosen estimator on `frame`.
     ``covariates`` (conditional parallel trends) are for Callaway–Sant'Anna only."""
     _check_choice(estimator, ESTIMATORS, "estimator")
@@ -346,12 +374,16 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                    control="notyet" if estimator == "did2s" else control, log=log,
                    covariates=names)
     if estimator == "twfe":
-        return twfe_event_study(data, control=control, level=level, synthetic=synthetic)
+        return twfe_event_study(data, control=control, level=level, synthetic=synthetic,
+                                seed=seed, wild_reps=wild_reps)
     if estimator == "sa":
-        return sun_abraham(data, level=level, synthetic=synthetic)
+        return sun_abraham(data, level=level, synthetic=synthetic, seed=seed,
+                           wild_reps=wild_reps)
     if estimator == "did2s":
         from pairaid.evaluate.did2s import did2s  # its own module; did.py stays small
 
-        return did2s(data, control=control, level=level, synthetic=synthetic)
+        return did2s(data, control=control, level=level, synthetic=synthetic, seed=seed,
+                     wild_reps=wild_reps)
     return callaway_santanna(data, control=control, method=method, base_period=base_period,
-                             level=level, bootstrap=bootstrap, seed=seed, synthetic=synthetic)
+                             level=level, bootstrap=bootstrap, seed=seed, synthetic=synthetic,
+                             wild_reps=wild_reps)

@@ -149,7 +149,8 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
     return DidData(data, outcome, unit, time, cohort, tuple(notes), digest.hexdigest(), names)
 
 
-def wald_test(estimates: np.ndarray, covariance: np.ndarray, terms: tuple[str, ...]) -> PreTrendTest:
+def wald_test(estimates: np.ndarray, covariance: np.ndarray,
+              terms: tuple[str, ...]) -> PreTrendTest:
     """Joint Wald test that all `estimates` are zero (chi-squared, pseudo-inverse if singular)."""
     rank = int(np.linalg.matrix_rank(covariance))
     statistic = float(estimates @ np.linalg.pinv(covariance) @ estimates)
