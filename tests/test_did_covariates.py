@@ -116,14 +116,13 @@ def test_printed_r_did_summary_with_lpop(fits):
     assert_allclose(dr.aggregations["dynamic"].estimate, -0.0804, rtol=0, atol=5e-5)
 
 
-def test_no_wild_bootstrap_pretrend_with_covariates(fits, mpdta):
+def test_wild_bootstrap_pretrend_with_covariates(fits, mpdta):
+    """Issue 11: the influence-function bootstrap serves the covariate-adjusted ATT(g, t) too;
+    the statistic stays the analytic one."""
     result = fits["dr", "never"]
-    assert result.pretrend.p_value_wild is None and result.pretrend.wild_reps == 0
-    assert result.pretrend.p_value_reported == result.pretrend.p_value
-    assert any("no wild cluster bootstrap" in note for note in result.notes)
-    plain = _fit(mpdta, covariates=())
-    assert plain.pretrend.p_value_wild is not None
-    assert not any("wild cluster bootstrap" in note for note in plain.notes)
+    assert result.pretrend.p_value_wild is not None and result.pretrend.wild_reps > 0
+    assert result.pretrend.p_value_reported == result.pretrend.p_value_wild
+    assert 0 < result.pretrend.p_value_wild <= 1 and result.pretrend.wild_left_out == ()
 
 
 def test_multiplier_bootstrap_with_covariates_keeps_the_estimates(mpdta, fits):
@@ -239,7 +238,7 @@ def test_command_covariates(app):
     assert payload["covariates"] == ["lpop"]
     assert payload["aggregations"]["simple"]["estimate"] == \
         pytest.approx(-0.0417770821895945, abs=TOLERANCE)
-    assert payload["pretrend_test"]["p_value_wild"] is None
+    assert payload["pretrend_test"]["reported"] == "wild_bootstrap"
     run = runner.invoke(app, base + ["--covariates", "lpop", "--estimator", "twfe"])
     assert run.exit_code == 2 and "cs only" in run.output and "Traceback" not in run.output
     run = runner.invoke(app, base + ["--covariates", "lpop,nope"])

@@ -10,8 +10,8 @@ probability 1 − α (Montiel Olea and Plagborg-Møller 2019, "Simultaneous conf
 
 As R ``did``'s ``mboot`` (``aggte(type = "dynamic", cband = TRUE)``): a multiplier bootstrap
 of the event-time influence functions with Rademacher weights by unit
-(``BMisc::multiplier_bootstrap``), standard errors from the bootstrap interquartile range / (z₀.₇₅ − z₀.₂₅), and c the
-``inverted_cdf`` (R ``type = 1``) quantile of the largest |t|.
+(``BMisc::multiplier_bootstrap``), standard errors from the bootstrap interquartile range
+/ (z₀.₇₅ − z₀.₂₅), and c the ``inverted_cdf`` (R ``type = 1``) quantile of the largest |t|.
 """
 
 from __future__ import annotations

@@ -29,6 +29,12 @@ MISSING_SHARE = 0.10
 FE_R2 = 0.95
 
 
+#: what the estimators do about cohorts of one or two units (`pairaid.evaluate.small_cohorts`)
+_TINY_CHOICES = ("the estimators keep such cohorts with a conservative variance (the comparison "
+                 "units' variance added; --small-cohorts conservative, the default) or drop or "
+                 "pool them (--small-cohorts drop | pool)")
+
+
 class DesignError(InputError):
     """The design columns cannot be read."""
 
@@ -121,8 +127,17 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
             "single_unit_cohorts", f"cohort{'s' if len(singles) > 1 else ''} "
             f"{', '.join(f'{c:g}' for c in singles)} ha{'ve' if len(singles) > 1 else 's'} a "
             f"single unit: {'their' if len(singles) > 1 else 'its'} group-time effects rest on "
-            f"one unit and have no usable standard error"))
-    small = observed[(observed > 1) & (observed < SMALL_COHORT)]
+            f"one unit and have no usable standard error of their own (the analytic one "
+            f"leaves the unit's own variance out); {_TINY_CHOICES}"))
+    pairs = cohorts[cohorts == 2].index
+    if len(pairs):
+        out.append(DesignWarning(
+            "two_unit_cohorts", f"cohort{'s' if len(pairs) > 1 else ''} "
+            f"{', '.join(f'{c:g}' for c in pairs)} ha{'ve' if len(pairs) > 1 else 's'} two "
+            f"units: {'their' if len(pairs) > 1 else 'its'} spread is estimated from one "
+            f"difference, so {'their' if len(pairs) > 1 else 'its'} standard errors are "
+            f"unreliable; {_TINY_CHOICES}"))
+    small = observed[(observed > 2) & (observed < SMALL_COHORT)]
     if len(small):
         out.append(DesignWarning(
             "small_cohorts", f"cohort{'s' if len(small) > 1 else ''} "

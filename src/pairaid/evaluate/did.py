@@ -25,14 +25,17 @@ import contextlib
 import io
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from pairaid.evaluate import did_covariates as _cov
+from pairaid.evaluate import small_cohorts as _small
+from pairaid.evaluate.small_cohorts import SmallCohorts
 from pairaid.evaluate.did_data import (  # noqa: F401  (re-exported: the public names)
     BASE_PERIODS, CONTROLS, ESTIMATORS, METHODS, BasePeriod, Control, DidData, DidError, Estimator,
-    Method, check_choice as _check_choice, prepare, wald_test as _wald)
+    Method, check_choice as _check_choice, cohort_sizes, prepare, wald_test as _wald)
 from pairaid.evaluate.bands import band_summary, sup_t_band, sup_t_from_covariance, with_band
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, attach_wild
 from pairaid.evaluate.pretrend import WILD_REPS, influence_pretrend
@@ -52,7 +55,8 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
                       base_period: BasePeriod = "varying", level: float = 0.95,
                       bootstrap: int = 0, seed: int = 0, synthetic: bool = False,
                       covariates: Sequence[str] | str | None = (),
-                      wild_reps: int = WILD_REPS) -> EventStudyResult:
+                      wild_reps: int = WILD_REPS,
+                      small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """Callaway–Sant'Anna ATT(g, t) with its four aggregations and analytic standard errors.
 
     ``method`` is doubly robust (``dr``), inverse probability weighting (``ipw``) or outcome
@@ -73,6 +77,7 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         covariates=covariates)
     if _cov.covariate_names(covariates, error=DidError) not in ((), data.covariates):
         raise DidError("give the covariates to prepare() when passing prepared data")
+    data, handled = _small.handle(data, small_cohorts)
     keys = _cov.internal_names(data.covariates)
     formula = "y ~ " + " + ".join(keys) if keys else "y"
     from differences import ATTgt  # heavy import, and only this function needs it
@@ -118,6 +123,12 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
                                        for e in event_time["event_time"]]),
                       level=level, seed=seed)
     event_time = with_band(event_time, band)
+    if handled and small_cohorts == "conservative":
+        cells_base = group_time.assign(base=[int(c.base_period) for c in cells])
+        aggregations, group_time, event_time = _small.conservative_cs(
+            aggregations, group_time, event_time,
+            _small.comparison_covariance(data, cells_base, control),
+            cohort_sizes(data.frame))
     return EventStudyResult(
         estimator="cs", outcome=data.outcome, control=control, method=method,
         base_period=base_period, group_time=group_time, event_time=event_time,
@@ -127,6 +138,7 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         level=level, notes=data.notes + _engine_notes(caught),
         data_hash=data.data_hash, synthetic=synthetic,
         engine=f"differences {_version('differences')}", band=band_summary(band),
+        small_cohorts=handled,
         inference=(f"multiplier bootstrap, {bootstrap} draws, seed {seed}" if bootstrap
                    else "analytic (influence functions)"), covariates=data.covariates)
 
@@ -161,7 +173,8 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
                      time: str = "year", cohort: str = "first_paired_year",
                      control: Control = "never", level: float = 0.95,
                      synthetic: bool = False, seed: int = 0,
-                     wild_reps: int = WILD_REPS) -> EventStudyResult:
+                     wild_reps: int = WILD_REPS,
+                     small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """TWFE event study: y = unit + period + Σ_e β_e·1[t − g = e] (e ≠ −1), clustered by unit.
 
     The fixed effects are absorbed by alternating projections; the cluster-robust variance uses
@@ -170,6 +183,9 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control)
+    data, handled = _small.handle(data, small_cohorts)
+    if handled and small_cohorts == "conservative":
+        handled = handled.split(" kept")[0] + " " + _small.POOLED.format(name="TWFE event study")
     panel = data.frame
     relative = (panel["time"] - panel["cohort"]).to_numpy()
     events = np.array(sorted(int(e) for e in np.unique(relative[np.isfinite(relative)])))
@@ -226,7 +242,7 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
                             "cohorts or over time (negative weights); compare with --estimator "
                             "cs."),), data_hash=data.data_hash, synthetic=synthetic,
         engine="numpy (alternating projections)", inference="CR1, clustered by unit",
-        band=band_summary(band, "normal"))
+        band=band_summary(band, "normal"), small_cohorts=handled)
 
 
 def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray,
@@ -251,7 +267,8 @@ def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray
 def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
                 time: str = "year", cohort: str = "first_paired_year", level: float = 0.95,
                 synthetic: bool = False, seed: int = 0,
-                wild_reps: int = WILD_REPS) -> EventStudyResult:
+                wild_reps: int = WILD_REPS,
+                small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """Sun–Abraham interaction-weighted event study: one coefficient per cohort × event time
     (event time −1 the reference, never-treated units the comparison) from a two-way FE
     regression, then averaged with cohort-size weights. Sun, L. and Abraham, S. (2021),
@@ -261,6 +278,7 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control="never")
+    data, handled = _small.handle(data, small_cohorts)
     import pyfixest as pf  # heavy import, and only this function needs it
 
     panel = data.frame.assign(cohort=data.frame["cohort"].fillna(0).astype(np.int64))
@@ -273,6 +291,10 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
     covariance = np.asarray(fit._vcov, dtype=float)
     cells = pd.DataFrame([_sa_cell(n) for n in names], columns=["event_time", "cohort"])
     cells["time"] = cells["cohort"] + cells["event_time"]
+    analytic = covariance  # the Wald test's, as fixest's
+    if handled and small_cohorts == "conservative":
+        covariance = covariance + _small.comparison_covariance(
+            data, cells.assign(base=cells["cohort"] - 1), "never")
     cells["estimate"], cells["std_error"] = beta, np.sqrt(np.diag(covariance))
     size = panel.drop_duplicates("unit")["cohort"].value_counts()
     cells["size"] = cells["cohort"].map(size).astype(float)
@@ -313,7 +335,7 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
     band = sup_t_from_covariance(path @ covariance @ path.T, level=level, seed=seed)
     event_time = with_band(event_time, band)
     pre = np.flatnonzero((cells["event_time"] < -1).to_numpy())
-    pretrend = (_wald(beta[pre], covariance[np.ix_(pre, pre)],
+    pretrend = (_wald(beta[pre], analytic[np.ix_(pre, pre)],
                       tuple(f"ATT(g={g}, t={t})" for g, t in cells.loc[pre, ["cohort", "time"]]
                             .itertuples(index=False))) if len(pre) else None)
     if pretrend is not None:
@@ -332,7 +354,7 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
         level=level, notes=data.notes + _sa_notes(_engine_notes(caught)),
         data_hash=data.data_hash, synthetic=synthetic,
         engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit",
-        band=band_summary(band, "normal"))
+        band=band_summary(band, "normal"), small_cohorts=handled)
 
 
 def _sa_notes(notes: tuple[str, ...]) -> tuple[str, ...]:
@@ -356,7 +378,8 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                 base_period: BasePeriod = "varying", level: float = 0.95, bootstrap: int = 0,
                 seed: int = 0, synthetic: bool = False,
                 covariates: Sequence[str] | str | None = (),
-                wild_reps: int = WILD_REPS) -> EventStudyResult:
+                wild_reps: int = WILD_REPS,
+                small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """One entry point for the CLI, the report and the web: the chosen estimator on `frame`.
     ``covariates`` (conditional parallel trends) are for Callaway–Sant'Anna only."""
     _check_choice(estimator, ESTIMATORS, "estimator")
@@ -373,17 +396,28 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
     data = prepare(frame, outcome=outcome, unit=unit, time=time, cohort=cohort,
                    control="notyet" if estimator == "did2s" else control, log=log,
                    covariates=names)
+    result = _estimate(data, estimator, control=control, method=method,
+                       base_period=base_period, level=level, bootstrap=bootstrap, seed=seed,
+                       synthetic=synthetic, wild_reps=wild_reps, small_cohorts=small_cohorts)
+    from pairaid.evaluate.design import design_warnings
+
+    found = design_warnings(frame, unit=unit, time=time, cohort=cohort, outcome=outcome)
+    return replace(result, design_warnings=tuple(found))
+
+
+def _estimate(data: DidData, estimator: str, *, control, method, base_period, level, bootstrap,
+              seed, synthetic, wild_reps, small_cohorts) -> EventStudyResult:
     if estimator == "twfe":
         return twfe_event_study(data, control=control, level=level, synthetic=synthetic,
-                                seed=seed, wild_reps=wild_reps)
+                                seed=seed, wild_reps=wild_reps, small_cohorts=small_cohorts)
     if estimator == "sa":
         return sun_abraham(data, level=level, synthetic=synthetic, seed=seed,
-                           wild_reps=wild_reps)
+                           wild_reps=wild_reps, small_cohorts=small_cohorts)
     if estimator == "did2s":
         from pairaid.evaluate.did2s import did2s  # its own module; did.py stays small
 
         return did2s(data, control=control, level=level, synthetic=synthetic, seed=seed,
-                     wild_reps=wild_reps)
+                     wild_reps=wild_reps, small_cohorts=small_cohorts)
     return callaway_santanna(data, control=control, method=method, base_period=base_period,
                              level=level, bootstrap=bootstrap, seed=seed, synthetic=synthetic,
-                             wild_reps=wild_reps)
+                             wild_reps=wild_reps, small_cohorts=small_cohorts)

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import sparse
 
 from pairaid.evaluate.did_data import Control, DidData, DidError, prepare, wald_test as _wald
+from pairaid.evaluate import small_cohorts as _small
 from pairaid.evaluate.bands import band_summary, sup_t_from_covariance, with_band
 from pairaid.evaluate.did_results import Aggregation, EventStudyResult, attach_wild
 from pairaid.evaluate.pretrend import WILD_REPS, WildPreTrend, batch_wald
@@ -165,7 +166,8 @@ def did2s_fit(y, unit, time, treated, design, cluster) -> TwoStageFit:
 def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
           time: str = "year", cohort: str = "first_paired_year", control: Control = "notyet",
           level: float = 0.95, synthetic: bool = False, seed: int = 0,
-          wild_reps: int = WILD_REPS) -> EventStudyResult:
+          wild_reps: int = WILD_REPS,
+          small_cohorts: str = "conservative") -> EventStudyResult:
     """Gardner's two-stage DiD with its static ATT, event-time path, cohort and period effects,
     GMM standard errors clustered by unit and a Wald test of the leads.
 
@@ -181,6 +183,9 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control)
+    data, handled = _small.handle(data, small_cohorts)
+    if handled and small_cohorts == "conservative":
+        handled = handled.split(" kept")[0] + " " + _small.POOLED.format(name="did2s")
     panel = data.frame
     treated = (panel["cohort"].notna() & (panel["time"] >= panel["cohort"])).to_numpy()
     notes = list(data.notes)
@@ -259,4 +264,5 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
         n_never_treated=int(panel.loc[panel["cohort"].isna(), "unit"].nunique()), level=level,
         notes=tuple(notes), data_hash=data.data_hash, synthetic=synthetic,
         engine="numpy (two-stage normal equations)", band=band_summary(band, "normal"),
+        small_cohorts=handled,
         inference="GMM (two-stage), clustered by unit")
