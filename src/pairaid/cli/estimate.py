@@ -75,9 +75,20 @@ def estimate(
         for warning in caught:
             if issubclass(warning.category, FewClustersWarning):
                 err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
+        # every estimator command prints its design warnings (issue 11; not with --formula,
+        # whose unit and treatment columns are not named)
+        from pairaid.evaluate.design import design_warnings
+
+        found = [] if formula is not None else design_warnings(
+            frame, unit=unit, time=time, cohort=None, treatment=treatment, outcome=y)
         if as_json:
-            sys.stdout.write(result.to_json() + "\n")
+            import json
+
+            payload = json.loads(result.to_json()) | {"design_warnings": list(found)}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
+        for message in found:
+            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
         if result.synthetic:
             render.synthetic_banner(out, "The estimate uses SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")

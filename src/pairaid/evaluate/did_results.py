@@ -315,7 +315,6 @@ class EventStudyResult:
         lines += ["", self.interpretation]
         if self.small_cohorts:
             lines.append(f"small cohorts: {self.small_cohorts}")
-        lines += [f"design warning: {w}" for w in self.design_warnings]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
