@@ -158,7 +158,8 @@ def test_units_with_a_missing_covariate_are_dropped(mpdta):
     frame.loc[frame["countyreal"].isin([8001, 8019]) & (frame["year"] == 2005), "lpop"] = np.nan
     result = _fit(frame, method="reg")
     assert result.n_units == 498
-    assert any("2 units with a missing covariate (lpop)" in note for note in result.notes)
+    assert ("10 rows of 2 units dropped: a covariate (lpop) is missing in 2 rows (countyreal "
+            "8001 in 2005, 8019 in 2005)") in " ".join(result.notes)
     expected = _fit(mpdta[~mpdta["countyreal"].isin([8001, 8019])], method="reg")
     assert result.att == pytest.approx(expected.att, abs=1e-14)
 

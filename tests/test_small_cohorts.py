@@ -101,3 +101,15 @@ def test_unknown_choice_and_nothing_left():
         event_study(one, small_cohorts="drop", **OPTIONS)
     with pytest.raises(DidError, match="no cohort of three or more"):
         event_study(one, small_cohorts="pool", **OPTIONS)
+
+
+def test_dropped_rows_are_counted_and_named():
+    """Issue 11: not 'dropped no rows' when values are missing: rows, units, where."""
+    data = pd.read_csv(MPDTA)
+    data.loc[data["countyreal"].isin([8001, 8019]), "lemp"] = np.nan
+    data.loc[(data["countyreal"] == 8023) & (data["year"] == 2006), "lemp"] = np.nan
+    result = event_study(data, **OPTIONS)
+    note = next(n for n in result.notes if "dropped" in n)
+    assert note.startswith("15 rows of 3 units dropped: 'lemp' is missing in 11 rows "
+                           "(countyreal 8001 in 2003")
+    assert "and 6 more" in note and result.n_units == 497

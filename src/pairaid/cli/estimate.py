@@ -103,9 +103,12 @@ def _source(db, data, level, outcome, formula, unit, time):
     if data is not None:
         if db is not None:
             raise ElasticityError("give either --db or --data, not both")
-        if formula is None and outcome == INDEX_OUTCOME:
+        frame = read_plain_table(data, ElasticityError)
+        # 'index' means the bundled index only in the ledger; a table's own 'index' column is
+        # an outcome like any other (issue 11)
+        if formula is None and outcome == INDEX_OUTCOME and INDEX_OUTCOME not in frame:
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
-        return read_plain_table(data, ElasticityError), False, outcome
+        return frame, False, outcome
     from pairaid.cli.console import open_ledger as _open
     from pairaid.evaluate.ledger import ledger_frame
 

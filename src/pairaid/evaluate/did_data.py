@@ -113,17 +113,18 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
         raise DidError(f"cohort column '{cohort}' has values outside the time range {low}–{high}: "
                        f"{', '.join(f'{v:g}' for v in values)} (0 or empty means never treated)")
     notes: list[str] = []
-    incomplete = data.loc[data["y"].isna(), "unit"].unique()
+    missing = data["y"].isna()
+    incomplete = data.loc[missing, "unit"].unique()
     if len(incomplete):
+        notes.append(_dropped_rows(data, missing, incomplete, f"'{outcome}'", unit, time))
         data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing {outcome} in some period were "
-                     "dropped (the estimators need a balanced panel)")
     keys = list(_cov.internal_names(names))
-    incomplete = data.loc[data[keys].isna().any(axis=1), "unit"].unique() if keys else []
+    missing = data[keys].isna().any(axis=1) if keys else pd.Series(False, index=data.index)
+    incomplete = data.loc[missing, "unit"].unique()
     if len(incomplete):
+        notes.append(_dropped_rows(data, missing, incomplete,
+                                   f"a covariate ({', '.join(names)})", unit, time))
         data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing covariate ({', '.join(names)}) in "
-                     "some period were dropped")
     periods = data.groupby("unit")["time"].nunique()
     if periods.nunique() > 1:
         short = periods[periods < periods.max()].index
@@ -156,6 +157,18 @@ def wald_test(estimates: np.ndarray, covariance: np.ndarray,
     statistic = float(estimates @ np.linalg.pinv(covariance) @ estimates)
     p_value = float(stats.chi2.sf(statistic, rank)) if rank else float("nan")
     return PreTrendTest(statistic, rank, p_value, terms)
+
+
+def _dropped_rows(data: pd.DataFrame, missing: pd.Series, units, what: str, unit: str,
+                  time: str) -> str:
+    """Say how many rows were dropped and why, naming the first units and periods."""
+    rows = int(data["unit"].isin(units).sum())
+    shown = data.loc[missing, ["unit", "time"]].head(5)
+    where = ", ".join(f"{u} in {t}" for u, t in shown.itertuples(index=False))
+    more = int(missing.sum()) - len(shown)
+    return (f"{rows} rows of {len(units)} units dropped: {what} is missing in {int(missing.sum())} "
+            f"rows ({unit} {where}{f' and {more} more' if more > 0 else ''}), and the estimators "
+            f"need every unit in every {time}")
 
 
 def cohort_sizes(panel: pd.DataFrame) -> pd.Series:
