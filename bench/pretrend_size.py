@@ -61,6 +61,10 @@ def run(panels: int, draws: int, seed: int, only: tuple[str, ...] = ()) -> dict:
             seconds[name] += time.perf_counter() - start
             reported[name] += test.p_value_reported < 0.05
             analytic[name] += test.p_value < 0.05
+        if (i + 1) % 25 == 0:  # progress on stderr: a long run on a shared machine
+            print(f"{i + 1} panels: " + ", ".join(
+                f"{n} {reported[n] / (i + 1):.3f}/{analytic[n] / (i + 1):.3f}"
+                for n, _ in chosen), file=sys.stderr, flush=True)
     return {n: (reported[n] / panels, analytic[n] / panels, seconds[n] / panels)
             for n, _ in chosen}
 

@@ -16,7 +16,11 @@ Two estimators share one input check (`prepare`) and one results object (`EventS
 
 `did2s` (Gardner's two-stage DiD) lives in `pairaid.evaluate.did2s` and returns the same result.
 
-All report a pre-trend test: the joint Wald test that every pre-treatment effect is zero.
+All report a pre-trend test — the joint Wald test that every pre-treatment effect is zero, its
+p-value from a wild cluster bootstrap (`pairaid.evaluate.pretrend`, `pretrend_regression`; the
+analytic chi-squared over-rejects with small cohorts and stays in the JSON) — a simultaneous
+(sup-t) band on the event path (`pairaid.evaluate.bands`), and handle cohorts of one or two
+units as ``small_cohorts`` says (`pairaid.evaluate.small_cohorts`).
 """
 
 from __future__ import annotations
@@ -65,8 +69,9 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
     base period as R ``did`` does (`pairaid.evaluate.did_covariates`). ``base_period="varying"``
     compares each pre-treatment period with the one before it (R ``did``'s default).
     ``bootstrap=B > 0`` replaces the analytic standard errors by the multiplier bootstrap's
-    (B Rademacher draws of the influence functions, seeded); the pre-trend test keeps the
-    analytic covariance, as R ``did`` does.
+    (B Rademacher draws of the influence functions, seeded). The pre-trend test's reported p is
+    the wild bootstrap's (``wild_reps`` draws); the chi-squared keeps the analytic covariance, as
+    R ``did`` does.
     """
     _check_choice(method, METHODS, "method")
     _check_choice(base_period, BASE_PERIODS, "base period")
