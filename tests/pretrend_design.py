@@ -3,7 +3,7 @@
 missing outcomes thin it (`pairaid demo`, first_paired_year). Outcome: unit effect + common
 period effect + noise, a constant treatment effect after the start, and no pre-trend unless
 `trend` (per year before treatment, treated units only) is given. Shared by
-tests/test_pretrend_size.py and bench/pretrend_size.py."""
+tests/test_pretrend.py and bench/pretrend_size.py."""
 
 from __future__ import annotations
 

@@ -113,3 +113,12 @@ def test_dropped_rows_are_counted_and_named():
     assert note.startswith("15 rows of 3 units dropped: 'lemp' is missing in 11 rows "
                            "(countyreal 8001 in 2003")
     assert "and 6 more" in note and result.n_units == 497
+
+
+def test_a_test_that_cannot_run_says_why():
+    data = pd.read_csv(MPDTA)
+    data = data[data["first.treat"].isin([0, 2004])]  # one pre-period: no lead to test
+    result = event_study(data, estimator="twfe", **OPTIONS)
+    assert result.pretrend is None
+    assert "Pre-trend test: not run — no pre-treatment effect" in result.summary
+    assert "nothing tests parallel trends" in result.to_dict()["pretrend_missing"]

@@ -51,6 +51,11 @@ CHI2_LABEL = ("analytic chi-squared: over-rejects a true null when cohorts are s
               "and fixest, not used for the reading")
 
 
+#: why there is no pre-trend test at all
+NO_PRETREND = ("no pre-treatment effect can be estimated: every cohort starts too early for a "
+               "lead (event time −2 or before) to be observed, so nothing tests parallel trends")
+
+
 @dataclass(frozen=True)
 class PreTrendTest:
     """Joint Wald test that every pre-treatment effect is zero (chi-squared with `df`), and its
@@ -224,6 +229,7 @@ class EventStudyResult:
             "band": {k: _num(v) if isinstance(v, float) else v for k, v in self.band.items()}
             or None,
             "pretrend_test": self.pretrend.to_dict() if self.pretrend else None,
+            "pretrend_missing": None if self.pretrend else NO_PRETREND,
             "design_warnings": list(self.design_warnings),
             "small_cohorts": self.small_cohorts,
             "units": self.n_units, "never_treated_units": self.n_never_treated,
@@ -298,6 +304,8 @@ class EventStudyResult:
                          f"critical value {self.band['critical_value']:.3f}, "
                          f"{self.band['method']}, {self.band['draws']} draws, seed "
                          f"{self.band['seed']}")
+        if self.pretrend is None:
+            lines += ["", f"Pre-trend test: not run — {NO_PRETREND}"]
         if self.pretrend is not None:
             test = self.pretrend
             lines += ["", (f"Pre-trend test (joint Wald, {test.df} pre-period effects = 0): "
