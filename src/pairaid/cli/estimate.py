@@ -75,9 +75,20 @@ def estimate(
         for warning in caught:
             if issubclass(warning.category, FewClustersWarning):
                 err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
+        # every estimator command prints its design warnings (issue 11; not with --formula,
+        # whose unit and treatment columns are not named)
+        from pairaid.evaluate.design import design_warnings
+
+        found = [] if formula is not None else design_warnings(
+            frame, unit=unit, time=time, cohort=None, treatment=treatment, outcome=y)
         if as_json:
-            sys.stdout.write(result.to_json() + "\n")
+            import json
+
+            payload = json.loads(result.to_json()) | {"design_warnings": list(found)}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
+        for message in found:
+            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
         if result.synthetic:
             render.synthetic_banner(out, "The estimate uses SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
@@ -92,9 +103,12 @@ def _source(db, data, level, outcome, formula, unit, time):
     if data is not None:
         if db is not None:
             raise ElasticityError("give either --db or --data, not both")
-        if formula is None and outcome == INDEX_OUTCOME:
+        frame = read_plain_table(data, ElasticityError)
+        # 'index' means the bundled index only in the ledger; a table's own 'index' column is
+        # an outcome like any other (issue 11)
+        if formula is None and outcome == INDEX_OUTCOME and INDEX_OUTCOME not in frame:
             raise ElasticityError("with --data, give --formula or --outcome COLUMN")
-        return read_plain_table(data, ElasticityError), False, outcome
+        return frame, False, outcome
     from pairaid.cli.console import open_ledger as _open
     from pairaid.evaluate.ledger import ledger_frame
 
