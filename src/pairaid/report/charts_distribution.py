@@ -77,7 +77,8 @@ def theil_decomposition(df: pd.DataFrame, lang: str = "en", *, subtitle: str | N
     table["rank"] = table["component"].map({"between": 0, "within": 1}).fillna(2)
     parts = list(dict.fromkeys(table.sort_values("rank")["part"]))
     chart = alt.Chart(values(table)).mark_bar().encode(
-        x=alt.X("year:O", title=label("axis.year", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=label("axis.year", lang),
+                axis=alt.Axis(labelAngle=-90 if is_narrow() else 0)),
         y=alt.Y("value:Q", title=label("theil.value", lang), stack="zero"),
         color=alt.Color("part:N", title=label("theil.component", lang),
                         scale=categories(parts), legend=alt.Legend(orient="bottom")),

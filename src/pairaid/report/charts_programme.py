@@ -48,7 +48,8 @@ def funds_by_year(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
     colour = alt.Color("kind_label:N", title=label("funds_by_year.kind", lang),
                        scale=categories(kinds), legend=alt.Legend(orient="bottom"))
     encoding = dict(
-        x=alt.X("year:O", title=label("axis.year", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=label("axis.year", lang),
+                axis=alt.Axis(labelAngle=-90 if is_narrow() else 0)),
         y=alt.Y("shown:Q", title=label("axis.amount", lang, unit=unit), stack=stacked or None),
         color=colour,
         tooltip=[alt.Tooltip("year:O", title=label("axis.year", lang)),

@@ -43,7 +43,11 @@ ul.notes { color: var(--warn); }
 footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line);
          margin-top: 2rem; padding-top: .6rem; }
 @media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; }
-  main { padding: 0 .5rem 3rem; } }
+  main { padding: 0 .5rem 3rem; }
+  /* phones: tables fit the screen (cells wrap) instead of running off its edge */
+  table { table-layout: fixed; font-size: .8rem; }
+  th, td { overflow-wrap: anywhere; padding: .3rem .25rem; }
+  td.num, #table-headline td:nth-child(3) { white-space: normal; } }
 @page { size: A4; margin: 22mm 14mm 16mm 14mm; }
 @media print {
   /* in print the banner moves into the top margin of every page (@page margin box below) */
