@@ -52,7 +52,12 @@ def estimate(
     wild_bootstrap: Annotated[int, typer.Option(
         "--wild-bootstrap", min=0, help="Wild cluster bootstrap test with B reps (advised "
                                         "below 42 clusters); 0 = off")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap")] = 0,
+    randomisation: Annotated[int, typer.Option(
+        "--randomisation", min=0, help="Ledger mode: randomisation inference with N re-draws "
+                                       "of the donors' start years (permutation p-value of "
+                                       "the elasticity's t); 0 = off")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap and the "
+                                                     "randomisation draws")] = 0,
     as_json: Json = False,
 ) -> None:
     """Elasticity of an outcome to funds per capita (or any treatment) by two-way fixed effects,
@@ -72,7 +77,13 @@ def estimate(
 
         from pairaid.evaluate.iv import estimate_iv, is_iv_formula
 
-        donor_level = data is None and cluster is not None and _DONOR in cluster.split("+")
+        donor_level = data is None and (randomisation > 0 or (
+            cluster is not None and _DONOR in cluster.split("+")))
+        if randomisation and (data is not None or formula is not None):
+            from pairaid.evaluate import ElasticityError
+
+            raise ElasticityError("--randomisation re-draws the donors' start years: it needs "
+                                  "a ledger and --outcome/--treatment (no --data, --formula)")
         if instrument is not None:
             result = _instrumented(db, data, level, outcome, treatment, instrument, cluster,
                                    vcov, log)
@@ -99,6 +110,13 @@ def estimate(
                                              wild_bootstrap=wild_bootstrap, seed=seed,
                                              synthetic=synthetic, cluster_reason=reason,
                                              notes=notes)
+        if randomisation:
+            from pairaid.evaluate.ledger import with_randomisation
+
+            result = with_randomisation(frame, result, outcome=y, treatment=treatment,
+                                        draws=randomisation, seed=seed, controls=extra,
+                                        cluster=cluster, vcov=vcov, log=log or "drop",
+                                        synthetic=synthetic)
         for warning in caught:
             if issubclass(warning.category, FewClustersWarning):
                 err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)

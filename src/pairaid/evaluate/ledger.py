@@ -150,3 +150,25 @@ def iv_on_ledger(store, outcome: str = INDEX_OUTCOME, treatment: str = "funds_pe
                        unit="unit", time="year", log=log != "none", cluster=cluster or "unit",
                        vcov=vcov, cluster_reason=reason if vcov == "CRV1" else "",
                        notes=notes, synthetic=panel.synthetic)
+
+
+def with_randomisation(frame, result, *, outcome: str, treatment: str, draws: int, seed: int,
+                       **options):
+    """`result` with the randomisation-inference p-value over donors' start years
+    (`evaluate.inference`); `frame` has the donor column, `options` are the estimate's."""
+    import dataclasses
+
+    from pairaid.evaluate.elasticity import estimate_elasticity
+    from pairaid.evaluate.inference import cohort_randomisation
+
+    options = {k: v for k, v in options.items() if k not in ("wild_bootstrap", "notes",
+                                                               "cluster_reason")}
+
+    def t_of(moved):
+        fit = estimate_elasticity(moved, outcome=outcome, treatment=treatment, unit="unit",
+                                  time="year", **options)
+        return float(fit.tstats[fit.treatment])
+
+    ri = cohort_randomisation(frame, float(result.tstats[result.treatment]), t_of,
+                              treatment=treatment, draws=draws, seed=seed)
+    return dataclasses.replace(result, randomisation=ri)

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.evaluate.inference import RandomisationInference  # noqa: F401 (annotation)
 from pairaid.evaluate.power import mde_sentence
 from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
@@ -61,6 +62,8 @@ class ElasticityResult:
     cluster_reason: str = ""
     #: minimum detectable effect of the treatment (80 % power, 5 % two-sided; power.py)
     mde: float | None = None
+    #: randomisation inference over the donors' start years (inference.py)
+    randomisation: "RandomisationInference | None" = None
 
     # -- views ---------------------------------------------------------------------------------
     @property
@@ -157,6 +160,8 @@ class ElasticityResult:
                "wild_bootstrap": (None if self.wild_bootstrap is None else
                                   self.wild_bootstrap.to_dict()),
                "cluster_reason": self.cluster_reason,
+               "randomisation_inference": (None if self.randomisation is None else
+                                           self.randomisation.to_dict()),
                "minimum_detectable_effect": plain(self.mde),
                "interpretation": self.interpretation,
                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
@@ -183,6 +188,11 @@ class ElasticityResult:
             w = self.wild_bootstrap
             lines += ["", (f"Wild cluster bootstrap ({w.reps} reps, Rademacher, null imposed): "
                            f"{self.treatment} t = {w.statistic:.3f}, p = {w.p_value:.4f}")]
+        if self.randomisation is not None:
+            r = self.randomisation
+            lines += ["", (f"Randomisation inference ({r.draws} re-draws of the donors' start "
+                           f"years, sharp null of no effect of timing): |t| = {r.statistic:.3f}, "
+                           f"p = {r.p_value:.4f}")]
         if self.mde is not None:
             p = float(self.pvalues[self.treatment])
             lines += ["", f"Minimum detectable effect of {self.treatment} (80 % power, 5 % "
