@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pairaid.evaluate.honest import breakdown_m_sd, flci_sd, folded_normal_quantile
+from pairaid.evaluate.honest import (breakdown_m_sd, flci_sd, folded_normal_quantile,
+                                     sensitivity_sd)
 
 REFERENCE = Path(__file__).parent / "reference" / "honestdid"
 
@@ -59,3 +60,13 @@ def test_folded_normal_quantile():
     assert abs(folded_normal_quantile(0.0, 0.05) - 1.959964) < 1e-6
     # far from zero the folded normal is the normal: c ≈ r + z_.95
     assert abs(folded_normal_quantile(10.0, 0.05) - (10 + 1.644854)) < 1e-5
+
+
+def test_sensitivity_result(medicaid):
+    beta, sigma = medicaid
+    result = sensitivity_sd(beta, sigma, 5, 2, [0.0, 0.02])
+    # at M = 0 the FLCI is no wider than the conventional interval it relaxes
+    assert result.intervals[0].high - result.intervals[0].low <= (
+        result.original[1] - result.original[0]) + 1e-12
+    assert 0.02 < result.breakdown_m < 0.03 and "breakdown M" in result.summary
+    assert result.to_dict()["intervals"][1]["M"] == 0.02
