@@ -170,3 +170,20 @@ def test_formula_is_taken_as_written(tmp_path):
                              "log(y) ~ 1 | unit + year | log(x) ~ log(x)", "--json"])
     assert iv.exit_code == 0, iv.output
     assert abs(json.loads(iv.stdout)["estimates"][0]["estimate"] - 0.3) < 0.05
+
+
+@pytest.mark.parametrize("vcov", ["CRV1", "iid", "hetero"])
+def test_smoke_two_way_effects_equal_pyfixest(vcov):
+    """Unit + year effects clustered by unit (the unit effect nested in the cluster): fixest's
+    small-sample K, as pyfixest computes it (pyfixest's values: a smoke test)."""
+    import pyfixest as pf
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"unit": np.repeat(np.arange(30), 6), "year": np.tile(np.arange(6), 30)})
+    data["z"] = rng.normal(size=180)
+    data["x"] = data["z"] + rng.normal(size=180)
+    data["y"] = 0.5 * data["x"] + rng.normal(size=180) + 0.1 * data["unit"]
+    formula = "y ~ 1 | unit + year | x ~ z"
+    ours = fit_iv(data, parse_iv_formula(formula), vcov=vcov, cluster="unit")
+    theirs = pf.feols(formula, data, vcov={"CRV1": "unit"} if vcov == "CRV1" else vcov)
+    assert_allclose(np.sqrt(ours.covariance[0, 0]), theirs.se().iloc[0], rtol=1e-8)

@@ -185,10 +185,13 @@ def fit_iv(data: pd.DataFrame, formula: IVFormula, *, cluster: str | None = None
         n_clusters = int(groups.max()) + 1
         if n_clusters < 2:
             raise ElasticityError(f"'{cluster}' has {n_clusters} cluster in the sample")
-        for j, effect in enumerate(formula.fixed_effects):  # fixest: nested FE not in K
-            pairs = pd.DataFrame({"f": codes[:, j], "g": groups}).drop_duplicates()
-            if not pairs["f"].duplicated().any():
-                nested += sizes[j] - (1 if j else 0)
+        # fixest's small-sample K leaves out fixed effects nested in the clusters: it counts
+        # the levels of the others, less one for each beyond the first (checked against
+        # pyfixest with unit + year effects clustered by unit)
+        kept = [sizes[j] for j in range(len(formula.fixed_effects))
+                if pd.DataFrame({"f": codes[:, j], "g": groups}).drop_duplicates()["f"]
+                .duplicated().any()]
+        nested = fe_dof - (sum(kept) - max(len(kept) - 1, 0))
     regressors = np.column_stack([endo, exo])
     terms = (*formula.endogenous, *exo_names)
     instruments = np.column_stack([exo, inst])
