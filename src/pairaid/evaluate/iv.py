@@ -319,6 +319,11 @@ def estimate_iv(data: pd.DataFrame, formula: str | None = None, *, outcome: str 
     if vcov == "CRV1" and cluster is None:
         cluster = parsed.fixed_effects[0].split("^")[0]
     se = float(np.sqrt(fit.covariance[0, 0]))
+    from pairaid.evaluate.guards import FEW_CLUSTERS, few_clusters_message
+
+    if fit.n_clusters is not None and fit.n_clusters < FEW_CLUSTERS:
+        notes = (*notes, few_clusters_message(fit.n_clusters).split(";")[0]
+                 + "; the Anderson–Rubin interval uses the same clustered covariance")
     return IVResult(
         terms=fit.terms, estimates=fit.estimates, covariance=fit.covariance, df_t=fit.df_t,
         nobs=fit.nobs, n_clusters=fit.n_clusters, cluster=cluster if vcov == "CRV1" else None,

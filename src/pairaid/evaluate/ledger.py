@@ -96,8 +96,9 @@ def synth_defaults(frame, treated: str, when: float | None = None,
 DONOR_CLUSTER = "donor"
 DONOR_CLUSTER_REASON = (
     "clustered by donor because assignment (who is paired, when, with how much) is made by "
-    "donor, so shocks to a donor's budget move all its counties together; county clustering "
-    "would miss that and understate the uncertainty")
+    "donor, so a shock to a donor's budget can move all its counties together; county "
+    "clustering treats them as independent and under-covers when such shocks exist "
+    "(bench/donor_clustering.py)")
 
 
 def with_donor_columns(store, frame):
