@@ -187,3 +187,20 @@ def test_smoke_two_way_effects_equal_pyfixest(vcov):
     ours = fit_iv(data, parse_iv_formula(formula), vcov=vcov, cluster="unit")
     theirs = pf.feols(formula, data, vcov={"CRV1": "unit"} if vcov == "CRV1" else vcov)
     assert_allclose(np.sqrt(ours.covariance[0, 0]), theirs.se().iloc[0], rtol=1e-8)
+
+
+def test_demo_donor_clustering_says_why(demo_db):
+    from typer.testing import CliRunner
+
+    from pairaid.cli.main import app
+
+    out = CliRunner().invoke(app, ["estimate", "--db", str(demo_db), "--outcome", "sai_latent",
+                                   "--cluster", "donor", "--wild-bootstrap", "199", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["cluster"] == "donor" and data["n_clusters"] == 19
+    assert "made by donor" in data["cluster_reason"]
+    assert data["wild_bootstrap"]["reps"] == 199 and data["wild_bootstrap"]["p_value"] < 0.05
+    default = CliRunner().invoke(app, ["estimate", "--db", str(demo_db), "--outcome",
+                                       "sai_latent", "--json"])
+    assert "--cluster donor" in json.loads(default.stdout)["cluster_reason"]
