@@ -14,6 +14,7 @@ from pairaid.evaluate.inference import RandomisationInference  # noqa: F401 (ann
 from pairaid.evaluate.power import mde_sentence
 from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
+from pairaid.results import ResultsMixin
 
 SYNTHETIC_NOTE = ("SYNTHETIC: estimated on the demo's synthetic data; not a fact about any "
                   "place.")
@@ -35,7 +36,7 @@ class WildBootstrap:
 
 
 @dataclass(frozen=True)
-class ElasticityResult:
+class ElasticityResult(ResultsMixin):
     #: terms as shown (``log(funds_per_capita)``) in formula order
     terms: tuple[str, ...]
     estimates: np.ndarray

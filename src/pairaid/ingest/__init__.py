@@ -21,6 +21,10 @@ __all__ = [
 ]
 
 
+#: upserts up to this many rows report their changes row by row
+ITEMISED = 50_000
+
+
 @dataclass(frozen=True)
 class ImportReport:
     table: str
@@ -29,23 +33,33 @@ class ImportReport:
     new: int
     updated: int
     dry_run: bool
+    #: upsert only: what changed, row by row (row, key, change, column, before, after)
+    changes: tuple[dict, ...] = ()
 
     def __str__(self) -> str:
         verb = "would import" if self.dry_run else "imported"
-        return (f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
+        text = (f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
                 f"{self.updated} updated)")
+        if self.changes:
+            from pairaid.ledger.corrections import describe_changes
+
+            text += "\n" + describe_changes(self.changes)
+        return text
 
 
 def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
                   source: str = "frame", dry_run: bool = False,
                   labels: dict[str, str] | None = None,
-                  on_step: Callable[[str], None] | None = None) -> list[ImportReport]:
+                  on_step: Callable[[str], None] | None = None,
+                  before_commit: Callable[[object], None] | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
     ledger can be loaded at once. Any problem rolls everything back and raises
     `ImportValidationError`. Frames hold the import columns of `TABLES[name]`; cells may be text
     or typed values, empty/None/NaN for missing. Without a `_row` column, row numbers start at 2.
+    `before_commit(conn)` runs last inside the transaction (a restore writes the metadata and
+    checks the fingerprint there; raising rolls everything back).
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
@@ -65,6 +79,14 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                                                       file_duplicates=False)
             if problems:
                 raise ImportValidationError(problems)
+            changes = ()
+            # read before the write: what each row changes (itemised up to ITEMISED rows; a
+            # bigger upsert, e.g. an index saved into the ledger, reports its counts only)
+            if mode == "upsert" and len(rows) <= ITEMISED:
+                from pairaid.jsonable import records
+                from pairaid.ledger.corrections import upsert_changes
+
+                changes = tuple(records(upsert_changes(store, conn, name, rows, ROW)))
             step(f"writing {len(rows):,} {name} rows")
             try:
                 # Written even in a dry run (rolled back below), so later tables see these rows.
@@ -76,7 +98,9 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                     or [Problem(label, 0, "", f"the ledger refused the rows: {refused}")]) from None
             updated = existing if mode == "upsert" else 0
             reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
-                                        dry_run))
+                                        dry_run, changes))
+        if before_commit is not None:
+            before_commit(conn)
         if dry_run:
             conn.rollback()
     return reports
