@@ -116,3 +116,17 @@ def test_cli_errors_and_compliance_on_the_demo(report_demo_db, tmp_path):
                       & flows["donor"].isin(["GD", "SZ"]) & (flows["currency"] == "CNY")]["amount"].sum()
     guangdong = frame[(frame["base_name"] == "Guangdong") & (frame["year"] == 2013)].iloc[0]
     assert guangdong["recorded_yuan"] >= disbursed  # CNY flows, plus any converted USD ones
+
+
+def test_match_on_the_demo_is_never_worse_than_todays_pairing(report_demo_db):
+    result = runner.invoke(app, ["plan", "match", "--rule", "xinjiang_2010", "--year", "2019",
+                                 "--db", str(report_demo_db), "--time-limit", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)  # nothing but JSON on stdout (HiGHS's banner muted)
+    assert document["objective"] <= document["current_objective"] + 1e-9
+    assignment = pd.DataFrame(document["assignment"])
+    assert assignment["recipient"].is_unique
+    assert set(document["equity"]) == {"current (recorded flows)", "optimal"}
+    with Store.open(report_demo_db, create=False) as store:
+        donors = set(store.read_table("donors")["code"])
+    assert set(assignment["donor"]) <= donors

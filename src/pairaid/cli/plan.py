@@ -80,3 +80,52 @@ def compliance(
     parsed = load_rule(rule)
     with open_ledger(db) as store:
         _emit(compliance_on_ledger(store, parsed, year_from, year_to), as_json, output)
+
+
+@plan_app.command("match")
+@bad_input
+def match(
+    rule: Rule,
+    year: Annotated[int, typer.Option("--year", help="Year whose pairings, populations and "
+                                      "obligations are used")],
+    db: Db = None,
+    max_recipients: Annotated[int | None, typer.Option(
+        "--max-recipients", help="At most this many recipients per donor [default: today's "
+                                 "largest]")] = None,
+    change_penalty: Annotated[float, typer.Option(
+        "--change-penalty", help="Cost of changing one pairing, in shares of all money per "
+                                 "recipient")] = 0.1,
+    prefecture_penalty: Annotated[float, typer.Option(
+        "--prefecture-penalty", help="Cost of each extra donor in a prefecture")] = 0.05,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver")] = 60.0,
+    as_json: Json = False,
+    output: Output = None,
+) -> None:
+    """The pairing that best equalises support per resident given the donors' obligations under
+    a rule, beside today's pairing (mixed-integer programme, HiGHS).
+
+    Example: `pairaid plan match --rule xinjiang_2010 --year 2019 --db pairaid-demo/demo.db`
+    """
+    from pairaid.policy import load_rule
+    from pairaid.policy.ledger import match_on_ledger
+
+    parsed = load_rule(rule)
+    with open_ledger(db) as store:
+        result, equity = match_on_ledger(store, parsed, year, max_recipients=max_recipients,
+                                         change_penalty=change_penalty,
+                                         prefecture_penalty=prefecture_penalty,
+                                         time_limit=time_limit)
+    if output is not None:
+        from pairaid.ingest.export import write_frame
+
+        write_frame(result.tidy(), output)
+    if as_json:
+        sys.stdout.write(json.dumps({**result.to_dict(), "equity": equity}, ensure_ascii=False,
+                                    indent=1, default=float) + "\n")
+        return
+    out.print(str(result), markup=False, highlight=False)
+    for label, figures in equity.items():
+        theil = figures["theil_between_prefectures"]
+        out.print(f"  {label}: Gini of support per resident {figures['gini_per_resident']:.3f}"
+                  + (f", Theil between prefectures {theil:.3f}" if theil is not None else ""),
+                  highlight=False)

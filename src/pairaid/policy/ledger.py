@@ -55,3 +55,58 @@ def compliance_on_ledger(store: Store, rule: FundingRule, year_from: int | None 
                           "amount_yuan": converter.convert(flows["amount"], flows["currency"].astype(str),
                                                            flows["year"]).to_numpy()})
     return compliance(rule, _revenue(store, rule), bases, frame, year_from, year_to, names)
+
+
+def match_on_ledger(store: Store, rule: FundingRule, year: int, *, max_recipients: int | None = None,
+                    change_penalty: float = 0.1, prefecture_penalty: float = 0.05,
+                    time_limit: float = 60.0):
+    """The optimal pairing of the recipients paired in `year` with the donors, each donor's
+    capacity the midpoint of its obligation under `rule` (donors sharing a fiscal base split it
+    by their recorded disbursements that year, else evenly), need = population; with equity of
+    support per resident before (recorded flows) and after (the optimal allocation)."""
+    from pairaid.distribution.inequality import gini, theil_decomposition
+    from pairaid.panel import build_panel
+    from pairaid.policy.matching import MatchingProblem, solve_matching
+
+    owed = commitments_on_ledger(store, rule, year).table.dropna(subset=["revenue_yuan"])
+    panel = build_panel(store, "county", year, year).frame
+    pairings = store.read_table("pairings")
+    end = pd.to_numeric(pairings["end_year"], errors="coerce")
+    active = pairings[(pairings["start_year"] <= year) & (end.isna() | (end >= year))]
+    current = active.sort_values("start_year").drop_duplicates("recipient")
+    current = dict(zip(current["recipient"], current["donor"]))
+    recipients = panel[panel["unit"].isin(list(current)) & (panel["population"] > 0)]
+    disbursed = panel.set_index("unit")["funds_disbursement"]
+    capacity = {}
+    for row in owed.itertuples(index=False):
+        donors = row.donors.split("+")
+        mid = (row.low_yuan + (row.high_yuan if pd.notna(row.high_yuan) else row.low_yuan)) / 2
+        given = pd.Series({d: disbursed[[r for r, dd in current.items() if dd == d
+                                         and r in disbursed.index]].sum() for d in donors})
+        weights = given / given.sum() if given.sum() > 0 else pd.Series(1 / len(donors), index=donors)
+        capacity.update({d: mid * weights[d] for d in donors})
+    donor_table = pd.DataFrame({"donor": list(capacity), "capacity": list(capacity.values())})
+    counts = pd.Series(current).value_counts()
+    limit = max_recipients or int(counts.max())
+    donor_table["max_recipients"] = limit
+    problem = MatchingProblem(
+        donor_table,
+        pd.DataFrame({"recipient": recipients["unit"].to_numpy(),
+                      "need": recipients["population"].to_numpy(float),
+                      "prefecture": recipients["parent"].astype(str).to_numpy()}),
+        {r: d for r, d in current.items() if d in capacity and r in set(recipients["unit"])},
+        change_penalty, prefecture_penalty)
+    result = solve_matching(problem, time_limit=time_limit)
+    population = recipients.set_index("unit")["population"]
+    after = result.assignment.set_index("recipient")["support_yuan"] / population
+    before = disbursed.reindex(population.index) / population
+    groups = recipients.set_index("unit")["parent"].astype(str)
+    equity = {}
+    for label, values in (("current (recorded flows)", before), ("optimal", after)):
+        values = values.reindex(population.index)
+        ok = values.notna()
+        equity[label] = {"gini_per_resident": gini(values[ok], population[ok]),
+                         "theil_between_prefectures": theil_decomposition(
+                             values[ok], groups[ok], population[ok]).between
+                         if (values[ok] > 0).all() else None}
+    return result, equity
