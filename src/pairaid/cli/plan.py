@@ -129,3 +129,27 @@ def match(
         out.print(f"  {label}: Gini of support per resident {figures['gini_per_resident']:.3f}"
                   + (f", Theil between prefectures {theil:.3f}" if theil is not None else ""),
                   highlight=False)
+
+
+@plan_app.command("scenario")
+@bad_input
+def scenario(
+    file: Annotated[Path, typer.Argument(help="A scenario file (.toml): [scenario] base_year, "
+                                         "horizon; [funding] share_multiplier, taper; "
+                                         "[elasticity] value (or \"estimate\"), se; [outcome] "
+                                         "indicator; [water] annual_change, headroom")],
+    db: Db = None,
+    as_json: Json = False,
+    output: Output = None,
+) -> None:
+    """Project an outcome 5–10 years ahead under a funding scenario, with a band from the
+    elasticity's uncertainty and the irrigation-water ceiling; refuses to extrapolate silently.
+
+    Example: `pairaid plan scenario taper_and_water.toml --db pairaid-demo/demo.db`
+    """
+    from pairaid.policy.ledger import scenario_on_ledger
+    from pairaid.policy.scenario import load_scenario
+
+    parsed = load_scenario(file)
+    with open_ledger(db) as store:
+        _emit(scenario_on_ledger(store, parsed), as_json, output)

@@ -110,3 +110,39 @@ def match_on_ledger(store: Store, rule: FundingRule, year: int, *, max_recipient
                              values[ok], groups[ok], population[ok]).between
                          if (values[ok] > 0).all() else None}
     return result, equity
+
+
+def scenario_on_ledger(store: Store, scenario):
+    """A funding scenario on the ledger: base-year funds (disbursed, CNY nominal) and outcome
+    (the indicator summed over paired counties), the range of funds relative to the base year
+    the data have seen, and the elasticity (estimated with `pairaid estimate`'s defaults when
+    the scenario says `value = "estimate"`)."""
+    from dataclasses import replace
+
+    from pairaid.panel import build_panel
+    from pairaid.policy.scenario import project
+
+    panel = build_panel(store, "county").frame
+    if scenario.outcome not in panel:
+        raise PolicyError(f"scenario '{scenario.name}': the panel has no outcome "
+                          f"'{scenario.outcome}' (an indicator code of the ledger)")
+    paired = panel[panel["first_paired_year"].notna()]
+    funds = paired.groupby("year")["funds_disbursement"].sum(min_count=1)
+    if scenario.base_year not in funds.index or not funds.get(scenario.base_year, 0) > 0:
+        raise PolicyError(f"scenario '{scenario.name}': no disbursement recorded in the base year "
+                          f"{scenario.base_year}")
+    base_funds = float(funds[scenario.base_year])
+    seen = funds[(funds.index <= scenario.base_year) & (funds > 0)] / base_funds
+    outcome = paired[paired["year"] == scenario.base_year][scenario.outcome]
+    if outcome.isna().all():
+        raise PolicyError(f"scenario '{scenario.name}': '{scenario.outcome}' is not recorded in "
+                          f"{scenario.base_year}")
+    if scenario.elasticity is None:
+        from pairaid.evaluate.ledger import estimate_on_panel
+
+        estimate = estimate_on_panel(build_panel(store, "county"), scenario.outcome,
+                                     "funds_per_capita")
+        row = estimate.tidy().iloc[0]
+        scenario = replace(scenario, elasticity=float(row["estimate"]),
+                           elasticity_se=float(row["std_error"]))
+    return project(scenario, base_funds, float(outcome.sum()), (float(seen.min()), float(seen.max())))
