@@ -67,7 +67,7 @@ def test_page_is_self_contained(english_report):
     assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
     assert "@import" not in html and "url(http" not in html
     assert 'id="synthetic-banner"' in html and "SYNTHETIC DEMO DATA" in html
-    for section in ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+    for section in ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects", "designs",
                     "distribution", "dependence", "environment", "audit", "gaps", "methods"):
         assert f'<section id="{section}"' in html, section
     specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
@@ -82,11 +82,27 @@ def test_headline_numbers_equal_the_summary_command(english_report, report_demo_
     rows = _cells(html, "headline")
     assert len(rows) == len(summary["figures"])
     for row, figure in zip(rows, summary["figures"]):
-        shown = row[1][1]
-        if figure["value"] is None:
-            assert shown is None
-        else:
-            assert float(shown) == figure["value"], figure["key"]
+        for column, key in ((1, "value"), (2, "real")):
+            shown = row[column][1]
+            if figure[key] is None:
+                assert shown is None
+            else:
+                assert float(shown) == figure[key], (figure["key"], key)
+    # constant prices beside nominal: 2011 prices, below the nominal total of later years
+    disbursed = next(f for f in summary["figures"] if f["key"] == "funds_disbursed")
+    assert "constant 2011 prices" in summary["real_basis"]
+    assert 0.7 * disbursed["value"] < disbursed["real"] < disbursed["value"]
+    # the audit's 10 duplicate rows (5 pairs) come off the total, and the page says so
+    assert summary["duplicate_rows"] == 10
+    assert 0 < disbursed["value"] - disbursed["excluding_duplicates"] < 1e-3 * disbursed["value"]
+    assert 'data-finding="headline.duplicates"' in html
+    # periods stated exactly: money over the years with flows, never "the same period"
+    assert disbursed["period"] == "2011–2024" and "same period" not in html
+    assert "the ledger covers only 2012–2024 of 2012–2025" in html
+    income = next(f for f in summary["figures"] if f["key"] == "rural_income_growth")
+    assert income["comparison"]["never_paired_units"] > 0 and income["comparison"]["paired"]
+    # no file path on the page: the ledger is named by its fingerprint
+    assert str(report_demo_db) not in html and "sqlite:" not in html
     with open(english_report / "data" / "table_headline.csv", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert [r["key"] for r in table] == [f["key"] for f in summary["figures"]]
@@ -129,7 +145,7 @@ def test_chinese_report_uses_chinese_labels_and_units(report_demo_db, tmp_path):
     assert '<html lang="zh-CN">' in html
     assert "合成演示数据" in html and "实际拨付援助资金" in html
     assert re.search(r"\d+(\.\d)?亿元", html)  # money in 亿元
-    assert "对口支援评估报告" in html
+    assert "<h1>对口支援新疆维吾尔自治区（2011–2024年）" in html  # the programme and its period
     assert not list((tmp_path / "charts").glob("*.png"))
 
 

@@ -15,7 +15,7 @@ from pairaid.ledger import Store
 from pairaid.report.build import build_report
 
 _READING = re.compile(r'<(p|li|div) class="(?:reading|card)[^"]*"([^>]*)>(.*?)</\1>', re.S)
-_SPAN = re.compile(r'<span class="num" data-value="([^"]*)"(?: data-unit="[^"]*")?>.*?</span>',
+_SPAN = re.compile(r'<span class="num" data-value="([^"]*)"[^>]*>.*?</span>',
                    re.S)
 _FINDING = re.compile(r'data-finding="([^"]+)" data-verdict="([^"]+)"')
 # a bare number in prose: digits not inside an identifier (sai_latent, GB codes in <code>)
@@ -40,9 +40,8 @@ def _prose(html: str) -> list[str]:
 
 def _stated(html: str) -> Counter:
     """The numbers the prose states: data-values, plus any bare number left in the text."""
-    found: Counter = Counter()
+    found: Counter = Counter(float(v) for v in _SPAN.findall(html))  # prose and table cells
     for inner in _prose(html):
-        found.update(float(v) for v in _SPAN.findall(inner))
         text = unescape(re.sub(r"<code>.*?</code>", "", _SPAN.sub("", inner)))
         text = re.sub(r"<[^>]+>", "", text)
         found.update(f"bare:{m}" for m in _BARE.findall(text))
@@ -63,20 +62,29 @@ def test_every_finding_has_the_same_verdict_in_both_languages(pages):
     zh = _FINDING.findall(pages["zh"])
     assert en == zh
     keys = {k for k, _ in en}
-    # the pre-trend test the effects section quotes is the one the text reads (wild bootstrap)
-    assert {"event_study.pretrend", "elasticity.estimate", "dependence.self_financing_trend",
-            "headline.funds_disbursed"} <= keys
+    assert {"event_study.pretrend.wild", "elasticity.estimate.drop", "design.few_never_treated",
+            "dependence.self_financing_trend", "headline.funds_disbursed", "card.equity",
+            "audit.exact_duplicates", "inequality.concentration"} <= keys
+    assert len(en) > 50
 
 
 def test_the_pretrend_sentence_quotes_the_reported_p_value(pages, report_demo_db):
-    from pairaid.report.collect import collect
+    """Both languages read the test the verdict rests on (`p_value_reported`, the wild
+    bootstrap) first — the old Chinese text quoted the chi-squared p instead."""
+    from pairaid.evaluate.did import event_study
+    from pairaid.evaluate.ledger import panel_frame
+    from pairaid.panel import build_panel
 
     with Store.open(report_demo_db, create=False) as store:
-        inputs = collect(store, "demo", draws=20)
-    test = inputs.event_study.pretrend
+        county = build_panel(store, "county")
+    frame, column = panel_frame(county, "sai_latent")
+    test = event_study(frame, outcome=column, estimator="cs", log=True).pretrend
+    assert test.p_value_wild is not None and test.p_value != test.p_value_reported
+    verdicts = set()
     for lang in ("en", "zh"):
-        block = re.search(r'data-finding="event_study.pretrend"[^>]*>(.*?)</p>', pages[lang],
-                          re.S).group(1)
-        values = [float(v) for v in _SPAN.findall(block)]
-        assert test.p_value_reported in values, lang
-        assert test.p_value not in values or test.p_value == test.p_value_reported, lang
+        found = re.search(r'data-finding="event_study.pretrend[.a-z]*" data-verdict="([a-z_]+)"'
+                          r'>(.*?)</p>', pages[lang], re.S)
+        verdicts.add(found.group(1))
+        p_values = re.findall(r'data-value="([^"]*)"[^>]*data-kind="p_value"', found.group(2))
+        assert float(p_values[0]) == test.p_value_reported, lang
+    assert verdicts == {"does_not_reject" if test.p_value_reported >= 0.05 else "rejects"}
