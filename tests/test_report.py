@@ -118,6 +118,13 @@ def test_estimates_equal_the_estimate_command(english_report, report_demo_db):
     shown = [float(row[2][1]) for row in rows]
     assert shown == [index["estimates"][0]["estimate"], latent["estimates"][0]["estimate"]]
     assert [int(row[4][1]) for row in rows] == [index["nobs"], latent["nobs"]]
+    # the sentence discloses the sample: what the log drops (zero-fund county-years) and why
+    dropped = index["dropped_nonpositive"]["funds_per_capita"]
+    assert dropped == 655
+    sentence = re.search(r'data-finding="elasticity.estimate.drop"[^>]*>(.*?)</p>', html,
+                         re.S).group(1)
+    assert f'data-value="{float(dropped)!r}"' in sentence and "intensive margin" in sentence
+    assert f'data-value="{float(index["nobs"])!r}"' in sentence
     with open(english_report / "data" / "table_elasticity.csv", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     for row, command in zip(table, (index, latent)):

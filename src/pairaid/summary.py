@@ -45,6 +45,9 @@ class Figure:
     #: outcomes: the same change in paired and never-paired counties over the same years
     #: (``paired``, ``never_paired``, ``paired_units``, ``never_paired_units``, ``period``)
     comparison: dict | None = None
+    #: outcomes: what the change is measured over (``level``, ``units``, ``first_value``,
+    #: ``last_value``) — `note` says it in English, the report in each language
+    coverage: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,9 @@ def _outcome_growth(store: Store, year_from: int, year_to: int,
         found = _balanced_totals(store, code, year_from, year_to)
         if not found:
             continue
-        v0, v1, (y0, y1), note, _ = found
+        v0, v1, (y0, y1), note, n = found
+        level = "province" if note.startswith("province") else "county"
+        coverage = {"level": level, "units": n, "first_value": v0, "last_value": v1}
         if code == "rural_income":
             note = f"{v0:,.0f} → {v1:,.0f}; {note}"
         real_ends = deflated(v0, v1, y0, y1)
@@ -334,7 +339,7 @@ def _outcome_growth(store: Store, year_from: int, year_to: int,
                 key, label, measure(v0, v1, y0, y1), unit, f"{y0}–{y1}", "nominal, as reported",
                 f"ledger: observations of {code}", note,
                 real=None if real_ends is None else measure(*real_ends, y0, y1),
-                comparison=_comparison(ends, (y0, y1), measure)))
+                comparison=_comparison(ends, (y0, y1), measure), coverage=coverage))
     return figures
 
 

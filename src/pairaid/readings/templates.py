@@ -46,6 +46,7 @@ TERMS: dict[str, Pair] = {
     "fertiliser_use": ("fertiliser use", "化肥用量"), "pesticide_use": ("pesticide use", "农药用量"),
     "cultivated_area": ("cultivated area", "耕地面积"),
     "agri_output": ("farm output (nominal)", "农业产出（名义）"),
+    "agri_output_real": ("farm output (constant prices)", "农业产出（不变价格）"),
     "gdp": ("GDP", "地区生产总值"), "urban_income": ("urban income", "城镇居民收入"),
     "fiscal_revenue": ("fiscal revenue", "财政收入"),
     "fiscal_expenditure": ("fiscal expenditure", "财政支出"),
@@ -501,9 +502,10 @@ READINGS: dict[tuple[str, str], Pair] = {
         "percentage points a year",
         "{n:int}个受援地中{falling:int}个自给率下降|中位数每年{slope:+pp2}个百分点"),
     ("card.environment", "*"): (
-        "{decoupled:int} of {n:int} counties decoupled water from output|{start:year}–"
-        "{end:year}, output at current prices",
-        "{n:int}个县中{decoupled:int}个实现用水与产出脱钩|{start:year}—{end:year}年，产出按当年价格"),
+        "{decoupled:int} of {n:int} counties decoupled {pressure} from {output}|"
+        "{start:year}–{end:year}, strong or weak decoupling (Tapio)",
+        "{n:int}个县中{decoupled:int}个实现{pressure}与{output}脱钩|{start:year}—{end:year}年，"
+        "强脱钩或弱脱钩（Tapio）"),
     ("card.audit", "*"): (
         "{alerts:int} alert(s), {warnings:int} warning(s)|{rows:int} flow rows look entered "
         "twice; totals are shown with and without them",

@@ -379,6 +379,10 @@ LABELS.update({
     "report.nominal": _pair("Ledger, current prices", "台账数值（当年价格）"),
     "report.real": _pair("Constant prices ({basis})", "不变价格（{basis}）"),
     "report.comparison": _pair("Compared with", "对照"),
+    "report.coverage_county": _pair("county-level observations; {n} counties reporting in both "
+                                    "years ({first} → {last})",
+                                    "县级观测值；首末两年均有数据的{n}个县（{first} → {last}）"),
+    "report.coverage_province": _pair("province-level observations", "省级观测值"),
 })
 
 

@@ -57,6 +57,7 @@ li.card[data-verdict="coupled"] .word { background: var(--warnbg); color: var(--
 li.card a { font-size: .85rem; }
 ul.notes li { margin-bottom: .3rem; }
 @media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; }
+  header.top h1 { font-size: 1.35rem; }
   ol.cards { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 22mm 14mm 16mm 14mm; }
 @media print {
@@ -95,10 +96,10 @@ _TEMPLATE = """<!DOCTYPE html>
 <h1>{{ title }}</h1>
 <p class="meta">{{ subtitle }}</p>
 </header>
+{% for s in sections %}{% if loop.index0 == (1 if sections[0].cards else 0) %}
 <nav aria-label="{{ words.contents }}"><h2>{{ words.contents }}</h2><ol>
-{% for s in sections %}<li><a href="#{{ s.id }}">{{ s.title }}</a></li>
-{% endfor %}</ol></nav>
-{% for s in sections %}
+{% for t in sections %}<li><a href="#{{ t.id }}">{{ t.title }}</a></li>
+{% endfor %}</ol></nav>{% endif %}
 <section id="{{ s.id }}" aria-labelledby="h-{{ s.id }}">
 <h2 id="h-{{ s.id }}">{{ s.title }}</h2>
 {% if s.cards %}<ol class="cards">{% for section_id, card in s.cards %}{% set c = cards[loop.index0] %}

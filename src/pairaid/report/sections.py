@@ -15,7 +15,7 @@ from pairaid.report.model import (Chart, Section, Table, basis_text, money_scale
 from pairaid.report.verdict import _verdict
 from pairaid.report.sections_more import (_audit, _dependence, _designs, _distribution,
                                           _effects, _environment, _gaps, _methods)
-from pairaid.report.text import FIGURE_LABELS_ZH, UNITS_ZH, title, word
+from pairaid.report.text import FIGURE_LABELS_ZH, SOURCES_ZH, UNITS_ZH, title, word
 
 
 def build_sections(inputs, lang: str) -> list[Section]:
@@ -47,8 +47,9 @@ def _published_text(f, lang: str) -> str:
         return ""
     try:
         published = _figure_text(float(f.published.get("value")), f.unit, lang)
-    except (TypeError, ValueError):  # a published figure in words ("doubled")
+    except (TypeError, ValueError):  # a published figure in words ("doubled"): verbatim
         published = str(f.published.get("value", ""))
+        published = f"“{published}”（原文）" if lang == "zh" else published
     period = str(f.published.get("period", "")).replace("-", "–")
     text = f"{published} ({period}; {word('source_quoted', lang)}: {f.published.get('source', '')})"
     if f.published.get("ledger_value") is not None:
@@ -57,6 +58,22 @@ def _published_text(f, lang: str) -> str:
         key = "ledger_same_period" if covered == period else "ledger_part_period"
         text += "; " + word(key, lang, covered=covered, period=period) + f": {same}"
     return text
+
+
+def _source_cell(f, lang: str) -> str:
+    """Where a figure comes from, in the report's language: the ledger's own labels are
+    translated; anything else is quoted verbatim and labelled as the original."""
+    if lang != "zh":
+        return f"{f.source}" + (f"; {f.note}" if f.note else "")
+    parts = [SOURCES_ZH.get(f.source) or f"{word('source_quoted', lang)}（原文）：{f.source}"]
+    if f.coverage:
+        c = f.coverage
+        parts.append(word(f"coverage_{c['level']}", lang, n=c["units"],
+                          first=fmt_number(round(c["first_value"]), lang),
+                          last=fmt_number(round(c["last_value"]), lang)))
+    elif f.note:
+        parts.append(SOURCES_ZH.get(f.note) or f"（原文）{f.note}")
+    return "；".join(parts)
 
 
 def _headline(inputs, lang: str) -> Section:
@@ -73,7 +90,7 @@ def _headline(inputs, lang: str) -> Section:
         if f.excluding_duplicates is not None and f.excluding_duplicates != f.value:
             compare = word("without_duplicates", lang,
                            value=_figure_text(f.excluding_duplicates, f.unit, lang))
-        source = word("source_quoted", lang) + ": " + f.source + (f"; {f.note}" if f.note else "")
+        source = _source_cell(f, lang)
         rows.append([(label, None), (_figure_text(f.value, f.unit, lang), f.value),
                      (_figure_text(f.real, f.unit if f.unit != "per year" else "per year",
                                    lang) if f.real is not None else "—", f.real),
