@@ -75,6 +75,8 @@ def _term(value, lang: str, html: bool) -> str:
     if value in TERMS:
         text = TERMS[value][1 if lang == "zh" else 0]
         return str(escape(text)) if html else text
+    if " " in value:  # a sentence kept verbatim (a message from an analysis), not an identifier
+        return str(escape(value)) if html else value
     return f"<code>{escape(value)}</code>" if html else value
 
 

@@ -271,6 +271,13 @@ READINGS: dict[tuple[str, str], Pair] = {
         "units lack a year: balanced-panel estimators drop them, and the rest may differ.",
         "{outcome}在{share:pct0}的单位年中缺失，{units:int}个单位中有{incomplete:int}个缺少某些年份："
         "需要平衡面板的估计量会剔除它们，剩余单位可能与之不同。"),
+    ("design.*", "*"): (
+        "{message}",
+        "{message}（英文原文：此项提示尚无中文模板）"),
+    ("design.two_unit_cohorts", "*"): (
+        "Cohort(s) {cohorts:year} have two units: their spread rests on one difference, so "
+        "their standard errors are unreliable.",
+        "{cohorts:year}年批次只有两个单位：其离散程度仅来自一个差值，标准误不可靠。"),
     # -- designs -------------------------------------------------------------------------------
     ("bacon.twfe", "*"): (
         "The two-way fixed-effects estimate {twfe:+g4} is a weighted average of "
