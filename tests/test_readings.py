@@ -61,7 +61,8 @@ def test_closed_sets_are_enforced():
         Number(1.0, "", "guess")
     assert interval_verdict(0.1, 0.2) == "above_zero"
     assert interval_verdict(-0.2, 0.1) == "covers_zero"
-    assert significance_verdict(0.172) == "does_not_reject" and significance_verdict(0.0004) == "rejects"
+    assert significance_verdict(0.172) == "does_not_reject"
+    assert significance_verdict(0.0004) == "rejects"
 
 
 def test_pretrend_finding_reads_the_reported_p_value():

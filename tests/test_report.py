@@ -67,7 +67,8 @@ def test_page_is_self_contained(english_report):
     assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
     assert "@import" not in html and "url(http" not in html
     assert 'id="synthetic-banner"' in html and "SYNTHETIC DEMO DATA" in html
-    for section in ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+    for section in ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects",
+                    "designs",
                     "distribution", "dependence", "environment", "audit", "gaps", "methods"):
         assert f'<section id="{section}"' in html, section
     specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'

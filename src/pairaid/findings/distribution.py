@@ -3,7 +3,7 @@ environmental decoupling. They read the results objects' fields; nothing is re-e
 
 from __future__ import annotations
 
-import pandas as pd
+import re
 
 from pairaid.findings import Finding, finding
 
@@ -18,7 +18,8 @@ def inequality_findings(result, year: int | None = None) -> list[Finding]:
                    {"value": result.value, "units_label": result.unit_label},
                    gini=(result.gini, "", "statistic"),
                    gap=(2 * result.gini, "ratio", "statistic"),
-                   units=(result.n_units, "count", "count"), year=(year, "year", "year"))]
+                   units=(result.n_units, "count", "count"), year=(year, "year", "year"),
+                   dropped=(result.n_dropped, "count", "count"))]
     part = result.decompositions.get("theil_t")
     if part is not None and result.theil_t:
         out.append(finding("inequality.theil_t", "describes", {"group": result.group_label},
@@ -56,7 +57,12 @@ def group_findings(result) -> list[Finding]:
         ratio = row.value_share / row.population_share if row.population_share else None
         verdict = ("no_change" if ratio is None or abs(ratio - 1) < 0.1 else
                    "rises" if ratio > 1 else "falls")
-        out.append(finding("inequality.group", verdict, {"group": str(row.group)},
+        # a band of a percentage ("25–50 %", `share_bands`) is stated as its two numbers
+        band = re.fullmatch(r"(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?) %", str(row.group))
+        out.append(finding("inequality.group.band" if band else "inequality.group", verdict,
+                           None if band else {"group": str(row.group)},
+                           low=(float(band.group(1)), "%", "threshold") if band else None,
+                           high=(float(band.group(2)), "%", "threshold") if band else None,
                            funds=(row.value_share, "share", "share"),
                            people=(row.population_share, "share", "share"),
                            units=(row.n_units, "count", "count")))
@@ -68,7 +74,8 @@ def group_findings(result) -> list[Finding]:
 def dependence_findings(result) -> list[Finding]:
     out = [finding("dependence.scope", "describes",
                    units=(result.table["unit"].nunique(), "count", "count"),
-                   unit_years=(len(result.table), "count", "count"))]
+                   unit_years=(len(result.table), "count", "count"),
+                   dropped=(result.dropped_missing, "count", "count"))]
     years = result.by_year
     if len(years):
         last = years.iloc[-1]
@@ -110,7 +117,8 @@ def environment_findings(result) -> list[Finding]:
                            "decoupled" if strong + weak > len(rows) / 2 else "coupled", terms,
                            strong=(strong, "count", "count"), weak=(weak, "count", "count"),
                            n=(len(rows), "count", "count"), start=(start, "year", "year"),
-                           end=(end, "year", "year")))
+                           end=(end, "year", "year"),
+                           dropped=(result.dropped, "count", "count")))
     for row in result.pressure_changes.dropna(subset=["median_change"]).itertuples():
         out.append(finding("environment.pressure",
                            "falls" if row.median_change < 0 else "rises",
@@ -131,4 +139,4 @@ def environment_findings(result) -> list[Finding]:
 
 
 __all__ = ["inequality_findings", "group_findings", "dependence_findings",
-           "environment_findings", "pd"]
+           "environment_findings"]

@@ -81,7 +81,7 @@ def event_study_findings(result, units_in_panel: int | None = None) -> list[Find
     return out
 
 
-def dose_response_findings(result) -> list[Finding]:
+def dose_response_findings(result, years: tuple[int, int] | None = None) -> list[Finding]:
     low, high = result.conf_int().iloc[0]
     per_sd = result.slope * result.dose_sd if np.isfinite(result.dose_sd) else None
     return [finding("dose_response.slope", interval_verdict(low, high),
@@ -89,7 +89,10 @@ def dose_response_findings(result) -> list[Finding]:
                     slope=(result.slope, "", "estimate"), lo=(low, "", "ci_low"),
                     hi=(high, "", "ci_high"), per_sd=(per_sd, "", "estimate"),
                     dosed=(result.n_dosed, "count", "count"),
-                    units=(result.n_units, "count", "count")),
+                    units=(result.n_units, "count", "count"),
+                    nobs=(result.nobs, "count", "count"),
+                    first=(years[0] if years else None, "year", "year"),
+                    last=(years[1] if years else None, "year", "year")),
             finding("dose_response.caveat", "describes")]
 
 
@@ -101,6 +104,10 @@ def bacon_findings(result) -> list[Finding]:
                     forbidden=(forbidden, "share", "share"),
                     never=(float(shares.get("treated_vs_never", 0.0)), "share", "share"),
                     comparisons=(len(result.comparisons), "count", "count"),
+                    units=(result.n_units, "count", "count"),
+                    never_units=(result.n_never_treated, "count", "count"),
+                    first=(result.periods[0], "year", "year"),
+                    last=(result.periods[1], "year", "year"),
                     threshold=(FORBIDDEN_WEIGHT, "share", "threshold"))]
 
 
@@ -111,6 +118,9 @@ def synth_findings(result, name: tuple[str, str] | str) -> list[Finding]:
     return [finding("synth.gap", significance_verdict(p, ALPHA) if p is not None else "undefined",
                     {"unit": name, "code": str(result.treated), "outcome": bare(result.outcome)},
                     gap=(result.effect, "", "estimate"), after=(result.treat_time, "year", "year"),
+                    first=(float(min(result.times)), "year", "year"),
+                    last=(float(max(result.times)), "year", "year"),
+                    donors=(len(result.candidate_donors), "count", "count"),
                     pre=(result.pre_rmspe, "", "statistic"),
                     post=(result.post_rmspe, "", "statistic"),
                     p=(p, "", "p_value"), placebos=(n, "count", "count"),

@@ -123,7 +123,8 @@ READINGS: dict[tuple[str, str], Pair] = {
     ("index.ranks", "*"): (
         "Each dot is a prefecture's median rank in {year:year} over {draws:int} re-computations "
         "with other defensible choices (imputation, normalisation, weighting, aggregation); the "
-        "bar spans the {q05:pct0}–{q95:pct0} range. The typical range is {width:f0} ranks wide: ranks closer "
+        "bar spans the {q05:pct0}–{q95:pct0} range. The typical range is {width:f0} ranks "
+        "wide: ranks closer "
         "than that are not distinguishable. The choice that moves ranks most is the {choice} "
         "(total sensitivity index {total:f2}).",
         "每个点是某地州{year:year}年在{draws:int}次采用其他合理选择（缺失处理、标准化、赋权、汇总）"
@@ -206,10 +207,11 @@ READINGS: dict[tuple[str, str], Pair] = {
         "Dose-response: per unit more of the dose (funds per person a year over the first "
         "years of pairing), {outcome} changed by {slope:+g3} more after pairing ({ci:pct0} CI "
         "{lo:+g3} to {hi:+g3}: {verdict}); {per_sd:+g3} per standard deviation of the dose. "
-        "{dosed:int} of {units:int} units received a dose.",
+        "Sample: {nobs:int} unit-years of {units:int} units, {first:year}–{last:year}; "
+        "{dosed:int} of them received a dose, the others are the untreated comparison.",
         "剂量反应：结对初期人均年援助资金每多一个单位，结对后{outcome}多变化{slope:+g3}（{ci:pct0}置信区间"
-        "{lo:+g3}至{hi:+g3}：{verdict}）；剂量每高一个标准差，变化{per_sd:+g3}。{units:int}个单位中"
-        "{dosed:int}个获得了援助。"),
+        "{lo:+g3}至{hi:+g3}：{verdict}）；剂量每高一个标准差，变化{per_sd:+g3}。样本：{units:int}个单位的"
+        "{nobs:int}个单位年，{first:year}—{last:year}年；其中{dosed:int}个获得了援助，其余为未受援对照。"),
     ("dose_response.caveat", "*"): (
         "Each bin compares units at that dose with untreated ones; differences between bins, "
         "and the slope, are the effect of more money only under the stronger assumption that "
@@ -284,25 +286,33 @@ READINGS: dict[tuple[str, str], Pair] = {
         "{comparisons:int} two-group, two-period comparisons: {forbidden:pct1} of the weight "
         "uses already-paired units as controls, which biases it when effects change over time, "
         "and {never:pct1} compares with never-paired units ({verdict}; above {threshold:pct0} "
-        "prefer an estimator that never uses treated units as controls).",
+        "prefer an estimator that never uses treated units as controls). Sample: {units:int} "
+        "units, {never_units:int} never paired, {first:year}–{last:year}.",
         "双向固定效应估计值{twfe:+g4}是{comparisons:int}个两组两期比较的加权平均：{forbidden:pct1}的权重"
         "以已结对单位为对照，效果随时间变化时会产生偏差；{never:pct1}与从未结对的单位比较（{verdict}；"
-        "超过{threshold:pct0}时应采用从不以已受援单位为对照的估计量）。"),
+        "超过{threshold:pct0}时应采用从不以已受援单位为对照的估计量）。样本：{units:int}个单位，其中"
+        "{never_units:int}个从未结对，{first:year}—{last:year}年。"),
     ("synth.gap", "*"): (
         "Synthetic control for {unit} ({code}), the most populous county of the latest "
         "cohort: after {after:year}, {outcome} was on average {gap:+g4} against a weighted mix "
-        "of never-paired units (fit before: RMSPE {pre:g3}; after: {post:g3}). Placebo p = "
+        "of {donors:int} never-paired units, fitted on the years from {first:year} until "
+        "pairing in {after:year} (fit before: "
+        "RMSPE {pre:g3}; after: {post:g3}; the data run to {last:year}). Placebo p = "
         "{p:g3} over {placebos:int} units (it cannot be below {floor:g3}): {verdict} no effect "
-        "at {alpha:pct0}. A causal gap only without spill-overs or other shocks to this one county.",
+        "at {alpha:pct0}. A causal gap only without spill-overs or other shocks to this one "
+        "county.",
         "合成控制：{unit}（{code}），最晚批次中人口最多的县。{after:year}年后，{outcome}相对于从未结对"
-        "单位的加权组合平均为{gap:+g4}（拟合期RMSPE {pre:g3}；之后{post:g3}）。安慰剂检验p = {p:g3}，"
+        "{donors:int}个单位的加权组合平均为{gap:+g4}（以{first:year}年至{after:year}年结对前的各年拟合，拟合期RMSPE {pre:g3}；"
+        "之后{post:g3}；数据至{last:year}年）。安慰剂检验p = {p:g3}，"
         "共{placebos:int}个单位（不可能低于{floor:g3}）：在{alpha:pct0}水平{verdict}无效果的假设。只有在没有溢出、"
         "该县没有其他冲击时，这一差距才是因果效应。"),
     # -- distribution --------------------------------------------------------------------------
     ("inequality.gini", "*"): (
-        "Across {units:int} counties in {year:year}, the Gini of {value} is {gini:f3}: two "
-        "people picked at random differ by {gap:f2} times the mean on average.",
-        "{year:year}年{units:int}个县{value}的基尼系数为{gini:f3}：随机抽取的两人平均相差均值的{gap:f2}倍。"),
+        "Across {units:int} counties in {year:year} ({dropped:int} without data left out), the "
+        "Gini of {value} is {gini:f3}: two people picked at random differ by {gap:f2} times "
+        "the mean on average.",
+        "{year:year}年{units:int}个县（{dropped:int}个无数据的县未计入）{value}的基尼系数为{gini:f3}："
+        "随机抽取的两人平均相差均值的{gap:f2}倍。"),
     ("inequality.theil_t", "*"): (
         "Theil T {theil:f3}: {between:f3} of it ({share:pct0}) lies between {group}s, the rest "
         "within them.",
@@ -322,14 +332,19 @@ READINGS: dict[tuple[str, str], Pair] = {
         "Counties with a census minority share of {group} ({units:int}): {people:pct1} of the "
         "population, {funds:pct1} of the funds.",
         "少数民族人口占比{group}的县（{units:int}个）：占人口{people:pct1}，占资金{funds:pct1}。"),
+    ("inequality.group.band", "*"): (
+        "Counties with a census minority share of {low:int}–{high:int} % ({units:int}): "
+        "{people:pct1} of the population, {funds:pct1} of the funds.",
+        "少数民族人口占比{low:int}%—{high:int}%的县（{units:int}个）：占人口{people:pct1}，占资金{funds:pct1}。"),
     ("inequality.suppression", "*"): (
         "Group rows drawn from fewer than {k:int} counties are suppressed, with any row that "
         "would reveal them: these are aggregates about places, never records about people.",
         "少于{k:int}个县的组别及可据以反推的组别均已隐去：本报告只呈现地区汇总统计，不涉及个人记录。"),
     # -- dependence ----------------------------------------------------------------------------
     ("dependence.scope", "*"): (
-        "Fiscal dependence on assistance: {units:int} units, {unit_years:int} unit-years.",
-        "对援助的财政依赖：{units:int}个单位，{unit_years:int}个单位年。"),
+        "Fiscal dependence on assistance: {units:int} units, {unit_years:int} unit-years; "
+        "{dropped:int} unit-years without budget figures are left out.",
+        "对援助的财政依赖：{units:int}个单位，{unit_years:int}个单位年；{dropped:int}个缺少财政数据的单位年未计入。"),
     ("dependence.share", "*"): (
         "In {year:year}, assistance equalled {spending:pct1} of local spending in the typical "
         "(median) recipient and {revenue:pct1} of the money it raised itself; the typical "
@@ -352,9 +367,10 @@ READINGS: dict[tuple[str, str], Pair] = {
     ("environment.decoupling", "*"): (
         "Between {start:year} and {end:year}, in {strong:int} of {n:int} counties {output} grew "
         "while {pressure} fell (strong decoupling); in {weak:int} more it grew faster than "
-        "{pressure} (weak decoupling): {verdict}.",
+        "{pressure} (weak decoupling): {verdict}. {dropped:int} more units lack a usable "
+        "start or end value and are left out.",
         "{start:year}—{end:year}年，{n:int}个县中有{strong:int}个{output}增长而{pressure}下降（强脱钩）；"
-        "另有{weak:int}个增长快于{pressure}（弱脱钩）：{verdict}。"),
+        "另有{weak:int}个增长快于{pressure}（弱脱钩）：{verdict}。另有{dropped:int}个单位缺少可用的首末年数值，未计入。"),
     ("environment.pressure", "*"): (
         "{pressure}: {change:+pct1} in the typical county, {start:year}–{end:year} "
         "({units:int} counties).",

@@ -127,7 +127,9 @@ def derive_findings(inputs: ReportInputs) -> dict:
     if inputs.event_study is not None:
         effects += ev.event_study_findings(inputs.event_study, frame["unit"].nunique())
     if inputs.dose_response is not None:
-        effects += ev.dose_response_findings(inputs.dose_response)
+        dose = inputs.dose_response
+        effects += ev.dose_response_findings(dose, ev.sample_years(
+            frame, inputs.outcome, positive=True) if inputs.outcome in frame.columns else None)
     effects += ev.design_findings(inputs.design_warnings)
     found["effects"] = effects
     designs = ev.bacon_findings(inputs.bacon) if inputs.bacon is not None else []

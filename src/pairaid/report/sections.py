@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct, money_unit
+from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct
 from pairaid.report.model import (Chart, Section, Table, basis_text, money_scale,
                                   place_names, readings, static)
-from pairaid.report.verdict import _verdict
 from pairaid.report.sections_more import (_audit, _dependence, _designs, _distribution,
                                           _effects, _environment, _gaps, _methods)
+from pairaid.report.verdict import _verdict
 from pairaid.report.text import FIGURE_LABELS_ZH, SOURCES_ZH, UNITS_ZH, title, word
 
 
 def build_sections(inputs, lang: str) -> list[Section]:
     """Every section in reading order (a section the ledger cannot support is left out)."""
-    parts = [_verdict, _headline, _timeline, _pairings, _maps, _index, _effects, _designs, _distribution,
-             _dependence, _environment, _audit, _gaps, _methods]
+    parts = [_verdict, _headline, _timeline, _pairings, _maps, _index, _effects, _designs,
+             _distribution, _dependence, _environment, _audit, _gaps, _methods]
     return [section for part in parts if (section := part(inputs, lang)) is not None]
 
 
