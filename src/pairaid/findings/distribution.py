@@ -86,15 +86,20 @@ def dependence_findings(result) -> list[Finding]:
                            own=(last["median_self_financing"], "share", "share")))
     trends = result.trends[result.trends["recipient"]].dropna(subset=["std_error"])
     if len(trends):
-        t = trends["slope"] / trends["std_error"].where(trends["std_error"] > 0)
-        falling, rising = int((t < -CLEAR_T).sum()), int((t > CLEAR_T).sum())
+        if {"conf_low", "conf_high"} <= set(trends.columns):
+            # the trend's own 95 % interval (serial-correlation-robust where dependence gives it)
+            falling = int((trends["conf_high"] < 0).sum())
+            rising = int((trends["conf_low"] > 0).sum())
+        else:
+            t = trends["slope"] / trends["std_error"].where(trends["std_error"] > 0)
+            falling, rising = int((t < -CLEAR_T).sum()), int((t > CLEAR_T).sum())
         verdict = ("falls" if falling > len(trends) / 2 else
                    "rises" if rising > len(trends) / 2 else "no_change")
         out.append(finding("dependence.self_financing_trend", verdict,
                            falling=(falling, "count", "count"), rising=(rising, "count", "count"),
                            n=(len(trends), "count", "count"),
                            slope=(float(trends["slope"].median()), "share a year", "estimate"),
-                           t=(CLEAR_T, "", "threshold")))
+                           ci=(0.95, "share", "threshold")))
     if result.taper is not None:
         taper = result.taper
         low, high = taper.conf_int()

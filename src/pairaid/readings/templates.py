@@ -353,10 +353,11 @@ READINGS: dict[tuple[str, str], Pair] = {
         "典型受援地用自有收入支付了{own:pct1}的支出。"),
     ("dependence.self_financing_trend", "*"): (
         "Self-financing (own revenue / spending) fell clearly in {falling:int} of {n:int} "
-        "recipients and rose clearly in {rising:int} (slope beyond {t:f2} standard errors); "
+        "recipients and rose clearly in {rising:int} (its {ci:pct0} interval below or above "
+        "zero); "
         "the median change was {slope:+pp2} percentage points a year: it {verdict}.",
         "自给率（自有收入/支出）在{n:int}个受援地中有{falling:int}个明显下降、{rising:int}个明显上升"
-        "（斜率超过{t:f2}个标准误）；中位数变化为每年{slope:+pp2}个百分点：总体{verdict}。"),
+        "（其{ci:pct0}区间在零以下或以上）；中位数变化为每年{slope:+pp2}个百分点：总体{verdict}。"),
     ("dependence.taper", "*"): (
         "If assistance fell by {cut:pct0}, the outcome would change by {change:+pct1} ({ci:pct0} "
         "interval {lo:+pct1} to {hi:+pct1}) under an elasticity of {elasticity:g3}: a "
