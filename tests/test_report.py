@@ -229,3 +229,22 @@ def test_a_ledger_without_outcomes_gets_a_report_that_says_what_is_missing(store
     html = result.index_html.read_text(encoding="utf-8")
     assert "no outcome &#39;rainfall&#39;" in html or "no outcome 'rainfall'" in html
     assert 'id="synthetic-banner"' not in html  # not demo data: no banner
+
+
+def test_page_one_is_a_verdict_of_six_cards(english_report):
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert "Xinjiang" in title and "2011–2024" in title  # the programme and its period
+    verdict = html.index('<section id="verdict"')
+    assert verdict < html.index("<nav") < html.index('<section id="headline"')
+    cards = re.findall(r'<li class="card" data-finding="([^"]+)" data-verdict="([^"]+)">(.*?)'
+                       r"</li>", html, re.S)
+    assert [c[0].split(".")[1] for c in cards] == ["spending", "effect", "equity",
+                                                     "dependence", "environment", "audit"]
+    links = [re.search(r'href="#([a-z]+)"', body).group(1) for _, _, body in cards]
+    assert links == ["headline", "effects", "distribution", "dependence", "environment",
+                     "audit"]
+    for key, verdict_word, body in cards:
+        assert 'class="message"' in body and 'data-value="' in body, key
+    effect = next(body for key, _, body in cards if key.startswith("card.effect"))
+    assert 'data-kind="ci_low"' in effect and 'data-kind="ci_high"' in effect

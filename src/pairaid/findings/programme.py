@@ -47,6 +47,25 @@ def headline_findings(summary) -> list[Finding]:
     return out
 
 
+def where_findings(summary, regions) -> list[Finding]:
+    """Where the money went: the recipient prefecture (or corps division) with the largest
+    share of disbursements (county recipients counted under their prefecture)."""
+    pairs = summary.funds_by_pair
+    if not len(pairs) or not pairs["disbursed"].sum():
+        return []
+    table = regions.set_index("code")
+    level, parent = table["level"], table["parent_code"]
+    recipient = pairs["recipient"].astype(str)
+    recipient = recipient.where(recipient.map(level).ne("county"), recipient.map(parent))
+    totals = pairs.groupby(recipient.to_numpy())["disbursed"].sum().sort_values(ascending=False)
+    code = str(totals.index[0])
+    name = ((str(table.at[code, "name_en"]), str(table.at[code, "name_zh"]))
+            if code in table.index else code)
+    return [finding("headline.where", "describes", {"place": name},
+                    share=(totals.iloc[0] / totals.sum(), "share", "share"),
+                    recipients=(len(totals), "count", "count"))]
+
+
 def timeline_findings(spans, last: int) -> list[Finding]:
     starts = spans["start_year"].astype(int)
     return [finding("timeline.pairings", "describes",
@@ -84,11 +103,14 @@ def scorecard(found: dict[str, list[Finding]]) -> list[tuple[str, Finding]]:
     verdict: spending, effect, equity, dependence, environment, audit."""
     cards = []
     spent = _pick(found.get("headline", []), "headline.funds_disbursed")
+    where = _pick(found.get("headline", []), "headline.where")
     if spent is not None:
         v = spent.values
         cards.append(("headline", finding(
-            "card.spending", "describes", spent.words, total=v["total"], real=v.get("real"),
-            first=v["first"], last=v["last"], share=v.get("shares.0"))))
+            "card.spending", "describes", {**spent.words, **(where.words if where else {})},
+            total=v["total"], real=v.get("real"), first=v["first"], last=v["last"],
+            share=where.values["share"] if where else None,
+            recipients=where.values["recipients"] if where else None)))
     effects = found.get("effects", [])
     estimate = _pick(effects, "elasticity.estimate")
     if estimate is not None:

@@ -82,6 +82,10 @@ READINGS: dict[tuple[str, str], Pair] = {
         "without them it is {clean}.",
         "审计发现{rows:int}条资金记录除编号外完全相同（很可能重复录入）：重复部分使合计多出{extra}"
         "（{share:pct3}）；去掉后合计为{clean}。"),
+    ("headline.where", "*"): (
+        "{place} received {share:pct1} of the disbursements, the most of {recipients:int} "
+        "recipient prefectures and corps divisions.",
+        "{place}获得实际拨付资金的{share:pct1}，在{recipients:int}个受援地州和兵团师中最多。"),
     ("headline.comparison.rural_income_growth", "*"): (
         "Rural income per person grew by {paired:pct1} in the {paired_units:int} paired counties "
         "and by {never:pct1} in the {never_units:int} never-paired counties over the same "
@@ -507,8 +511,9 @@ READINGS: dict[tuple[str, str], Pair] = {
     # -- the verdict page ----------------------------------------------------------------------
     ("card.spending", "*"): (
         "{total} disbursed, {first:year}–{last:year}|{real} at constant {first:year} prices; "
-        "the largest donor gave {share:pct0}",
-        "{first:year}—{last:year}年实际拨付{total}|按{first:year}年不变价格为{real}；最大援助方占{share:pct0}"),
+        "{share:pct0} of it to {place}, the largest of {recipients:int} recipients",
+        "{first:year}—{last:year}年实际拨付{total}|按{first:year}年不变价格为{real}；其中{share:pct0}"
+        "流向{place}，为{recipients:int}个受援地中最多"),
     ("card.effect.causal", "*"): (
         "Elasticity {b:f2} for {outcome}|{ci:pct0} CI {lo:f2} to {hi:f2}; the design checks pass, "
         "so a causal reading is defensible under parallel trends",

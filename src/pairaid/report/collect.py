@@ -113,7 +113,8 @@ def derive_findings(inputs: ReportInputs) -> dict:
     from pairaid.findings import audit as audit_, distribution as dist, evaluate as ev
     from pairaid.findings import programme
 
-    found: dict[str, list] = {"headline": programme.headline_findings(inputs.summary)}
+    found: dict[str, list] = {"headline": programme.headline_findings(inputs.summary)
+                              + programme.where_findings(inputs.summary, inputs.regions)}
     frame = inputs.county.frame
     effects = []
     for result in (inputs.elasticity, inputs.elasticity_outcome):
