@@ -284,6 +284,17 @@ READINGS: dict[tuple[str, str], Pair] = {
         "Cohort(s) {cohorts:year} have two units: their spread rests on one difference, so "
         "their standard errors are unreliable.",
         "{cohorts:year}年批次只有两个单位：其离散程度仅来自一个差值，标准误不可靠。"),
+    ("design.few_donors", "*"): (
+        "Only {donors:int} donors (fewer than {threshold:int}): the placebo p-value cannot fall "
+        "below {floor:g3}.",
+        "只有{donors:int}个对照单位（少于{threshold:int}个）：安慰剂p值不可能低于{floor:g3}。"),
+    ("design.no_placebo_test", "*"): (
+        "No placebo test was run ({donors:int} donors): the effect has no p-value.",
+        "未进行安慰剂检验（{donors:int}个对照单位）：该效应没有p值。"),
+    ("design.poor_pre_fit", "*"): (
+        "The fit before treatment is poor (RMSPE {rmspe:g3}, half or more of the unit's own "
+        "spread {spread:g3}): the counterfactual is unreliable.",
+        "处理前拟合较差（RMSPE {rmspe:g3}，达到该单位自身离散程度{spread:g3}的一半以上）：反事实不可靠。"),
     # -- designs -------------------------------------------------------------------------------
     ("bacon.twfe", "*"): (
         "The two-way fixed-effects estimate {twfe:+g4} is a weighted average of "
