@@ -15,6 +15,7 @@ import pandas as pd
 from pairaid.jsonable import records as _records
 from pairaid.distribution.disclosure import SuppressedTable
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 
 #: the two Theil indices a decomposition can be of
@@ -46,7 +47,7 @@ class ConcentrationIndex:
 
 
 @dataclass(frozen=True)
-class InequalityResult:
+class InequalityResult(ResultsMixin):
     value: str
     weight: str | None
     group: str | None
