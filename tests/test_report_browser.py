@@ -38,7 +38,7 @@ except ImportError:  # the test extra installs it; CI must have it
     pytestmark = pytest.mark.skip(reason="browser tests skipped: the playwright package is not "
                                    "installed (pip install -e '.[test]')")
 
-SECTIONS = ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+SECTIONS = ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects", "designs",
             "distribution", "dependence", "environment", "audit", "gaps", "methods")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -136,6 +136,7 @@ def test_pdf_has_every_section_in_order_and_the_banner_on_every_page(printed_rep
     # sections flow on from page to page (no forced break that leaves a page almost empty)
     assert len(pages) <= 2 * len(SECTIONS), len(pages)
     assert all("SYNTHETIC DEMO DATA" in text for text in pages)
+    assert "The verdict" in pages[0] and "Headline figures" not in pages[0]
     from pairaid.report.text import title
 
     starts = [next(i for i, text in enumerate(pages) if title(s, "en") in text)
