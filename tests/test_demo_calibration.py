@@ -68,8 +68,10 @@ def test_component_signal_is_unchanged_at_the_mean_and_bounded():
     treated = funds > 0
     out = component_signal(s, b, funds, treated, gain=11.0)
     assert (out[~treated] == 0).all()
-    logs = np.log(funds[treated])
-    centre = logs.mean()
-    shifted = out[treated] / ((11.0 - 1) * 0.5)
-    np.testing.assert_allclose(shifted, 0.3 * np.tanh((logs - centre) / 0.3))
+    # centred on each county's own mean over its treated years
+    for row in range(2):
+        logs = np.log(funds[row, treated[row]])
+        shifted = out[row, treated[row]] / ((11.0 - 1) * 0.5)
+        np.testing.assert_allclose(shifted, 0.3 * np.tanh((logs - logs.mean()) / 0.3))
+    assert (out[0] == 0).all()  # the same funds every year: nothing to amplify
     assert np.abs(out).max() <= (11.0 - 1) * 0.5 * 0.3

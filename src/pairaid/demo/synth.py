@@ -144,8 +144,11 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
     funds_county = np.zeros_like(pop.total)
     funds_county[pairings.county_row[county]] = disbursed[county]
     observations = calibrated_observations(_outcomes, rng, p, pop, funds_county, regions)
+    gain = observations.attrs.get("index_response_gain")
     observations = pd.concat([observations, fiscal.revenue_observations(revenue)[
         observations.columns]], ignore_index=True)
+    if gain is not None:  # concat drops attrs: keep the solved gain (demo/outcomes.py)
+        observations.attrs["index_response_gain"] = gain
     regions = pd.concat([regions, fiscal.donor_regions()], ignore_index=True)
 
     # -- projects, personnel, enterprises -----------------------------------------------------

@@ -78,7 +78,10 @@ ul.notes li { margin-bottom: .3rem; }
   h2, p.reading { break-after: avoid; }
   ol.cards { grid-template-columns: 1fr 1fr; }
   li.card { break-inside: avoid; }
-  figure, table { break-inside: avoid; }
+  /* a long table may run on to the next page (rows whole, header repeated) rather than
+     leave a page nearly empty */
+  figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
   .vega-embed summary { display: none; }
 }
 """
