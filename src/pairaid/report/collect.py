@@ -303,5 +303,6 @@ def _constant_price_output(store, county):
                                  frame["year"])
     except InputError:
         return county, "agri_output", county.basis
-    # the column keeps its name (the readings quote it); its basis travels with the result
-    return replace(county, frame=frame.assign(agri_output=real)), "agri_output", converter.basis
+    # its own name, so the readings say "farm output (constant prices)" (readings/templates.py)
+    return (replace(county, frame=frame.assign(agri_output_real=real)), "agri_output_real",
+            converter.basis)
