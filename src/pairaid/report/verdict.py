@@ -15,6 +15,19 @@ def programme_place(inputs, lang: str) -> str:
     top = regions[regions["level"] == "province"]
     if top.empty:
         return ""
+    # the province the recipients sit in (a ledger may also hold the donors' provinces)
+    parent = regions.set_index("code")["parent_code"].to_dict()
+    level = regions.set_index("code")["level"].to_dict()
+    counts: dict[str, int] = {}
+    for code in inputs.pairings["recipient"].astype(str):
+        for _ in range(6):  # county → prefecture → province (corps: division → corps → ...)
+            if level.get(code) == "province" or code not in parent or parent[code] is None:
+                break
+            code = str(parent[code])
+        if level.get(code) == "province":
+            counts[code] = counts.get(code, 0) + 1
+    if counts:
+        top = top[top["code"] == max(counts, key=counts.get)]
     row = top.iloc[0]
     name = row["name_zh"] if lang == "zh" else row["name_en"]
     return str(name if isinstance(name, str) and name else row["name_zh"])
