@@ -341,3 +341,29 @@ def test_pillars_to_index_by_hand_with_goalpost_groups_and_two_draws(overall, re
             if overall == "geometric":
                 expected = np.exp(expected)
         assert_allclose(index[:, r], expected, rtol=1e-12)
+
+
+def test_pillar_weights_refusals_name_the_pillars_and_use_the_spec_limit():
+    from pairaid.measure import spec_from_dict
+    from pairaid.measure.spec import IndexDataError
+    from pairaid.measure.weight import pillar_weights
+
+    base = {"name": "t", "indicators": [{"code": "x", "pillar": "p"}, {"code": "y", "pillar": "q"},
+                                        {"code": "v", "pillar": "s"}]}
+    zero = spec_from_dict({**base, "aggregation": {"pillar_weights": {"p": 0, "q": 0, "s": 0}}})
+    with pytest.raises(IndexDataError, match=r"^pillar weights: every indicator got weight 0 "):
+        pillar_weights(zero)
+
+    def ahp(matrix, **limit):
+        return spec_from_dict({**base, "aggregation": {"pillar_weights": "ahp", "pillar_ahp": {
+            "order": ["s", "q", "p"], "matrix": matrix, **limit}}})
+
+    with pytest.raises(IndexSpecError, match=r"^AHP: the matrix is not reciprocal: s vs q is 2 "):
+        pillar_weights(ahp([[1, 2, 1], [1, 1, 1], [1, 1, 1]]))
+    inconsistent = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+    cr = ahp_weights(inconsistent, max_cr=None).consistency_ratio
+    with pytest.raises(IndexSpecError, match=r"exceeds 0\.1 "):
+        pillar_weights(ahp(inconsistent))
+    with pytest.raises(IndexSpecError, match=r"exceeds 2 "):
+        pillar_weights(ahp(inconsistent, max_cr=2.0))
+    assert len(pillar_weights(ahp(inconsistent, max_cr=cr + 0.01))) == 3
