@@ -367,3 +367,12 @@ def test_pillar_weights_refusals_name_the_pillars_and_use_the_spec_limit():
     with pytest.raises(IndexSpecError, match=r"exceeds 2 "):
         pillar_weights(ahp(inconsistent, max_cr=2.0))
     assert len(pillar_weights(ahp(inconsistent, max_cr=cr + 0.01))) == 3
+
+
+def test_geometric_scale_of_a_column_constant_over_the_sample():
+    from pairaid.measure.aggregate import geometric_scale
+
+    # constant (3) on the sample rows: no spread to scale by, so a row outside the sample keeps
+    # its raw distance from the sample's value: 1 + 99 × (5 − 3) / 1
+    x = np.array([[3.0], [3.0], [5.0]])
+    assert_allclose(geometric_scale(x, np.array([True, True, False]))[:, 0], [1, 1, 199])
