@@ -55,7 +55,7 @@ mutation: $(STAMP)
 	env -u PYTHONPATH $(BIN)/mutmut export-cicd-stats
 	env -u PYTHONPATH $(BIN)/mutmut results > mutants/results.txt
 	( cat mutants/mutmut-cicd-stats.json; echo; \
-	  for m in $$(awk -F': ' '$$2 != "killed" {print $$1}' mutants/results.txt); do \
+	  for m in $$(awk -F': ' '$$2 ~ /survived|timeout|no tests|suspicious/ {print $$1}' mutants/results.txt); do \
 	    env -u PYTHONPATH $(BIN)/mutmut show $$m; echo; done ) > mutation-survivors.txt
 	@echo "surviving mutants: mutation-survivors.txt"
 
