@@ -316,7 +316,8 @@ def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
     monkeypatch.setattr(console, "open_ledger",
                         lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
     monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True))
+                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
+                                                                        coverage=None))
     runner = CliRunner()
     run = runner.invoke(app, ["dose-response", "--db", "ledger.db", "--outcome", "y", "--log",
                               "--intensity-years", "2", "--bins", "3", "--json"])

@@ -368,7 +368,8 @@ def test_cli_ledger_defaults_to_never_paired_donors(app, monkeypatch):
     monkeypatch.setattr(console, "open_ledger",
                         lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
     monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True))
+                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
+                                                                        coverage=None))
     run = runner.invoke(app, ["synth", "--db", "ledger.db", "--outcome", "y", "--treated", "T",
                               "--json"])
     assert run.exit_code == 0, run.output
