@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, run_command
+from pairaid.cli.options import Db, Json, run_command
 
 
 def report(
     db: Db = None,
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for index.html, charts/, "
+    out_dir: Annotated[Path, typer.Option("-o", "--output", "--out", help="Folder for index.html, charts/, "
                                           "data/ and provenance.json")] = Path("pairaid-report"),
     lang: Annotated[str, typer.Option("--lang", help="Language of the page: en | zh")] = "en",
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf with headless "
@@ -30,6 +30,7 @@ def report(
         "--outcome", help="Outcome of the effect estimates: a panel column, or 'index' (the "
                           "bundled sustainable-agriculture index) [default: the demo's "
                           "sai_latent when present, else index]")] = None,
+    as_json: Json = False,
 ) -> None:
     """Write the evaluation report: headline figures, pairings, maps, the index and its rank
     uncertainty, effect estimates, who benefits, dependence, environment, audit findings, data
@@ -50,6 +51,16 @@ def report(
                                       progress=lambda m: status.update(f"Report: {m} ..."))
         finally:
             store.close()
+        if as_json:
+            import json
+            import sys
+
+            sys.stdout.write(json.dumps({
+                "index_html": str(result.index_html), "out_dir": str(result.out_dir),
+                "pdf": str(result.pdf) if result.pdf else None, "sections": result.sections,
+                "charts": result.charts, "gaps": result.gaps, "seconds": result.seconds,
+                "synthetic": result.synthetic}, ensure_ascii=False) + "\n")
+            return
         if result.synthetic:
             render.synthetic_banner(out, "The report is built from SYNTHETIC demo data; every "
                                          "page says so.")

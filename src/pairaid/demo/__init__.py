@@ -58,6 +58,7 @@ import pandas as pd
 from pairaid.demo import reference
 from pairaid.demo.params import DemoParameters
 from pairaid.demo.reference import DemoDataError
+from pairaid.demo.fiscal import base_of as fiscal_base_of
 from pairaid.demo.synth import generate
 from pairaid.provenance import package_version as _version
 
@@ -80,7 +81,8 @@ ATTRIBUTION = (
     "2010 rows of 654002 Yining City and 654003 Kuitun City, which carry each other's figures in "
     "the source. Pairings: the 2010 donor-to-recipient list compiled from press reports (Xinhua "
     "2010, Beijing Review, provincial sites; facts). Published figures: press reports cited in "
-    "each row (facts). Exchange rates and CPI: annual averages entered from NBS/World Bank WDI "
+    "each row (facts). Donor revenue 2019: China Statistical Yearbook 2020 table 7-5 (NBS) via "
+    "huhuaping/techme (MIT); other years synthetic. Exchange rates and CPI: annual averages entered from NBS/World Bank WDI "
     "for the demo (verify before publication)."
 )
 
@@ -104,6 +106,8 @@ def demo_meta(seed: int = DEFAULT_SEED) -> dict[str, str]:
         "seed": str(int(seed)),
         "generator": f"pairaid.demo {_version()}",
         "published_figures": json.dumps(reference.published_figures(), ensure_ascii=False),
+        # which region's fiscal_revenue is each donor's base (the funding rule, demo/fiscal.py)
+        "donor_fiscal_base": json.dumps(fiscal_base_of()),
     }
 
 
@@ -122,6 +126,11 @@ def build(out_dir: Path | str, seed: int = DEFAULT_SEED,
     store = Store.open(path)
     try:
         import_frames(store, frames, mode="append", source="demo")
+        # The demo's flows are complete by construction: a pairing-year without flows is a
+        # recorded zero, not a gap (pairaid.coverage)
+        from pairaid.coverage import declare_complete
+
+        declare_complete(store, source="demo: complete by construction")
         store.set_meta(**demo_meta(seed))
         planted = frames["flows"].attrs.get("planted_anomalies")
         if planted:  # what the audit must find (tests/test_audit_demo.py checks each)

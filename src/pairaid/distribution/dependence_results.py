@@ -13,6 +13,7 @@ import pandas as pd
 
 from pairaid.jsonable import records as _records
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 PROJECTION_NOTE = ("This is a projection under the stated elasticity, not a forecast: it assumes "
                    "the elasticity holds for a cut of this size and that nothing else changes.")
@@ -67,7 +68,7 @@ class TaperProjection:
                 "conf_low": low, "conf_high": high, "statement": PROJECTION_NOTE}
 
 
-class _FiguresReport:
+class _FiguresReport(ResultsMixin):
     """Text and HTML of a result made of figures: (title, table, one-line reading) each."""
 
     synthetic: bool
@@ -107,7 +108,8 @@ class DependenceResult(_FiguresReport):
     #: unit, year, assistance, expenditure, revenue (currency units), share_of_expenditure,
     #: share_of_revenue, self_financing, recipient (+ taper columns when a taper was given)
     table: pd.DataFrame
-    #: unit, n, slope (self-financing per year), std_error, first_year, last_year, recipient
+    #: unit, n, slope (self-financing per year), std_error (Newey–West), conf_low, conf_high
+    #: (t with n − 2 df), std_error_ols, first_year, last_year, recipient
     trends: pd.DataFrame
     fiscal_scale: float
     dropped_missing: int
@@ -132,7 +134,8 @@ class DependenceResult(_FiguresReport):
 
     @cached_property
     def provenance(self) -> dict:
-        return {"method": "shares of budget; OLS trend of self-financing per unit"
+        return {"method": "shares of budget; OLS trend of self-financing per unit "
+                "(Newey–West SE, t(n−2) interval)"
                           + ("; constant-elasticity taper projection" if self.taper else ""),
                 "fiscal_scale": self.fiscal_scale, "pairaid": _version(),
                 "numpy": np.__version__, "pandas": pd.__version__, "synthetic": self.synthetic}
@@ -167,14 +170,16 @@ class DependenceResult(_FiguresReport):
                 f"{_pct(last['median_self_financing'])} of its spending from its own revenue."))
         trends = self.trends[self.trends["recipient"]].dropna(subset=["std_error"])
         if len(trends):
-            t = trends["slope"] / trends["std_error"].where(trends["std_error"] > 0)
-            falling, rising = int((t < -1.96).sum()), int((t > 1.96).sum())
+            # the 95 % interval: Newey–West SE, t with n − 2 degrees of freedom (issue 11)
+            falling = int((trends["conf_high"] < 0).sum())
+            rising = int((trends["conf_low"] > 0).sum())
             table = pd.DataFrame({
                 "recipients": [len(trends)], "median_slope": [trends["slope"].median()],
                 "clearly_falling": [falling], "clearly_rising": [rising]})
             figures.append((
                 "Trend of self-financing (own revenue / expenditure) per year, recipients", table,
-                f"Self-financing fell clearly (slope below zero by more than 1.96 standard errors) "
+                f"Self-financing fell clearly (95 % interval below zero: serial-correlation-"
+                f"robust Newey–West standard errors, t with n − 2 degrees of freedom) "
                 f"in {falling} of {len(trends)} recipients and rose clearly in {rising}; the "
                 f"median change was {100 * trends['slope'].median():+.2f} percentage points a "
                 "year."))

@@ -29,6 +29,12 @@ MISSING_SHARE = 0.10
 FE_R2 = 0.95
 
 
+#: what the estimators do about cohorts of one or two units (`pairaid.evaluate.small_cohorts`)
+_TINY_CHOICES = ("the estimators keep such cohorts with a conservative variance (the comparison "
+                 "units' variance added; --small-cohorts conservative, the default) or drop or "
+                 "pool them (--small-cohorts drop | pool)")
+
+
 class DesignError(InputError):
     """The design columns cannot be read."""
 
@@ -121,8 +127,17 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
             "single_unit_cohorts", f"cohort{'s' if len(singles) > 1 else ''} "
             f"{', '.join(f'{c:g}' for c in singles)} ha{'ve' if len(singles) > 1 else 's'} a "
             f"single unit: {'their' if len(singles) > 1 else 'its'} group-time effects rest on "
-            f"one unit and have no usable standard error"))
-    small = observed[(observed > 1) & (observed < SMALL_COHORT)]
+            f"one unit and have no usable standard error of their own (the analytic one "
+            f"leaves the unit's own variance out); {_TINY_CHOICES}"))
+    pairs = cohorts[cohorts == 2].index
+    if len(pairs):
+        out.append(DesignWarning(
+            "two_unit_cohorts", f"cohort{'s' if len(pairs) > 1 else ''} "
+            f"{', '.join(f'{c:g}' for c in pairs)} ha{'ve' if len(pairs) > 1 else 's'} two "
+            f"units: {'their' if len(pairs) > 1 else 'its'} spread is estimated from one "
+            f"difference, so {'their' if len(pairs) > 1 else 'its'} standard errors are "
+            f"unreliable; {_TINY_CHOICES}"))
+    small = observed[(observed > 2) & (observed < SMALL_COHORT)]
     if len(small):
         out.append(DesignWarning(
             "small_cohorts", f"cohort{'s' if len(small) > 1 else ''} "
@@ -199,3 +214,41 @@ def _fe_share(work: pd.DataFrame) -> float | None:
         if np.abs(resid - previous).max() < 1e-12:
             break
     return 1 - float(resid @ resid) / total
+
+
+#: fewer donors than this leave the synthetic control little to choose from, and the placebo
+#: p-value a coarse grid (its floor is 1 / (donors + 1))
+FEW_DONORS = 19
+#: fewer pre-treatment periods than this make a close pre-period fit weak evidence
+SHORT_SYNTH_PRE = 5
+
+
+def synth_design_warnings(result) -> list[DesignWarning]:
+    """Warnings on a synthetic-control design (a `SynthResult`): few donors, a short
+    pre-period, a placebo test that cannot run or cannot reach 5 %, a poor pre-period fit."""
+    out: list[DesignWarning] = []
+    donors = len(result.candidate_donors)
+    pre = int((np.asarray(result.times) < result.treat_time).sum())
+    if donors < FEW_DONORS:
+        out.append(DesignWarning(
+            "few_donors", f"only {donors} donor{'s' if donors != 1 else ''} (< {FEW_DONORS}): "
+            f"the placebo p-value cannot fall below 1/{donors + 1} = {1 / (donors + 1):.3f}, so "
+            f"{'it cannot reach the 5 % level' if 1 / (donors + 1) > 0.05 else 'it is coarse'}"))
+    if pre < SHORT_SYNTH_PRE:
+        out.append(DesignWarning(
+            "short_pre_period", f"only {pre} period{'s' if pre != 1 else ''} before treatment "
+            f"(< {SHORT_SYNTH_PRE}): a close pre-period fit is weak evidence that the "
+            f"counterfactual is right"))
+    if result.placebo is None:
+        out.append(DesignWarning(
+            "no_placebo_test", "no placebo-in-space test was run (" + (
+                "fewer than two donors" if donors < 2 else "placebos switched off")
+            + "): the effect has no p-value"))
+    pre_actual = np.asarray(result.actual)[np.asarray(result.times) < result.treat_time]
+    spread = float(np.nanstd(pre_actual)) if len(pre_actual) > 1 else 0.0
+    if spread > 0 and result.pre_rmspe > 0.5 * spread:
+        out.append(DesignWarning(
+            "poor_pre_fit", f"the pre-period fit is poor (RMSPE {result.pre_rmspe:.3g}, half "
+            f"or more of the treated unit's own spread {spread:.3g}): the donors cannot "
+            f"reproduce its path, so the counterfactual is unreliable"))
+    return out

@@ -111,13 +111,21 @@ def template_notes(spec: TableSpec) -> list[str]:
     return lines
 
 
-def write_template(table: str, path: Path) -> Path:
-    """A template with the header, one example row and notes explaining each column."""
+def write_template(table: str, path: Path, lang: str = "en") -> Path:
+    """A template with the header, one example row and notes explaining each column; `lang`
+    "zh" writes Chinese headers, drop-down lists and a notes sheet (`template_zh`)."""
     if table not in TABLES:
         raise unknown_table(table)
     spec = TABLES[table]
     path = Path(path)
     suffix = _format_of(path)
+    if lang == "zh":
+        from pairaid.ingest.template_zh import write_chinese_template
+
+        if suffix not in (".csv", ".xlsx"):
+            raise ImportValidationError([Problem(path.name, 0, "", "the Chinese template is "
+                                                 "written as .xlsx or .csv")])
+        return write_chinese_template(spec, path)
     example = pd.DataFrame([[c.example for c in spec.columns]], columns=list(spec.column_names))
     notes = template_notes(spec)
     if suffix == ".csv":

@@ -173,7 +173,10 @@ flow = Table(
     UniqueConstraint("pairing_id", "year", "kind", "sector", "ref", name="uq_flow_natural"),
     _year_check("year"),
     _one_of("kind", codes.FLOW_KINDS, "kind_known"),
-    CheckConstraint(f"amount >= 0 AND amount <= {AMOUNT_MAX:.0f}", name="amount_range"),
+    # negative: a reversal or decommitment, as IATI files state them (only the IATI importer
+    # writes them; office files are refused negative amounts by the importer)
+    CheckConstraint(f"amount >= -{AMOUNT_MAX:.0f} AND amount <= {AMOUNT_MAX:.0f}",
+                    name="amount_range"),
 )
 
 personnel = Table(
@@ -273,4 +276,21 @@ price_index = Table(
     UniqueConstraint("code", "year", name="uq_price_index_natural"),
     _year_check("year"),
     CheckConstraint("value > 0", name="value_positive"),
+)
+
+# What the ledger claims to hold completely: flows of a pairing over year_from..year_to. A
+# pairing-year without flow rows is "not recorded" (missing) unless a coverage row says the
+# ledger is complete for it, in which case it is a recorded zero (migration 0002, issue 12).
+coverage = Table(
+    "coverage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairing.id"), nullable=False, index=True),
+    Column("year_from", Integer, nullable=False),
+    Column("year_to", Integer, nullable=False),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("pairing_id", "year_from", "year_to", name="uq_coverage_natural"),
+    _year_check("year_from"),
+    _year_check("year_to"),
+    CheckConstraint("year_to >= year_from", name="years_ordered"),
 )
