@@ -388,7 +388,8 @@ class Store:
     @staticmethod
     def other_tables() -> list[str]:
         """Ledger tables outside the import formats and `meta` (a backup copies them raw)."""
-        covered = {table for table, _key in LEDGER_TABLES.values()} | {schema.meta.name}
+        covered = ({table for table, _key in LEDGER_TABLES.values()}
+                   | {schema.meta.name, schema.coverage.name})  # coverage: backup.py by name
         return [t.name for t in schema.metadata.sorted_tables if t.name not in covered]
 
     def raw_rows(self, table_name: str) -> list[dict]:
