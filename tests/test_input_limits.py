@@ -152,22 +152,20 @@ def test_json_nested_100000_deep_is_refused(tmp_path):
 
 
 def test_control_characters_are_refused_with_the_cell_named_and_never_echoed_raw(tmp_path):
-    bad = _flows_csv(tmp_path / "flows.csv", rows=2)
-    text = bad.read_text("utf-8").splitlines()
-    text[1] = text[1].replace("BJ", "B\x1b[2JJ")  # ESC [2J clears a terminal
-    text.append("BJ,653201,2016,disbursement,5,CNY,31120")
-    bad.write_text("\n".join(text) + "\n", "utf-8")
-    frame = pd.read_csv(bad, dtype=str)
-    frame["source"] = ["ok\ttabbed", "bell\x07here", "fine"]
+    bad = tmp_path / "flows.csv"
+    frame = pd.DataFrame([FLOW_ROW] * 3, columns=FLOW_HEADER)
+    frame["donor"] = ["B\x1b[2JJ", "BJ", "BJ"]  # ESC [2J clears a terminal
+    frame["ref"] = ["r\x1bx", "r2", "r3"]
+    frame["source"] = ["fine", "bell\x07here", "ok\ttabbed"]
     frame.to_csv(bad, index=False)
     result = runner.invoke(app, ["import", "flows", str(bad), "--db", _mini_db(tmp_path)])
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "\x07" not in result.output
     flat = " ".join(result.output.split())
-    assert "flows.csv:2:donor: holds the control character U+001B (ESC) at character 2" in flat
+    assert "flows.csv:2:ref: holds the control character U+001B (ESC) at character 2" in flat
     assert "flows.csv:3:source: holds the control character U+0007 (BEL)" in flat
     assert "U+0009" not in flat  # a tab is allowed in free text (source)
-    assert "\\x1b[2J" in flat  # the echoed value, escaped
+    assert "'B\\x1b[2JJ'" in flat  # the donor, echoed escaped
 
 
 def test_printable_escapes_controls_but_keeps_newlines():
