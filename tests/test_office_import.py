@@ -122,6 +122,11 @@ def test_name_resolver_reads_the_usual_variants():
     assert names.region("温宿") == "652922"
     assert names.region("新疆") == "650000"
     assert names.region("和田", level="prefecture") == "653200"
+    assert names.region("和田地区和田县") == "653221"
+    assert names.region("新疆 温宿县") == "652922"
+    # 温宿县 is not in 和田地区: the qualified name names nothing
+    with pytest.raises(UnknownName):
+        names.region("和田地区温宿县")
 
 
 def test_name_resolver_lists_candidates_and_closest_names():
