@@ -200,7 +200,8 @@ def _csv_cases() -> list[tuple[Case, str | bytes]]:
               [(2, "ref", "longer than 64 characters")]),
          _lines(FLOWS + ",ref", GOOD_FLOW + "," + "R" * 65)),
         (Case("regions", "regions_own_parent.csv",
-              [(2, "parent_code", "a region cannot be its own parent")]),
+              [(2, "parent_code", "a region cannot be its own parent"),
+               (2, "parent_code", "parent codes form a cycle")]),  # a cycle of one, said twice
          _lines(REGIONS, "653222,墨玉县,Moyu,county,653222")),
         (Case("regions", "regions_parent_cycle.csv",
               [(2, "parent_code", "parent codes form a cycle"),
@@ -312,6 +313,32 @@ def write_corpus(directory: Path | str) -> list[Case]:
         (directory / case.filename).write_bytes(data)
         cases.append(case)
     cases += _write_binary_cases(directory)
+    cases += _write_bounds_and_hygiene_cases(directory)
     names = [c.filename for c in cases]
     assert len(names) == len(set(names)), "two cases share a file name"
     return cases
+
+
+def _write_bounds_and_hygiene_cases(directory: Path) -> list[Case]:
+    """Issue 13: control characters, a sheet reaching XFD1048576, deep JSON, an overlong cell."""
+    from openpyxl import Workbook
+
+    (directory / "donors_control_characters.csv").write_text(_lines(
+        DONORS, "ZJ,浙江省,Zhe\x1b[2Jjiang,province", "G\x07D,广东省,Guangdong,province"),
+        encoding="utf-8")
+    workbook = Workbook()
+    workbook.active.append(FLOWS.split(","))
+    workbook.active.append(GOOD_FLOW.split(","))
+    workbook.active["XFD1048576"] = "far away"
+    workbook.save(directory / "flows_far_cell.xlsx")
+    (directory / "flows_deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (directory / "flows_cell_too_long.csv").write_text(
+        _lines(FLOWS + ",ref", GOOD_FLOW + "," + "r" * 40_000), encoding="utf-8")
+    return [
+        Case("donors", "donors_control_characters.csv",
+             [(2, "name_en", "control character U+001B (ESC) at character 4"),
+              (3, "code", "control character U+0007 (BEL)")]),
+        Case("flows", "flows_far_cell.xlsx", [(0, "", "reaches column 16,384")]),
+        Case("flows", "flows_deep.json", [(0, "", "nested 100,000 levels deep")]),
+        Case("flows", "flows_cell_too_long.csv", [(2, "ref", "holds 40,000 characters")]),
+    ]

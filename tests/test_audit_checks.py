@@ -194,6 +194,7 @@ def test_finding_validates_severity_and_serialises():
     finding = Finding("x", "warning", "m", pd.DataFrame({"year": [np.int64(2015)],
                                                          "v": [np.nan]}), {"k": np.float64(1)})
     assert finding.to_dict() == {"check": "x", "severity": "warning", "message": "m", "count": 1,
+                                 "expected_false_alarms": None,
                                  "stats": {"k": 1.0}, "records": [{"year": 2015, "v": None}]}
 
 

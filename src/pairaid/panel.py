@@ -8,8 +8,12 @@ the way out; indicators aggregate up the region hierarchy by their rule:
 * ``pop_mean`` — the population-weighted mean of the counties that report both the value and
   their population.
 
-A value observed directly for a prefecture takes precedence over the aggregate. Activity columns
-(funds, personnel, projects, enterprises) are 0 where the ledger records nothing.
+A value observed directly for a prefecture takes precedence over the aggregate. Funds (every
+column built from flows) are known for a unit-year only when every pairing active on the unit
+that year has flow rows or is declared complete (`pairaid.coverage`); they are 0 when no pairing
+is active on the unit, and missing otherwise — "not recorded" is not "recorded zero". The
+`flow_coverage` column says which. Personnel, projects and enterprises are 0 where the ledger
+records nothing.
 """
 
 from __future__ import annotations
@@ -20,21 +24,28 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pairaid import coverage as flow_coverage
 from pairaid.ledger import codes, queries
 from pairaid.ledger.errors import LedgerError
 from pairaid.ledger.store import Store
 from pairaid.money import MoneyBasis, MoneyConverter, Prices
+from pairaid.results import ResultsMixin
 
 Level = Literal["county", "prefecture"]
 LEVELS: dict[str, tuple[str, ...]] = {
     "county": codes.COUNTY_PANEL_LEVELS, "prefecture": codes.PREFECTURE_PANEL_LEVELS,
 }
 KEY = ["unit", "year"]
+#: the panel column that says what a unit-year's funds rest on
+FLOW_COVERAGE = "flow_coverage"
+#: unit-year statuses beyond the pairing-year ones: no pairing active (zero by construction),
+#: and some but not all active pairings recorded (the total would understate: missing)
+UNPAIRED, PARTIAL = "no_pairing", "partly_recorded"
 _INACTIVE_STATUSES = ("planned", "cancelled")
 
 
 @dataclass(frozen=True)
-class Panel:
+class Panel(ResultsMixin):
     frame: pd.DataFrame
     level: Level
     year_from: int
@@ -43,13 +54,42 @@ class Panel:
     indicators: pd.DataFrame
     synthetic: bool
     notes: tuple[str, ...]
+    #: what the funds columns rest on (`pairaid.coverage.FlowCoverage`)
+    coverage: flow_coverage.FlowCoverage | None = None
 
     @property
     def description(self) -> str:
         kind = "SYNTHETIC demo data" if self.synthetic else "ledger data"
-        return (f"{self.level} panel {self.year_from}–{self.year_to}: {self.frame['unit'].nunique()} "
+        text = (f"{self.level} panel {self.year_from}–{self.year_to}: {self.frame['unit'].nunique()} "
                 f"units × {self.year_to - self.year_from + 1} years, {len(self.frame)} rows; "
                 f"money in {self.basis.label}; {kind}")
+        if self.coverage is not None:
+            text += f"; {self.coverage.statement}"
+        return text
+
+    @property
+    def summary(self) -> str:
+        return "\n".join([self.description] + [f"note: {n}" for n in self.notes])
+
+    def tidy(self) -> pd.DataFrame:
+        """The panel itself: one row per unit and year."""
+        return self.frame
+
+    def to_dict(self, rows: bool = True) -> dict:
+        from pairaid.jsonable import records
+
+        return {"level": self.level, "year_from": self.year_from, "year_to": self.year_to,
+                "currency": self.basis.currency, "prices": self.basis.prices_label,
+                "synthetic": self.synthetic, "notes": list(self.notes),
+                "coverage": self.coverage.to_dict() if self.coverage else None,
+                **({"rows": records(self.frame)} if rows else {})}
+
+    @property
+    def funds_missing(self) -> int:
+        """Unit-years whose funds are not recorded (missing, not zero)."""
+        if FLOW_COVERAGE not in self.frame:
+            return 0
+        return int((self.frame[FLOW_COVERAGE].isin([PARTIAL, flow_coverage.NOT_RECORDED])).sum())
 
 
 def unit_of(regions: pd.DataFrame, level: Level) -> pd.Series:
@@ -96,8 +136,9 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
         "year": np.tile(years, len(units)),
     })
     notes: list[str] = []
+    with_flows: list[pd.DataFrame] = []
     parts = [
-        _funds(store, year_from, year_to, unit_map, converter, notes),
+        _funds(store, year_from, year_to, unit_map, converter, notes, with_flows),
         _personnel(store, year_from, year_to, unit_map),
         _projects(store, years, unit_map),
         _enterprises(store, year_from, year_to, unit_map, converter),
@@ -107,6 +148,10 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
         frame = frame.merge(part, on=KEY, how="left") if not part.empty else frame
     activity = [c for c in frame.columns if c not in KEY]
     frame[activity] = frame[activity].fillna(0.0)
+    status = flow_coverage.pairing_years(store, year_from, year_to,
+                                         with_flows[0] if with_flows else None)
+    coverage = flow_coverage.summarise_coverage(status, year_from, year_to)
+    frame = _apply_coverage(frame, status, unit_map, year_from, notes)
     indicator_meta = queries.indicators(store)
     observed = _indicators(store, indicator_meta, regions, units, level, unit_map, year_from,
                            year_to)
@@ -120,7 +165,45 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
     frame["prices"] = converter.basis.prices_label
     synthetic = store.is_synthetic()
     return Panel(frame.sort_values(KEY, ignore_index=True), level, year_from, year_to,
-                 converter.basis, indicator_meta, synthetic, tuple(notes))
+                 converter.basis, indicator_meta, synthetic, tuple(notes), coverage)
+
+
+def funds_columns(columns) -> list[str]:
+    """The panel columns built from flows (missing where flows are not recorded)."""
+    return [c for c in columns if c.startswith(("funds_", "disbursement_sector_"))
+            or c == "investment_secured"]
+
+
+def _apply_coverage(frame: pd.DataFrame, status: pd.DataFrame, unit_map: pd.Series,
+                    year_from: int, notes: list[str]) -> pd.DataFrame:
+    """Funds missing where a unit-year's active pairings are not all recorded (see module doc).
+
+    `frame` is still in grid order (units × years), so each pairing-year finds its row by
+    arithmetic and two bincounts count its unit-year's pairings: no merge of the wide frame."""
+    years = frame["year"].to_numpy()
+    n_years = int(years.max() - year_from + 1) if len(frame) else 1
+    units = pd.Index(frame["unit"].to_numpy()[::n_years])
+    grid = np.tile(np.arange(year_from, year_from + n_years), len(units))
+    if len(grid) != len(years) or not np.array_equal(grid, years):  # merges kept the grid order
+        raise LedgerError("internal: the panel lost its unit × year order before coverage")
+    unit = status["recipient"].map(unit_map)
+    position = units.get_indexer(unit) * n_years + (status["year"].to_numpy(dtype=np.int64)
+                                                    - year_from)
+    inside = (units.get_indexer(unit) >= 0)
+    known = (status["status"] != flow_coverage.NOT_RECORDED).to_numpy()
+    active = np.bincount(position[inside], minlength=len(frame))
+    recorded = np.bincount(position[inside], weights=known[inside], minlength=len(frame))
+    frame[FLOW_COVERAGE] = np.where(
+        active == 0, UNPAIRED, np.where(recorded == active, flow_coverage.RECORDED,
+                                        np.where(recorded == 0, flow_coverage.NOT_RECORDED,
+                                                 PARTIAL)))
+    unknown = frame[FLOW_COVERAGE].isin([flow_coverage.NOT_RECORDED, PARTIAL]).to_numpy()
+    if unknown.any():
+        frame.loc[unknown, funds_columns(frame.columns)] = np.nan
+        notes.append(f"funds are missing (not zero) for {int(unknown.sum()):,} unit-years whose "
+                     f"pairings have no flows recorded and are not declared complete "
+                     f"(`pairaid coverage set` declares a pairing's ledger complete)")
+    return frame
 
 
 def grouped_sum(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
@@ -159,8 +242,15 @@ def _to_units(frame: pd.DataFrame, unit_map: pd.Series) -> pd.DataFrame:
     return frame.assign(unit=frame["recipient"].map(unit_map)).dropna(subset=["unit"])
 
 
-def _funds(store, year_from, year_to, unit_map, converter, notes) -> pd.DataFrame:
+def _funds(store, year_from, year_to, unit_map, converter, notes, with_flows) -> pd.DataFrame:
     rows = queries.flows(store, year_from, year_to)
+    # the pairing-years with flows, for the coverage (no second read of the flow table; one
+    # bincount over the dense pairing × year space, 5 ms for a million flows)
+    span = year_to - year_from + 1
+    flat = rows["pairing_id"].to_numpy(dtype=np.int64) * span + (
+        rows["year"].to_numpy(dtype=np.int64) - year_from)
+    pairs = np.flatnonzero(np.bincount(flat)) if len(flat) else np.zeros(0, dtype=np.int64)
+    with_flows.append(pd.DataFrame({"pairing_id": pairs // span, "year": pairs % span + year_from}))
     if rows.empty:
         return pd.DataFrame(columns=KEY)
     # categorical .map maps the few categories, not the million rows

@@ -15,7 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.audit.benford import BenfordTest, benford_test
-from pairaid.audit.completeness import missing_county_years, without_source
+from pairaid.audit.completeness import (indicators_without_observations, missing_county_years,
+                                        without_source)
 from pairaid.audit.money import (
     benford,
     disbursement_ratio,
@@ -29,11 +30,12 @@ from pairaid.errors import InputError
 
 __all__ = ["AUDIT_TABLES", "AuditDataError", "AuditReport", "BenfordTest", "Finding",
            "audit_frames", "audit_ledger", "benford_test", "cost_per_output", "delays",
-           "disbursement_ratio", "duplicates", "in_cny", "missing_county_years", "robust_z",
+           "disbursement_ratio", "duplicates", "in_cny", "indicators_without_observations",
+           "missing_county_years", "robust_z",
            "round_numbers", "without_source"]
 
 #: the tables the audit reads
-AUDIT_TABLES = ("regions", "projects", "outputs", "flows", "observations", "rates")
+AUDIT_TABLES = ("regions", "projects", "outputs", "flows", "observations", "rates", "indicators")
 #: Benford is run on what offices report as paid or spent (not on derived or secured amounts)
 BENFORD_KINDS = ("commitment", "disbursement", "expenditure")
 
@@ -65,7 +67,10 @@ def audit_frames(frames: dict[str, pd.DataFrame], synthetic: bool = False,
     findings += duplicates(flows)
     findings += round_numbers(flows)
     findings += benford(flows.loc[flows["kind"].isin(BENFORD_KINDS), "amount"])
-    findings += missing_county_years(tables["observations"], tables["regions"])
+    findings += missing_county_years(tables["observations"], tables["regions"],
+                                     tables["indicators"])
+    findings.append(indicators_without_observations(tables["observations"],
+                                                    tables["indicators"]))
     findings.append(without_source(tables["observations"], "observations",
                                    ["region", "year", "indicator"]))
     findings.append(without_source(flows, "flows", ["donor", "recipient", "year", "kind",

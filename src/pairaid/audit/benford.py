@@ -5,14 +5,26 @@ Nigrini's conformity bands:
 
     MAD = (1/K) Σ_k |observed share_k − expected share_k|
 
+A test is only worth running where it can see something and where clean data pass it:
+`powered_sample` is the smallest sample at which the chi-square test (5 %) has 80 % power
+against a quarter of the amounts having uniform digits (exact, from the non-central chi-square:
+λ = n Σ (p₁ − p₀)²/p₀): 599 amounts for the first digit, 1,516 for the first two.
+`false_alarm_rate` is the chance that clean Benford data of a size still reads "marginal" or
+"nonconformity" by Nigrini's MAD bands — high for small samples, because the MAD shrinks only as
+1/√n (first two digits: 93 % at 1,500 amounts, 42 % at 2,000). `minimum_sample` asks for both:
+842 amounts for the first digit and 2,533 for the first two (`MINIMUM_SAMPLE`, recomputed
+by a test).
+
 References
 ----------
+Cochran, W. G. (1954). Some methods for strengthening the common χ² tests. *Biometrics* 10(4).
 Nigrini, M. J. (2012). *Benford's Law: Applications for Forensic Accounting, Auditing, and Fraud
 Detection*. Wiley, table 7.1 (MAD cut-offs).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -67,6 +79,54 @@ class BenfordTest:
         return (f"Benford {name} test on {self.n:,} amounts ({self.excluded:,} excluded): MAD "
                 f"{self.mad:.4f} ({self.conformity}); chi-square {self.chi2:.1f} on {self.df} df, "
                 f"p = {self.p_value:.3g}.")
+
+
+#: the departure the minimum sample is sized to detect: this share of amounts with uniform digits
+CONTAMINATION = 0.25
+POWER, ALPHA = 0.8, 0.05
+#: `minimum_sample` of each test, computed once (3 s) and checked by tests/test_audit_limits.py
+MINIMUM_SAMPLE: dict[str, int] = {"first": 842, "first_two": 2533}
+
+
+@functools.lru_cache(maxsize=8)
+def minimum_sample(test: DigitTest) -> int:
+    """Smallest sample worth testing: the chi-square test has `POWER` against `CONTAMINATION`
+    (`powered_sample`) and clean data read worse than "acceptable conformity" at most `ALPHA`
+    of the time (`false_alarm_rate`, found by bisection)."""
+    low, high = powered_sample(test), 200_000
+    if false_alarm_rate(test, low) <= ALPHA:
+        return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if false_alarm_rate(test, middle) <= ALPHA else (middle, high)
+    return high
+
+
+def powered_sample(test: DigitTest, contamination: float = CONTAMINATION, power: float = POWER,
+                   alpha: float = ALPHA) -> int:
+    """Smallest n at which the chi-square test has `power` against `contamination` (the share
+    of amounts whose leading digits are uniform instead of Benford)."""
+    from scipy import optimize, stats
+
+    p0 = expected_shares(test).to_numpy()
+    p1 = (1 - contamination) * p0 + contamination / len(p0)
+    effect = float(np.sum((p1 - p0) ** 2 / p0))
+    df = len(p0) - 1
+    critical = stats.chi2.ppf(1 - alpha, df)
+    n = optimize.brentq(lambda n: stats.ncx2.sf(critical, df, n * effect) - power, 1, 1e8)
+    return int(np.ceil(n))
+
+
+def false_alarm_rate(test: DigitTest, n: int, draws: int = 4000, seed: int = 0) -> float:
+    """Chance that `n` amounts drawn from Benford's law read worse than "acceptable conformity"
+    (Monte Carlo, `draws` multinomial samples, seeded)."""
+    if n <= 0:
+        return float("nan")
+    p0 = expected_shares(test).to_numpy()
+    p0 = p0 / p0.sum()
+    counts = np.random.default_rng(seed).multinomial(n, p0, size=draws)
+    mad = np.abs(counts / n - p0).mean(axis=1)
+    return float(np.mean(mad > MAD_BANDS[test][1]))
 
 
 def leading_digits(amounts: np.ndarray, test: DigitTest) -> np.ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pairaid.audit.benford import DigitTest, benford_test
+from pairaid.audit.benford import (CONTAMINATION, MINIMUM_SAMPLE, DigitTest, benford_test,
+                                    false_alarm_rate)
 from pairaid.audit.results import Finding
 from pairaid.audit.tails import binom_sf
 
@@ -135,30 +136,59 @@ def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return missing | (pd.Series(a) == pd.Series(b)).to_numpy()
 
 
-def round_numbers(flows: pd.DataFrame, powers: tuple[int, ...] = (3, 4, 5, 6),
-                  alpha: float = 1e-4) -> list[Finding]:
-    """Share of amounts that are exact multiples of 10^k against the 10^-k expected by chance.
+def recording_unit(flows: pd.DataFrame, largest: int = 8) -> pd.Series:
+    """Per donor, the power of ten its amounts are recorded in: the largest k ≤ `largest` such
+    that every positive amount of the donor is a multiple of 10^k (an office that records in
+    万元 has k = 4; one that records 12.5 万元 has k = 3; one that records in 元 has k = 0)."""
+    amounts = flows["amount"].astype(float)
+    positive = amounts > 0
+    unit = pd.Series(0, index=pd.Index(flows["donor"].dropna().unique(), name="donor"),
+                     dtype=int)
+    for k in range(1, largest + 1):
+        multiple = (np.mod(amounts, 10.0 ** k) == 0) | ~positive
+        every = multiple.groupby(flows["donor"], observed=True).all()
+        any_positive = positive.groupby(flows["donor"], observed=True).any()
+        unit[every[every & any_positive].index] = k
+    return unit
 
-    Overall, and per donor, year and kind: a group is flagged when its count of multiples of 10^k
-    is improbable under Binomial(n, 10^-k) at level `alpha` divided by the number of tests.
+
+def round_numbers(flows: pd.DataFrame, powers: tuple[int, ...] = (3, 4, 5, 6),
+                  alpha: float = 1e-4, recorded_in: dict[str, int] | None = None
+                  ) -> list[Finding]:
+    """Share of amounts that are exact multiples of 10^k against what chance gives in the unit
+    the office recorded in.
+
+    Each donor's recording unit 10^u comes from `recorded_in` (donor → u) or, by default, from
+    its amounts (`recording_unit`): amounts recorded in 万元 are multiples of 10^4 in 元 by
+    construction and say nothing about rounding, so only powers k > u are tested, and a multiple
+    of 10^k turns up by chance with probability 10^-(k-u). Per donor, year and kind a group is
+    flagged when its count is improbable under that Binomial at level `alpha` divided by the
+    number of tests (Bonferroni): clean data give at most `alpha` false alarms in all.
     """
     if flows.empty:
         return [Finding("round_numbers", "info", "No flows recorded: nothing to test.")]
     amounts = flows["amount"].astype(float)
+    units = recording_unit(flows)
+    if recorded_in:
+        units = units.copy()
+        for donor, power in recorded_in.items():
+            units[donor] = int(power)
+    unit = flows["donor"].map(units).fillna(0).astype(int).to_numpy()
     rows, groups = [], []
     for k in powers:
-        unit = 10.0 ** k
-        eligible = amounts >= unit
-        multiple = eligible & (np.mod(amounts, unit) == 0)
+        eligible = (amounts >= 10.0 ** k) & (k > unit)
+        multiple = eligible & (np.mod(amounts, 10.0 ** k) == 0)
         n, hits = int(eligible.sum()), int(multiple.sum())
         rows.append({"power": k, "amounts": n, "multiples": hits,
-                     "share": hits / n if n else np.nan, "expected": 10.0 ** -k})
-        g = (flows.assign(eligible=eligible, multiple=multiple)
-             .groupby(["donor", "year", "kind"], observed=True)[["eligible", "multiple"]].sum()
-             .reset_index())
+                     "share": hits / n if n else np.nan})
+        g = (flows.assign(eligible=eligible, multiple=multiple, unit=unit)
+             .groupby(["donor", "year", "kind"], observed=True)
+             .agg(eligible=("eligible", "sum"), multiple=("multiple", "sum"),
+                  unit=("unit", "first")).reset_index())
         g = g[g["eligible"] > 0]
+        g["expected"] = 10.0 ** -(k - g["unit"].to_numpy(dtype=float))
         g["p_value"] = binom_sf(g["multiple"].to_numpy(dtype=int),
-                                g["eligible"].to_numpy(dtype=int), 10.0 ** -k)
+                                g["eligible"].to_numpy(dtype=int), g["expected"].to_numpy())
         groups.append(g.assign(power=k))
     overall = pd.DataFrame(rows)
     table = pd.concat(groups, ignore_index=True)
@@ -168,31 +198,61 @@ def round_numbers(flows: pd.DataFrame, powers: tuple[int, ...] = (3, 4, 5, 6),
                .rename(columns={"eligible": "amounts", "multiple": "multiples"})
                .reset_index(drop=True))
     flagged["share"] = flagged["multiples"] / flagged["amounts"]
+    coarse = units[units > 0]
+    unit_note = (f" Judged in each office's recording unit: {len(coarse)} donor(s) record in "
+                 f"units of 10^k 元 ({', '.join(f'{d} 10^{u}' for d, u in coarse.items())}), "
+                 f"so their amounts are round in 元 by construction and only coarser rounding "
+                 f"counts." if len(coarse) else "")
+    alarms = f" Expected false alarms on clean data: at most {alpha:g} in all."
     findings = [Finding(
         "round_numbers", "warning" if len(flagged) else "info",
-        f"{len(flagged)} donor-year(s) report far more round amounts than chance allows (e.g. "
-        f"{flagged['multiples'].iloc[0]} of {flagged['amounts'].iloc[0]} multiples of "
-        f"10^{flagged['power'].iloc[0]}): amounts may be estimates or budget figures, not "
-        f"actual payments." if len(flagged) else "No donor-year has more round amounts than "
-        "chance allows.", flagged[["donor", "year", "kind", "power", "amounts", "multiples",
-                                   "share", "p_value"]],
-        {"alpha": alpha, "tests": len(table), "overall": overall.to_dict(orient="records")})]
+        (f"{len(flagged)} donor-year(s) report far more round amounts than chance allows (e.g. "
+         f"{flagged['multiples'].iloc[0]} of {flagged['amounts'].iloc[0]} multiples of "
+         f"10^{flagged['power'].iloc[0]}): amounts may be estimates or budget figures, not "
+         f"actual payments." if len(flagged) else "No donor-year has more round amounts than "
+         "chance allows.") + unit_note + alarms,
+        flagged[["donor", "year", "kind", "unit", "power", "amounts", "multiples", "share",
+                 "p_value"]],
+        {"alpha": alpha, "tests": len(table), "overall": overall.to_dict(orient="records"),
+         "recording_unit": {str(d): int(u) for d, u in units.items()},
+         "expected_false_alarms": alpha})]
     return findings
 
 
 def benford(amounts: pd.Series, label: str = "reported flow amounts") -> list[Finding]:
-    """First-digit and first-two-digits Benford tests as findings."""
+    """First-digit and first-two-digits Benford tests as findings, each run only on a sample
+    large enough to have power (`benford.minimum_sample`); a test not run says why. Each finding
+    carries the false alarms expected on clean data of its size."""
     findings = []
     tests: tuple[DigitTest, ...] = ("first", "first_two")
     for test in tests:
         result = benford_test(amounts, test)
+        name = "first-digit" if test == "first" else "first-two-digits"
+        needed = MINIMUM_SAMPLE[test]
+        stats = {"n": result.n, "excluded": result.excluded, "minimum_sample": needed,
+                 "power_against": f"{CONTAMINATION:.0%} of amounts with uniform digits"}
+        if result.n < needed:
+            findings.append(Finding(
+                f"benford_{test}", "info",
+                f"Benford {name} test not run: {result.n:,} {label} ({result.excluded:,} "
+                f"excluded), fewer than the {needed:,} it needs to detect "
+                f"{CONTAMINATION:.0%} of amounts with invented digits 8 times in 10; on fewer, "
+                f"clean data fail it by chance (false alarm rate "
+                f"{false_alarm_rate(test, result.n):.0%} at this size).",
+                stats={**stats, "run": False, "conformity": "not tested",
+                       "expected_false_alarms": None}))
+            continue
         worst = result.conformity in ("marginal conformity", "nonconformity")
+        alarms = false_alarm_rate(test, result.n)
         reading = (" Digits depart from Benford's law: look for invented, rounded or capped "
                    "amounts (large samples fail the chi-square test easily; the MAD is the guide)."
                    if worst else "")
         findings.append(Finding(
             f"benford_{test}", "warning" if worst else "info",
-            result.reading().replace("amounts", label, 1) + reading, result.table,
-            {"n": result.n, "excluded": result.excluded, "chi2": result.chi2, "df": result.df,
-             "p_value": result.p_value, "mad": result.mad, "conformity": result.conformity}))
+            result.reading().replace("amounts", label, 1) + reading
+            + f" Clean data of this size would be flagged {alarms:.1%} of the time.",
+            result.table,
+            {**stats, "run": True, "chi2": result.chi2, "df": result.df,
+             "p_value": result.p_value, "mad": result.mad, "conformity": result.conformity,
+             "false_alarm_rate": alarms, "expected_false_alarms": alarms}))
     return findings

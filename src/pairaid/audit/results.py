@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from pairaid.jsonable import plain, records as json_records
 from pairaid.provenance import package_version as _version
+from pairaid.results import ResultsMixin
 
 Severity = Literal["info", "warning", "alert"]
 SEVERITIES: tuple[str, ...] = ("alert", "warning", "info")
@@ -40,15 +41,23 @@ class Finding:
     def count(self) -> int:
         return len(self.records)
 
+    @property
+    def expected_false_alarms(self) -> float | None:
+        """Records this check is expected to flag on clean data (None: a rule, not a test, or
+        not run)."""
+        value = self.stats.get("expected_false_alarms")
+        return None if value is None else float(value)
+
     def to_dict(self, max_records: int | None = None) -> dict:
         records = self.records if max_records is None else self.records.head(max_records)
         return {"check": self.check, "severity": self.severity, "message": self.message,
-                "count": self.count, "stats": plain(self.stats),
+                "count": self.count, "expected_false_alarms": self.expected_false_alarms,
+                "stats": plain(self.stats),
                 "records": json_records(records)}
 
 
 @dataclass(frozen=True)
-class AuditReport:
+class AuditReport(ResultsMixin):
     findings: tuple[Finding, ...]
     synthetic: bool = False
     notes: tuple[str, ...] = ()
@@ -78,10 +87,12 @@ class AuditReport:
 
     # -- outputs -------------------------------------------------------------------------------
     def tidy(self) -> pd.DataFrame:
-        """One row per finding: check, severity, count, message."""
+        """One row per finding: check, severity, count, expected false alarms on clean data
+        (missing where a check is a rule, not a test), message."""
+        columns = ["check", "severity", "count", "expected_false_alarms", "message"]
         return pd.DataFrame([{"check": f.check, "severity": f.severity, "count": f.count,
-                              "message": f.message} for f in self.findings],
-                            columns=["check", "severity", "count", "message"])
+                              "expected_false_alarms": f.expected_false_alarms,
+                              "message": f.message} for f in self.findings], columns=columns)
 
     def to_dict(self, max_records: int | None = 200) -> dict:
         return {"findings": [f.to_dict(max_records) for f in self.findings],

@@ -25,14 +25,11 @@ def audit(db: Db = None, json_: Json = False, as_of: AsOf = None, records: Recor
     Example: `pairaid audit --db pairaid-demo/demo.db --json`
     """
     def body() -> None:
-        from pairaid.audit import audit_ledger
+        from pairaid import api
         from pairaid.cli.console import open_ledger as _open
 
-        store = _open(db)
-        try:
-            report = audit_ledger(store, as_of=as_of)
-        finally:
-            store.close()
+        with api.Ledger(_open(db)) as ledger:
+            report = ledger.audit(as_of=as_of)
         if json_:
             typer.echo(report.to_json(indent=2))
             return

@@ -9,30 +9,28 @@ imported inside functions (main imports this module).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import (Data, Db, Json, Level, Time, Unit, read_plain_table,
-                                 run_command)
-
-FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in data]")]
-ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in data]")]
+from pairaid.cli.options import (Data, Db, FromYear, Json, Level, Output, Time, ToYear, Unit,
+                                 read_plain_table, run_command)
 
 
-def _source(db, data, level, error):
-    """The ledger's panel (nominal CNY), or the --data table."""
+def _run(db, data, level, error, on_ledger, on_frame):
+    """`on_ledger(api.Ledger)` on the ledger's panel (nominal CNY), or `on_frame(table)` on the
+    --data table."""
     if data is not None:
         if db is not None:
             raise error("give either --db or --data, not both")
-        return read_plain_table(data, error)
+        return on_frame(read_plain_table(data, error))
     if level not in ("county", "prefecture"):
         raise error(f"unknown level '{level}' (use county or prefecture)")
+    from pairaid import api
     from pairaid.cli.console import open_ledger as _open
-    from pairaid.panel import build_panel
 
-    return build_panel(_open(db), level)
+    with api.Ledger(_open(db)) as ledger:
+        return on_ledger(ledger)
 
 
 def _print(result, banner: str) -> None:
@@ -69,8 +67,7 @@ def dependence(
     fiscal_scale: Annotated[float | None, typer.Option(
         "--fiscal-scale", help="Currency units per recorded fiscal unit (10000 for 10k CNY) "
                                "[default: from the indicator's unit; 1 with --data]")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the unit-year table (.csv .xlsx .parquet .json)")] = None,
+    output: Output = None,
     as_json: Json = False,
 ) -> None:
     """Fiscal dependence: assistance as a share of local expenditure and revenue, the
@@ -91,10 +88,12 @@ def dependence(
             scenario = Taper(taper, elasticity, elasticity_se, outcome)
         elif elasticity is not None:
             raise DependenceError("--elasticity is used with --taper: give --taper too")
-        source = _source(db, data, level, DependenceError)
-        result = analyse(source, unit=unit, time=time, funds=funds, revenue=revenue,
-                         expenditure=expenditure, fiscal_scale=fiscal_scale,
-                         taper=scenario, year_from=year_from, year_to=year_to)
+        options = dict(funds=funds, revenue=revenue, expenditure=expenditure,
+                       fiscal_scale=fiscal_scale, taper=scenario, year_from=year_from,
+                       year_to=year_to)
+        result = _run(db, data, level, DependenceError,
+                      lambda ledger: ledger.dependence(level, **options),
+                      lambda frame: analyse(frame, unit=unit, time=time, **options))
         if output:
             write_frame(result.table, output, sheet="dependence")
         if as_json:
@@ -136,9 +135,12 @@ def environment(
     def body():
         from pairaid.distribution.environment import DecouplingError, decoupling
 
-        source = _source(db, data, level, DecouplingError)
-        result = decoupling(source, pressure, output_indicator, unit=unit, time=time,
-                            year_from=year_from, year_to=year_to, step=step)
+        options = dict(year_from=year_from, year_to=year_to, step=step)
+        result = _run(db, data, level, DecouplingError,
+                      lambda ledger: ledger.environment(pressure, output_indicator, level,
+                                                        **options),
+                      lambda frame: decoupling(frame, pressure, output_indicator, unit=unit,
+                                               time=time, **options))
         if as_json:
             sys.stdout.write(result.to_json() + "\n")
             return

@@ -18,8 +18,6 @@ from pairaid.cli.options import Db, Json, Level, read_plain_table, run_command
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit")]
 
-_LEDGER_DEFAULTS = {"value": "funds_per_capita", "weight": "population", "group": "parent",
-                    "rank_by": "rural_income"}
 
 
 def equity(
@@ -70,31 +68,25 @@ def equity(
             synthetic, unit, unit_label, group_label = False, None, "unit", group or "group"
             chosen = {"value": value, "weight": weight, "group": group, "rank_by": rank_by}
             context = str(data)
+            if "year" in frame.columns:
+                frame, chosen_year = one_year(frame, chosen["value"], year)
+                context = f"{context}, {chosen_year}"
+            elif year is not None:
+                raise InequalityInputError("--year given but the table has no 'year' column")
+            if chosen["group"] == MINORITY_BAND:
+                frame, group_label = minority_bands(frame), MINORITY_BAND_LABEL
+            result = describe_inequality(frame, chosen["value"], chosen["weight"],
+                                         chosen["group"], chosen["rank_by"], unit=unit, k=k,
+                                         synthetic=synthetic, unit_label=unit_label,
+                                         group_label=group_label, context=context)
         else:
+            from pairaid import api
             from pairaid.cli.console import open_ledger as _open
-            from pairaid.panel import build_panel
 
             if level not in ("county", "prefecture"):
                 raise InequalityInputError(f"unknown --level '{level}' (county or prefecture)")
-            panel = build_panel(_open(db), level)  # type: ignore[arg-type]
-            frame, synthetic, unit, unit_label = panel.frame, panel.synthetic, "unit", level
-            chosen = {key: given if given is not None else _LEDGER_DEFAULTS[key]
-                      for key, given in (("value", value), ("weight", weight), ("group", group),
-                                         ("rank_by", rank_by))}
-            group_label = ("prefecture" if level == "county" else "province"
-                           ) if chosen["group"] == "parent" else chosen["group"]
-            context = f"{level} panel, money in {panel.basis.label}"
-        if "year" in frame.columns:
-            frame, chosen_year = one_year(frame, chosen["value"], year)
-            context = f"{context}, {chosen_year}"
-        elif year is not None:
-            raise InequalityInputError("--year given but the table has no 'year' column")
-        if chosen["group"] == MINORITY_BAND:
-            frame, group_label = minority_bands(frame), MINORITY_BAND_LABEL
-        result = describe_inequality(frame, chosen["value"], chosen["weight"], chosen["group"],
-                                     chosen["rank_by"], unit=unit, k=k, synthetic=synthetic,
-                                     unit_label=unit_label, group_label=group_label,
-                                     context=context)
+            with api.Ledger(_open(db)) as ledger:
+                result = ledger.equity(value, weight, group, rank_by, level, year, k)
         if as_json:
             sys.stdout.write(result.to_json() + "\n")
             return

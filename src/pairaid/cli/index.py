@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Data, Db, Json, Level, Unit, panel_or_table, run_command
+from pairaid.cli.options import Data, Db, Json, Level, Output, Unit, read_plain_table, run_command
 
 index_app = typer.Typer(
     help="Composite indices (e.g. sustainable agricultural development): build one from a spec "
@@ -28,24 +27,34 @@ Time = Annotated[str | None, typer.Option("--time", help="Time column of --data 
                                           "cross-section)")]
 Indicators = Annotated[str | None, typer.Option(
     "--indicators", help="Indicators and directions, e.g. 'gdp:+,income_gap:-'")]
-Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the table "
-                                             "(.csv .xlsx .parquet .json)")]
 
 
-def _source(db, data, unit, time, level):
-    """The table to index: the ledger's panel, or --data. Returns (frame, unit, time, synthetic)."""
+def _run(db, data, level, on_ledger, on_frame):
+    """`on_ledger(api.Ledger)` on the ledger, or `on_frame(table)` on the --data table."""
     from pairaid.measure import IndexDataError
 
-    return panel_or_table(db, data, level, IndexDataError, unit=unit, time=time)
+    if data is not None:
+        if db is not None:
+            raise IndexDataError("give either --db or --data, not both")
+        return on_frame(read_plain_table(data, IndexDataError))
+    from pairaid import api
+    from pairaid.cli.console import open_ledger as _open
+
+    with api.Ledger(_open(db)) as ledger:
+        return on_ledger(ledger)
 
 
-def _spec(spec, indicators, normalise, weights, aggregate):
+def _spec(spec, indicators, normalise, weights, aggregate, weight_basis=None):
     from pairaid.measure import load_spec, spec_from_options
 
     base = load_spec(spec) if spec else None
     if indicators or normalise or weights or aggregate or base is None:
-        return spec_from_options(indicators, base, normalise=normalise, weights=weights,
+        base = spec_from_options(indicators, base, normalise=normalise, weights=weights,
                                  aggregate=aggregate)
+    if weight_basis is not None:
+        from pairaid.measure.weight import with_weight_basis
+
+        base = with_weight_basis(base, weight_basis)
     return base
 
 
@@ -64,6 +73,11 @@ def build(
         "--weights", help="equal | entropy | critic | pca | manual:W1,W2,…")] = None,
     aggregate: Annotated[str | None, typer.Option(
         "--aggregate", help="linear | geometric | topsis")] = None,
+    weight_basis: Annotated[str | None, typer.Option(
+        "--weight-basis", help="Matrix entropy/CRITIC weights are computed on: normalised "
+                               "(min-max, direction-aligned; default) | raw (the indicators "
+                               "as recorded, as Shannon-entropy and Diakoulaki et al. do in "
+                               "their worked examples)")] = None,
     save_as: Annotated[str | None, typer.Option(
         "--save-as", help="Also write the score into the ledger (--db) as indicator CODE")] = None,
     output: Output = None,
@@ -81,9 +95,9 @@ def build(
         from pairaid.ingest.export import write_frame
         from pairaid.measure import IndexDataError, build_index, write_index
 
-        chosen = _spec(spec, indicators, normalise, weights, aggregate)
-        frame, unit_col, time_col, synthetic = _source(db, data, unit, time, level)
-        result = build_index(frame, chosen, unit=unit_col, time=time_col, synthetic=synthetic)
+        chosen = _spec(spec, indicators, normalise, weights, aggregate, weight_basis)
+        result = _run(db, data, level, lambda ledger: ledger.index(chosen, level),
+                      lambda frame: build_index(frame, chosen, unit=unit, time=time))
         if output:
             write_frame(result.table, output, sheet="index")
         if save_as:
@@ -134,13 +148,14 @@ def sensitivity_command(
         from pairaid.measure import sensitivity
 
         chosen = _spec(spec, indicators, None, None, None)
-        frame, unit_col, time_col, synthetic = _source(db, data, unit, time, level)
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Monte Carlo draws", total=draws)
-            result = sensitivity(frame, chosen, draws=draws, unit=unit_col, time=time_col,
-                                 seed=seed, synthetic=synthetic,
-                                 progress=lambda done, total: bar.update(task, completed=done,
-                                                                         total=total))
+            progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+            result = _run(db, data, level,
+                          lambda ledger: ledger.sensitivity(chosen, draws, seed, level,
+                                                            progress=progress),
+                          lambda frame: sensitivity(frame, chosen, draws=draws, unit=unit,
+                                                    time=time, seed=seed, progress=progress))
         if output:
             write_frame(result.table, output, sheet="ranks")
         if as_json:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 from pairaid.cli import console, render
 from pairaid.cli.console import bad_input, err, open_ledger as _open, out
-from pairaid.cli.options import Db, Json
+from pairaid.cli.options import Db, FromYear, Json, ToYear
 from pairaid.ingest.tables import TABLE_ORDER
 
 app = typer.Typer(
@@ -25,25 +25,37 @@ app = typer.Typer(
 Currency = Annotated[str, typer.Option("--currency", help="Reporting currency (ISO 4217)")]
 PricesOpt = Annotated[str, typer.Option("--prices", help="nominal, or constant:YEAR[:INDEX] "
                                                          "(e.g. constant:2012)")]
-FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in ledger]")]
-ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in ledger]")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from pairaid import __version__
+
+        typer.echo(f"pairaid {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False) -> None:
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+         version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit")] = False
+         ) -> None:
     console.state["debug"] = debug
 
 
 @app.command()
 @bad_input
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for demo.db and the outputs")] = Path("pairaid-demo"),
+    out_dir: Annotated[Path, typer.Option("-o", "--output", "--out",
+                                          help="Folder for demo.db and the outputs")] = Path("pairaid-demo"),
     seed: Annotated[int, typer.Option(help="Seed of the synthetic data-generating process")] = 2010,
+    as_json: Json = False,
 ) -> None:
     """Build the demo ledger (real regions, census and pairings; SYNTHETIC flows and outcomes).
 
-    Example: `pairaid demo --out pairaid-demo --seed 2010`
+    Example: `pairaid demo -o pairaid-demo --seed 2010`
     """
+    from pairaid.atomic import write_text
     from pairaid.demo import build
     from pairaid.ingest.export import write_frame
     from pairaid.ledger import Store
@@ -58,7 +70,14 @@ def demo(
         panel_path = write_frame(panel.frame, out_dir / "panel_county.csv")
         summary = summarise(store, year_from=2012)
         summary_path = out_dir / "summary.json"
-        summary_path.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+        write_text(summary_path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    if as_json:
+        sys.stdout.write(json.dumps({"ledger": str(path), "panel": str(panel_path),
+                                     "summary": str(summary_path), "synthetic": True,
+                                     "rows": store.counts(),
+                                     "coverage": panel.coverage.to_dict() if panel.coverage
+                                     else None}, ensure_ascii=False) + "\n")
+        return
     render.summary(out, summary)
     out.print(f"\nLedger:   {path}  ({sum(store.counts().values()):,} rows)\n"
               f"Panel:    {panel_path}  ({panel.description})\n"
@@ -73,39 +92,25 @@ def import_(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030), XLSX, Parquet or JSON")],
     db: Db = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing (not "
-                                          "even a new ledger); write the guesses as a mapping")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
     mode: Annotated[Literal["append", "upsert"], typer.Option(
         help="append: existing rows are errors; upsert: replace rows with the same key")] = "append",
     as_json: Json = False,
-    sheet: Annotated[str | None, typer.Option(
-        "--sheet", help="Sheet to read [default: the one named after the table, else the first "
-                        "whose header names its columns (a cover sheet is skipped)]")] = None,
-    header_row: Annotated[int | None, typer.Option(
-        "--header-row", min=1, help="Row number of the header [default: found below title and "
-                                    "unit rows]")] = None,
-    amount_unit: Annotated[str | None, typer.Option(
-        "--amount-unit", help="Unit of the amounts: 元, 万元, 亿元 or 千元 [default: from the "
-                              "header (金额（万元）), a 单位：万元 row, or 元]")] = None,
-    mapping: Annotated[Path | None, typer.Option(
-        "--mapping", help="TOML file mapping headers, names and values the rules cannot guess "
-                          "(a dry run writes one)")] = None,
-    save_mapping: Annotated[Path | None, typer.Option(
-        "--save-mapping", help="Where to write the guesses [default with --dry-run: "
-                               "FILE.mapping.toml beside the file]")] = None,
 ) -> None:
     """Validate a file and add its rows to the ledger; on any bad cell nothing is written.
 
-    Office sheets go in as they are: Chinese or English headers, donor and region names,
-    万元/亿元, dates, title, unit and total rows; every change made is listed.
-
-    Example: `pairaid import flows 援疆资金.xlsx --dry-run`
+    Example: `pairaid import flows flows_2015.xlsx --dry-run`
     """
-    from pairaid.cli.importing import run_import
+    from pairaid.ingest import import_file
 
-    run_import(table, file, db, dry_run=dry_run, mode=mode, as_json=as_json, sheet=sheet,
-               header_row=header_row, amount_unit=amount_unit, mapping=mapping,
-               save_mapping=save_mapping)
+    store = _open(db, create=True)
+    with err.status(f"Importing {file.name} ...") as status:
+        report = import_file(store, table, file, mode=mode, dry_run=dry_run,
+                             on_step=lambda step: status.update(f"Importing {file.name}: {step} ..."))
+    if as_json:
+        out.print_json(data=report.__dict__)
+    else:
+        out.print(str(report), highlight=False)
 
 
 @app.command()
@@ -115,6 +120,7 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File (.csv .xlsx .parquet .json);"
                                                                 " a folder for 'all'")],
     db: Db = None,
+    as_json: Json = False,
 ) -> None:
     """Write a table in its import format (export then import reproduces the ledger).
 
@@ -125,14 +131,24 @@ def export(
 
     store = _open(db)
     if table == "all":
+        written = {}
         for name in TABLE_ORDER:
-            path = write_frame(store.read_table(name), output / f"{name}.csv")
-            out.print(f"{path}", highlight=False)
+            frame = store.read_table(name)
+            written[name] = (str(write_frame(frame, output / f"{name}.csv")), len(frame))
+            if not as_json:
+                out.print(f"{written[name][0]}", highlight=False)
+        if as_json:
+            sys.stdout.write(json.dumps({"files": [{"table": t, "file": f, "rows": n} for t, (f, n)
+                                                   in written.items()]}) + "\n")
         return
     if table not in TABLES:
         raise typer.BadParameter(f"unknown table '{table}' (tables: {', '.join(TABLE_ORDER)})")
     frame = store.read_table(table)
     path = write_frame(frame, output, sheet=table)
+    if as_json:
+        sys.stdout.write(json.dumps({"files": [{"table": table, "file": str(path),
+                                                "rows": len(frame)}]}) + "\n")
+        return
     out.print(f"{path}: {len(frame)} {table} rows", highlight=False)
 
 
@@ -141,17 +157,18 @@ def export(
 def template(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Template file (.csv or .xlsx)")],
-    lang: Annotated[Literal["en", "zh"], typer.Option(
-        "--lang", help="en: column names as headers; zh: Chinese headers, drop-down lists for "
-                       "coded columns (XLSX) and notes in Chinese")] = "en",
+    as_json: Json = False,
 ) -> None:
     """Write an import template: the header, one example row, and notes on every column.
 
-    Example: `pairaid template flows -o flows.xlsx`;  `pairaid template flows --lang zh -o 资金.xlsx`
+    Example: `pairaid template flows -o flows.xlsx`
     """
     from pairaid.ingest.export import write_template
 
-    path = write_template(table, output, lang=lang)
+    path = write_template(table, output)
+    if as_json:
+        sys.stdout.write(json.dumps({"table": table, "file": str(path)}) + "\n")
+        return
     out.print(f"{path}: template for {table}", highlight=False)
 
 
@@ -173,20 +190,18 @@ def panel(
 
     Example: `pairaid panel --level prefecture --from 2012 --to 2022 --prices constant:2012 -o p.csv`
     """
+    from pairaid import api
     from pairaid.ingest.export import write_frame
-    from pairaid.panel import build_panel
 
-    with err.status("Building the panel ..."):
-        result = build_panel(_open(db), level, year_from, year_to, currency, prices)
+    with err.status("Building the panel ..."), api.Ledger(_open(db)) as ledger:
+        result = ledger.panel(level, year_from, year_to, currency, prices)
     if output:
         write_frame(result.frame, output, sheet="panel")
     if as_json:
-        from pairaid.ingest.export import json_records
-
-        out.print_json(data={"level": result.level, "currency": result.basis.currency,
-                             "prices": result.basis.prices_label, "synthetic": result.synthetic,
-                             "notes": list(result.notes),
-                             "rows": json_records(result.frame) if not output else str(output)})
+        payload = result.to_dict(rows=not output)
+        if output:
+            payload["rows"] = str(output)
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
     render.panel(out, result, output)
 
@@ -206,13 +221,15 @@ def summary(
 
     Example: `pairaid summary --from 2012 --currency USD --json`
     """
-    from pairaid.summary import summarise
+    from pairaid import api
 
-    result = summarise(_open(db), year_from, year_to, currency, prices)
+    with api.Ledger(_open(db)) as ledger:
+        result = ledger.summary(year_from, year_to, currency, prices)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
-    render.summary(out, result)
+    render.summary(out, result.headline)
+    out.print(f"Coverage: {result.coverage.statement}.", highlight=False)
 
 
 @app.command()
@@ -229,14 +246,64 @@ def info(db: Db = None, as_json: Json = False) -> None:
     meta = store.meta()
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
+                             "schema_revision": store.schema_revision(),
                              "synthetic": synthetic_flag(meta), "rows": counts})
         return
     render.info(out, store.location, store.backend, meta, counts)
 
 
+@app.command()
+@bad_input
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="A new folder, or a .zip file")],
+    db: Db = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that holds other "
+                                        "files")] = False,
+) -> None:
+    """Copy the whole ledger (every table and its metadata) to a folder or a .zip, with a
+    manifest that carries the ledger's fingerprint.
+
+    Example: `pairaid backup --db pairaid.db -o backups/2026-12-06.zip`
+    """
+    from pairaid.backup import backup as write_backup
+
+    store = _open(db)
+    try:
+        with err.status("Writing the backup ..."):
+            result = write_backup(store, output, force=force)
+    finally:
+        store.close()
+    out.print(f"{result.path}: {sum(result.rows.values()):,} rows in {len(result.rows)} tables; "
+              f"ledger fingerprint {result.ledger_sha256[:16]}"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
+
+
+@app.command()
+@bad_input
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder or .zip written by `pairaid backup`")],
+    db: Annotated[str, typer.Option("--db", help="The NEW ledger: a SQLite file that does not "
+                                    "exist yet, or an empty postgresql:// database")],
+) -> None:
+    """Restore a backup into a new ledger: all or nothing, checked against the backup's
+    fingerprint.
+
+    Example: `pairaid restore backups/2026-12-06.zip --db restored.db`
+    """
+    from pairaid.backup import restore as read_backup
+
+    with err.status("Restoring ...") as status:
+        result = read_backup(source, db,
+                             on_step=lambda step: status.update(f"Restoring: {step} ..."))
+    out.print(f"{result.path}: restored {sum(result.rows.values()):,} rows; ledger fingerprint "
+              f"{result.ledger_sha256[:16]} matches the backup"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
+
+
 def _register_subcommands() -> None:
     """Commands that live in their own modules (each keeps main.py small)."""
     from pairaid.cli.audit import audit
+    from pairaid.cli.corrections import coverage_app, delete
     from pairaid.cli.dependence import dependence, environment
     from pairaid.cli.equity import equity
     from pairaid.cli.estimate import estimate
@@ -256,6 +323,8 @@ def _register_subcommands() -> None:
     app.command()(synth)
     app.command("dose-response")(dose_response)
     app.command()(report)
+    app.command()(delete)
+    app.add_typer(coverage_app, name="coverage")
 
 
 _register_subcommands()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -14,8 +14,16 @@ Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead
                                            "(.csv .xlsx .parquet .json)")]
 Unit = Annotated[str, typer.Option("--unit", help="Unit column of --data")]
 Time = Annotated[str, typer.Option("--time", help="Period column of --data")]
-Level = Annotated[str, typer.Option("--level", help="Panel level with --db: county or prefecture")]
+Level = Annotated[Literal["county", "prefecture"], typer.Option(
+    "--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+#: one meaning everywhere: the first and last year of the analysis (inclusive)
+FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in the "
+                                              "data]")]
+ToYear = Annotated[int | None, typer.Option("--to", help="Last year [default: last in the data]")]
+#: one meaning everywhere: where the command writes its file (or folder)
+Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the table "
+                                             "(.csv .xlsx .parquet .json)")]
 Plot = Annotated[Path | None, typer.Option("--plot", help="Also write the plot: .svg or .png "
                                            "(the report's chart, drawn offline)")]
 
@@ -27,11 +35,13 @@ def write_chart(chart, path: Path, error: type[Exception]) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise error(f"{path}: --plot writes .svg or .png")
+    from pairaid.atomic import write_bytes, write_text
+
     try:
         if suffix == ".svg":
-            path.write_text(charts.render_svg(chart), encoding="utf-8")
+            write_text(path, charts.render_svg(chart))
         else:
-            path.write_bytes(charts.render_png(chart))
+            write_bytes(path, charts.render_png(chart))
     except OSError as exc:
         raise error(f"{path}: cannot write the plot: {exc.strerror}") from None
 
@@ -86,4 +96,9 @@ def panel_or_table(db: str | None, data: Path | None, level: str, error: type[Ex
         panel = build_panel(store, level)
     finally:
         store.close()
+    if panel.coverage is not None and not panel.coverage.complete:
+        from pairaid.cli.console import err
+
+        # what the analysis rests on: unit-years without recorded funds are missing, not zero
+        err.print(f"Coverage: {panel.coverage.statement}.", highlight=False, markup=False)
     return panel.frame, "unit", "year", panel.synthetic

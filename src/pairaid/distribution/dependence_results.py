@@ -13,6 +13,7 @@ import pandas as pd
 
 from pairaid.jsonable import records as _records
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 PROJECTION_NOTE = ("This is a projection under the stated elasticity, not a forecast: it assumes "
                    "the elasticity holds for a cut of this size and that nothing else changes.")
@@ -67,7 +68,7 @@ class TaperProjection:
                 "conf_low": low, "conf_high": high, "statement": PROJECTION_NOTE}
 
 
-class _FiguresReport:
+class _FiguresReport(ResultsMixin):
     """Text and HTML of a result made of figures: (title, table, one-line reading) each."""
 
     synthetic: bool

@@ -15,10 +15,11 @@ from pairaid.jsonable import records as _records
 from pairaid.distribution.disclosure import SuppressedTable
 from pairaid.distribution.inequality import ConcentrationIndex, Decomposition
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 
 @dataclass(frozen=True)
-class InequalityResult:
+class InequalityResult(ResultsMixin):
     value: str
     weight: str | None
     group: str | None

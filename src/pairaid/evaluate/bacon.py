@@ -31,6 +31,7 @@ from pairaid.evaluate.did import DidData, DidError, prepare
 from pairaid.evaluate.results import summary_html
 from pairaid.jsonable import number as _num
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 __all__ = ["BaconDecomposition", "ComparisonType", "COMPARISON_TYPES", "bacon_decomposition"]
 
@@ -43,7 +44,7 @@ LABELS = {"earlier_vs_later": "Earlier vs Later Treated",
 
 
 @dataclass(frozen=True)
-class BaconDecomposition:
+class BaconDecomposition(ResultsMixin):
     """Every 2×2 comparison behind a static TWFE DiD coefficient, its estimate and weight."""
 
     outcome: str

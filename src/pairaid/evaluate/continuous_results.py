@@ -14,6 +14,7 @@ from scipy import stats
 from pairaid.evaluate.results import TIDY_COLUMNS, WildBootstrap, summary_html
 from pairaid.jsonable import plain as _plain
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 #: the dose-response frame the report charts; the reference bin has estimate 0 and no error
 DOSE_COLUMNS = ["dose_bin", "dose_low", "dose_high", "estimate", "std_error", "conf_low",
@@ -32,7 +33,7 @@ class DoseBinning:
 
 
 @dataclass(frozen=True)
-class ContinuousDidResult:
+class ContinuousDidResult(ResultsMixin):
     outcome: str
     intensity: str
     slope: float

@@ -15,6 +15,7 @@ from scipy import stats
 from pairaid.evaluate.results import summary_html
 from pairaid.jsonable import number as _num
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
 _TITLES = {"cs": "Callaway–Sant'Anna staggered DiD",
@@ -70,7 +71,7 @@ class PreTrendTest:
 
 
 @dataclass(frozen=True)
-class EventStudyResult:
+class EventStudyResult(ResultsMixin):
     estimator: str
     outcome: str
     control: str

@@ -44,9 +44,15 @@ def estimate_on_panel(panel, outcome: str = INDEX_OUTCOME, treatment: str = "fun
     runs, and what the report calls with the panel it has already built."""
     from pairaid.evaluate.elasticity import estimate_elasticity
 
+    from pairaid.api import with_coverage
+
     frame, column = panel_frame(panel, outcome)
-    return estimate_elasticity(frame, outcome=column, treatment=treatment, unit="unit",
-                               time="year", synthetic=panel.synthetic, **options)
+    # the notes say what the estimate rests on: the panel's flow coverage, and the unit-years
+    # left out because their funds are not recorded (issue 12)
+    return with_coverage(estimate_elasticity(frame, outcome=column, treatment=treatment,
+                                             unit="unit", time="year",
+                                             synthetic=panel.synthetic, **options),
+                         panel, dropped=treatment)
 
 
 def estimate_on_ledger(store, outcome: str = INDEX_OUTCOME,

@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats
 from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
+from pairaid.results import ResultsMixin
 
 SYNTHETIC_NOTE = ("SYNTHETIC: estimated on the demo's synthetic data; not a fact about any "
                   "place.")
@@ -33,7 +34,7 @@ class WildBootstrap:
 
 
 @dataclass(frozen=True)
-class ElasticityResult:
+class ElasticityResult(ResultsMixin):
     #: terms as shown (``log(funds_per_capita)``) in formula order
     terms: tuple[str, ...]
     estimates: np.ndarray

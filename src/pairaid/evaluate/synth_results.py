@@ -14,6 +14,7 @@ from scipy import stats
 from pairaid.evaluate.results import summary_html
 from pairaid.jsonable import number as _num, plain as _plain
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 _TITLES = {"sc": "Synthetic control (Abadie, Diamond and Hainmueller 2010)",
            "hcw": "Regression control, panel-data approach (Hsiao, Ching and Wan 2012)"}
@@ -36,7 +37,7 @@ class Placebos:
 
 
 @dataclass(frozen=True)
-class SyntheticControlResult:
+class SyntheticControlResult(ResultsMixin):
     method: str
     outcome: str
     treated: str

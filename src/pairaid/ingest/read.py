@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pairaid.ingest import limits
 from pairaid.ingest.errors import ImportValidationError, Problem
 
 ROW = "_row"
@@ -34,6 +35,7 @@ def read_table_file(path: Path, table: str, expected: tuple[str, ...], *, sheet:
     name = path.name
     if not path.exists():
         raise ImportValidationError([Problem(name, 0, "", f"no such file: {path}")])
+    limits.check_file(path)  # size, sheet extent, JSON depth: before any reader runs
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         frame = _read_csv(path, table, expected, header_row)
@@ -49,7 +51,7 @@ def read_table_file(path: Path, table: str, expected: tuple[str, ...], *, sheet:
     else:
         raise ImportValidationError([Problem(name, 0, "", f"unknown file type '{suffix}': use "
                                              ".csv, .xlsx, .parquet or .json")])
-    return frame
+    return limits.check_cells(frame, path, ROW)
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sqlalchemy import text
+
 from pairaid.ledger.store import Store, sql_in
 
 _YEARS = "year BETWEEN :year_from AND :year_to"
@@ -105,3 +107,50 @@ def pairing_spans(store: Store) -> pd.DataFrame:
 
 def donors(store: Store) -> pd.DataFrame:
     return store.query("SELECT code, name_zh, name_en, kind FROM donor ORDER BY code")
+
+
+# -- flow coverage (issue 12): which pairing-years the ledger claims to hold completely ---------
+def flow_pairing_years(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
+    """Every (pairing_id, year) with at least one flow row in the years."""
+    return store.query("SELECT DISTINCT pairing_id, year FROM flow WHERE " + _YEARS,
+                       _years(year_from, year_to))
+
+
+def pairings_with_ids(store: Store) -> pd.DataFrame:
+    return store.query("SELECT id AS pairing_id, donor_code AS donor, recipient_code AS recipient,"
+                       " start_year, end_year, round FROM pairing ORDER BY id")
+
+
+def coverage(store: Store) -> pd.DataFrame:
+    """The declared coverage: pairing (donor, recipient, round) complete over year_from..year_to."""
+    return store.query(
+        "SELECT c.pairing_id, p.donor_code AS donor, p.recipient_code AS recipient, p.round, "
+        "c.year_from, c.year_to, c.source FROM coverage c JOIN pairing p ON p.id = c.pairing_id "
+        "ORDER BY p.donor_code, p.recipient_code, p.round, c.year_from")
+
+
+def declare_coverage(store: Store, spans: pd.DataFrame, source: str | None = None) -> int:
+    """Record that the ledger is complete for each row's pairing over year_from..year_to (rows:
+    pairing_id, year_from, year_to). A span already declared is left as it is. Returns the
+    number of new spans."""
+    from pairaid.ledger import schema
+
+    if spans.empty:
+        return 0
+    rows = [{"pairing_id": int(r.pairing_id), "year_from": int(r.year_from),
+             "year_to": int(r.year_to), "source": source} for r in spans.itertuples()]
+    with store.transaction() as conn:
+        before = conn.execute(text("SELECT COUNT(*) FROM coverage")).scalar_one()
+        stmt = store._insert(schema.coverage).on_conflict_do_nothing(
+            index_elements=["pairing_id", "year_from", "year_to"])
+        conn.execute(stmt, rows)
+        return conn.execute(text("SELECT COUNT(*) FROM coverage")).scalar_one() - before
+
+
+def clear_coverage(store: Store, pairing_ids: list[int]) -> int:
+    """Withdraw every coverage declaration of the pairings; returns the spans removed."""
+    if not pairing_ids:
+        return 0
+    ids = ", ".join(str(int(i)) for i in pairing_ids)
+    with store.transaction() as conn:
+        return conn.execute(text(f"DELETE FROM coverage WHERE pairing_id IN ({ids})")).rowcount

@@ -274,3 +274,20 @@ price_index = Table(
     _year_check("year"),
     CheckConstraint("value > 0", name="value_positive"),
 )
+
+# What the ledger claims to hold completely: flows of a pairing over year_from..year_to. A
+# pairing-year without flow rows is "not recorded" (missing) unless a coverage row says the
+# ledger is complete for it, in which case it is a recorded zero (migration 0002, issue 12).
+coverage = Table(
+    "coverage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pairing_id", Integer, ForeignKey("pairing.id"), nullable=False, index=True),
+    Column("year_from", Integer, nullable=False),
+    Column("year_to", Integer, nullable=False),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("pairing_id", "year_from", "year_to", name="uq_coverage_natural"),
+    _year_check("year_from"),
+    _year_check("year_to"),
+    CheckConstraint("year_to >= year_from", name="years_ordered"),
+)

@@ -63,7 +63,10 @@ def normalised(prep: Prepared, values: np.ndarray, method: Normalisation) -> np.
 
 
 def weights_for(prep: Prepared, values: np.ndarray, method: str) -> IndexWeights:
-    """Weights with `method`; data-driven ones from pooled min-max normalised indicators."""
+    """Weights with `method`; data-driven ones from pooled min-max normalised indicators, or
+    from the treated indicators as recorded (`weighting.basis = "raw"`)."""
+    if prep.spec.weighting.basis == "raw":
+        return index_weights(prep.spec, method, values[prep.rows], kind="raw")
     basis = normalise(values[prep.rows], prep.spec.directions, "minmax", codes=prep.spec.codes)
     return index_weights(prep.spec, method, basis)
 

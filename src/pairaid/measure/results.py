@@ -13,10 +13,11 @@ import pandas as pd
 from pairaid.jsonable import plain
 from pairaid.measure.spec import IndexSpec
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
+from pairaid.results import ResultsMixin
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(ResultsMixin):
     spec: IndexSpec
     #: unit, time, score, rank (1 = best within the period) and one column per pillar
     table: pd.DataFrame

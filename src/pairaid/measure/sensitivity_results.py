@@ -13,10 +13,11 @@ import pandas as pd
 from pairaid.jsonable import plain
 from pairaid.measure.results import SYNTHETIC_NOTE, IndexResult
 from pairaid.measure.spec import IndexSpec
+from pairaid.results import ResultsMixin
 
 
 @dataclass(frozen=True)
-class SensitivityResult:
+class SensitivityResult(ResultsMixin):
     spec: IndexSpec
     #: unit, time, nominal_rank, median_rank, rank_q05, rank_q95, interval_width, units_in_period
     table: pd.DataFrame

@@ -19,6 +19,8 @@ Normalisation = Literal["minmax", "zscore", "vector", "rank", "distance"]
 Goalposts = Literal["pooled", "year", "reference"]
 Reference = Literal["best", "mean", "target"]
 Weighting = Literal["equal", "entropy", "critic", "pca", "manual", "ahp"]
+#: the matrix entropy/CRITIC/PCA weights are computed on (see `measure.weight`)
+WeightBasis = Literal["normalised", "raw"]
 Aggregation = Literal["linear", "geometric", "topsis"]
 Structure = Literal["hierarchical", "flat"]
 Direction = Literal[1, -1]
@@ -96,6 +98,7 @@ class AHPSpec:
 class WeightingSpec:
     method: Weighting = "equal"
     ahp: AHPSpec | None = None
+    basis: WeightBasis = "normalised"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from pairaid.measure.spec import (
     DEFAULT_PILLAR, AggregationSpec, Aggregation, AHPSpec, Goalposts, IndexSpec, IndexSpecError,
     Indicator, Missing, MissingSpec, Normalisation, NormalisationSpec, Outliers, OutlierSpec,
-    Reference, SensitivitySpec, Structure, Weighting, WeightingSpec, _choice, validate,
+    Reference, SensitivitySpec, Structure, WeightBasis, Weighting, WeightingSpec, _choice, validate,
 )
 
 
@@ -176,9 +176,10 @@ def _judgement(value, where: str) -> float:
 
 def _weighting(table: dict, label: str) -> WeightingSpec:
     where = f"{label}: [weighting]"
-    _keys(table, {"method", "ahp"}, where)
+    _keys(table, {"method", "ahp", "basis"}, where)
     ahp = _ahp(table["ahp"], f"{label}: [weighting.ahp]") if "ahp" in table else None
-    return WeightingSpec(_choice(table.get("method", "equal"), Weighting, f"{where} method"), ahp)
+    return WeightingSpec(_choice(table.get("method", "equal"), Weighting, f"{where} method"), ahp,
+                         _choice(table.get("basis", "normalised"), WeightBasis, f"{where} basis"))
 
 
 def _aggregation(table: dict, label: str) -> AggregationSpec:

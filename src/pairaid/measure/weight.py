@@ -1,10 +1,16 @@
 r"""Indicator weights: equal, entropy, CRITIC, first principal component, manual, AHP.
 
 Every function returns non-negative weights that sum to one. The data-driven methods take a
-matrix with alternatives (unit-years) in rows; in the index pipeline it is the direction-aligned
-min-max normalised indicators over all scored unit-years (the scale both entropy and CRITIC were
-defined on), so the weights are fixed across years and do not change with the unit of an
-indicator. NaN cells are ignored column by column (entropy) or pair by pair (correlations).
+matrix with alternatives (unit-years) in rows. In the index pipeline it is, by default
+(`weighting.basis = "normalised"`), the direction-aligned min-max normalised indicators over all
+scored unit-years, so the weights are fixed across years and do not change with the unit of an
+indicator. With `basis = "raw"` (`pairaid index build --weight-basis raw`) it is the indicators
+as recorded (after imputation), as the classic worked examples compute them — Shannon entropy on
+p_ij = x_ij / Σ_i x_ij of the raw matrix (Hwang & Yoon 1981; Xu 2004; Zavadskas & Podvezko
+2016), CRITIC with each raw column min-max normalised as a benefit criterion (Tuş & Aytaç Adalı
+2019) — so a published example reproduces from the CLI; entropy weights on raw data do change
+with an indicator's unit offset (a shift changes p_ij), which is why it is not the default.
+NaN cells are ignored column by column (entropy) or pair by pair (correlations).
 """
 
 from __future__ import annotations
@@ -178,7 +184,17 @@ class IndexWeights:
     derivation: str
 
 
-def index_weights(spec, method: str, basis: np.ndarray) -> IndexWeights:
+def with_weight_basis(spec, basis: str):
+    """`spec` with its data-driven weights computed on `basis` (normalised | raw)."""
+    import dataclasses
+
+    if basis not in ("normalised", "raw"):
+        raise IndexSpecError(f"weight basis must be normalised or raw, not {basis!r}")
+    return dataclasses.replace(spec, weighting=dataclasses.replace(spec.weighting, basis=basis))
+
+
+def index_weights(spec, method: str, basis: np.ndarray, kind: str = "normalised"
+                  ) -> IndexWeights:
     """Indicator and pillar weights for `spec` with weighting `method`.
 
     `basis` is the matrix data-driven methods are computed on (the pipeline passes min-max
@@ -223,8 +239,10 @@ def index_weights(spec, method: str, basis: np.ndarray) -> IndexWeights:
             "ahp": "AHP principal eigenvector", "entropy": "Shannon entropy weights",
             "critic": "CRITIC weights (Diakoulaki et al. 1995)",
             "pca": "squared loadings of the first principal component"}[method]
-    basis_note = "" if method in ("equal", "manual", "ahp") else \
-        " on min-max normalised indicators pooled over all scored unit-years"
+    basis_note = "" if method in ("equal", "manual", "ahp") else (
+        " on the indicators as recorded (raw basis) pooled over all scored unit-years"
+        if kind == "raw" else
+        " on min-max normalised indicators pooled over all scored unit-years")
     return IndexWeights(within, pillars, overall, f"{text}{detail}{basis_note}, {scope}")
 
 

@@ -97,6 +97,8 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
                           meta=meta, summary=summary, pairings=queries.pairing_spans(store),
                           regions=queries.regions(store), county=county, prefecture=prefecture)
     inputs.seconds["summary_and_panels"] = round(time.perf_counter() - start, 3)
+    if county.coverage is not None and not county.coverage.complete:  # missing, not zero
+        inputs.gaps.append(f"flow coverage: {county.coverage.statement}")
     inputs.seeds = {"sensitivity": seed, "demo": int(meta["seed"]) if "seed" in meta else -1}
     clock = _Clock(inputs)
     _measure(clock, inputs, prefecture, draws, seed)
