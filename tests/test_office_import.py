@@ -94,7 +94,8 @@ def test_ten_thousand_yuan_lands_exactly():
 
 
 @pytest.mark.parametrize("text,year", [("2021年3月", "2021"), ("2021-03", "2021"),
-                                       ("2021/3/15", "2021"), ("2021年", "2021"),
+                                       ("2021/3/15", "2021"), ("2021年", "2021"), ("2021年度", "2021"),
+                                       ("2021年3月15日", "2021"),
                                        ("2021-03-15T00:00:00", "2021"), ("2021.5", None),
                                        ("March 2021", None)])
 def test_dates_give_the_year(text, year):
