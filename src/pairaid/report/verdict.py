@@ -10,27 +10,22 @@ from pairaid.report.text import title, word
 
 
 def programme_place(inputs, lang: str) -> str:
-    """Where the programme sends its money: the province (or highest region) recipients sit in."""
-    regions = inputs.regions
-    top = regions[regions["level"] == "province"]
-    if top.empty:
-        return ""
-    # the province the recipients sit in (a ledger may also hold the donors' provinces)
-    parent = regions.set_index("code")["parent_code"].to_dict()
-    level = regions.set_index("code")["level"].to_dict()
-    counts: dict[str, int] = {}
+    """Where the programme sends its money: the province most recipients sit in (walking up
+    the region hierarchy from each pairing's recipient); "" when there is none."""
+    regions = inputs.regions.set_index("code")
+    parent, level = regions["parent_code"].to_dict(), regions["level"].to_dict()
+    found: dict[str, int] = {}
     for code in inputs.pairings["recipient"].astype(str):
-        for _ in range(6):  # county → prefecture → province (corps: division → corps → ...)
-            if level.get(code) == "province" or code not in parent or parent[code] is None:
-                break
-            code = str(parent[code])
+        seen = 0
+        while code in level and level[code] != "province" and seen < 8:
+            code, seen = str(parent.get(code)), seen + 1
         if level.get(code) == "province":
-            counts[code] = counts.get(code, 0) + 1
-    if counts:
-        top = top[top["code"] == max(counts, key=counts.get)]
-    row = top.iloc[0]
-    name = row["name_zh"] if lang == "zh" else row["name_en"]
-    return str(name if isinstance(name, str) and name else row["name_zh"])
+            found[code] = found.get(code, 0) + 1
+    if not found:
+        return ""
+    code = max(found, key=found.get)
+    name = regions.at[code, "name_zh" if lang == "zh" else "name_en"]
+    return str(name if isinstance(name, str) and name else regions.at[code, "name_zh"])
 
 
 def page_heading(inputs, lang: str, fingerprint: str) -> tuple[str, str]:
