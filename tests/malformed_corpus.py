@@ -176,9 +176,10 @@ def _csv_cases() -> list[tuple[Case, str | bytes]]:
               [(2, "valid_to", "valid_to is before valid_from")]),
          _lines(REGIONS + ",valid_from,valid_to", "653222,墨玉县,Moyu,county,653200,2000,1990")),
         # -- code lists ----------------------------------------------------------------------
+        # RMB, 人民币 and 元 are read as CNY since issue 12; a misspelling is still refused.
         (Case("flows", "flows_currency_rmb.csv",
-              [(2, "currency", "'RMB' is not an ISO 4217 currency code")]),
-         _lines(FLOWS, "BJ,653201,2012,commitment,1000,RMB,111")),
+              [(2, "currency", "'RNB' is not an ISO 4217 currency code")]),
+         _lines(FLOWS, "BJ,653201,2012,commitment,1000,RNB,111")),
         (Case("flows", "flows_sector_999.csv",
               [(2, "sector", "'999' is not an OECD DAC sector code")]),
          _lines(FLOWS, "BJ,653201,2012,commitment,1000,CNY,999")),
@@ -199,7 +200,8 @@ def _csv_cases() -> list[tuple[Case, str | bytes]]:
               [(2, "ref", "longer than 64 characters")]),
          _lines(FLOWS + ",ref", GOOD_FLOW + "," + "R" * 65)),
         (Case("regions", "regions_own_parent.csv",
-              [(2, "parent_code", "a region cannot be its own parent")]),
+              [(2, "parent_code", "a region cannot be its own parent"),
+               (2, "parent_code", "parent codes form a cycle")]),  # a cycle of one, said twice
          _lines(REGIONS, "653222,墨玉县,Moyu,county,653222")),
         (Case("regions", "regions_parent_cycle.csv",
               [(2, "parent_code", "parent codes form a cycle"),
@@ -250,9 +252,9 @@ def _write_binary_cases(directory: Path) -> list[Case]:
     _xlsx(directory / "flows_merged_header.xlsx",
           [header, ["BJ", "653201", 2012, "commitment", 1000, "CNY", "111"]], merge="A1:B1")
     _xlsx(directory / "flows_title_row.xlsx",
-          [["Flows to Hotan, 2012"], header, ["BJ", "653201", 2012, "commitment", 1000, "CNY", "111"]])
+          [["Flows to Hotan, 2012"], header, ["BJ", "653201", 2012, "commitment", "lots", "CNY", "111"]])
     _xlsx(directory / "flows_bad_cells.xlsx",
-          [header, ["BJ", "653201", 2012.5, "commitment", "lots", "RMB", 999]])
+          [header, ["BJ", "653201", 2012.5, "commitment", "lots", "RNB", 999]])
     (directory / "flows_corrupt.xlsx").write_bytes(os.urandom(2048))
     (directory / "flows_old_excel.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     (directory / "flows_unknown_extension.ods").write_text(_lines(FLOWS, GOOD_FLOW))
@@ -280,10 +282,11 @@ def _write_binary_cases(directory: Path) -> list[Case]:
     return [
         Case("flows", "flows_formula.xlsx", [(2, "amount", "formula cell (=1+1)")]),
         Case("flows", "flows_merged_header.xlsx", [(1, "", "merged cells A1:B1 in the header")]),
-        Case("flows", "flows_title_row.xlsx", [(1, "", "the header is in row 2, not row 1")]),
+        # A title row above the header is skipped (issue 12): rows keep their sheet numbers.
+        Case("flows", "flows_title_row.xlsx", [(3, "amount", "'lots' is not a number")]),
         Case("flows", "flows_bad_cells.xlsx",
              [(2, "year", "2012.5 is not a whole number"), (2, "amount", "'lots' is not a number"),
-              (2, "currency", "'RMB' is not an ISO 4217"), (2, "sector", "'999' is not an OECD")]),
+              (2, "currency", "'RNB' is not an ISO 4217"), (2, "sector", "'999' is not an OECD")]),
         Case("flows", "flows_corrupt.xlsx", [(0, "", "not a readable .xlsx workbook")]),
         Case("flows", "flows_old_excel.xls", [(0, "", "old Excel .xls files are not read")]),
         Case("flows", "flows_unknown_extension.ods", [(0, "", "unknown file type '.ods'")]),
@@ -310,6 +313,32 @@ def write_corpus(directory: Path | str) -> list[Case]:
         (directory / case.filename).write_bytes(data)
         cases.append(case)
     cases += _write_binary_cases(directory)
+    cases += _write_bounds_and_hygiene_cases(directory)
     names = [c.filename for c in cases]
     assert len(names) == len(set(names)), "two cases share a file name"
     return cases
+
+
+def _write_bounds_and_hygiene_cases(directory: Path) -> list[Case]:
+    """Issue 13: control characters, a sheet reaching XFD1048576, deep JSON, an overlong cell."""
+    from openpyxl import Workbook
+
+    (directory / "donors_control_characters.csv").write_text(_lines(
+        DONORS, "ZJ,浙江省,Zhe\x1b[2Jjiang,province", "G\x07D,广东省,Guangdong,province"),
+        encoding="utf-8")
+    workbook = Workbook()
+    workbook.active.append(FLOWS.split(","))
+    workbook.active.append(GOOD_FLOW.split(","))
+    workbook.active["XFD1048576"] = "far away"
+    workbook.save(directory / "flows_far_cell.xlsx")
+    (directory / "flows_deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (directory / "flows_cell_too_long.csv").write_text(
+        _lines(FLOWS + ",ref", GOOD_FLOW + "," + "r" * 40_000), encoding="utf-8")
+    return [
+        Case("donors", "donors_control_characters.csv",
+             [(2, "name_en", "control character U+001B (ESC) at character 4"),
+              (3, "code", "control character U+0007 (BEL)")]),
+        Case("flows", "flows_far_cell.xlsx", [(0, "", "reaches column 16,384")]),
+        Case("flows", "flows_deep.json", [(0, "", "nested 100,000 levels deep")]),
+        Case("flows", "flows_cell_too_long.csv", [(2, "ref", "holds 40,000 characters")]),
+    ]

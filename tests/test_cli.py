@@ -69,8 +69,10 @@ def test_import_dry_run_and_json(db, tmp_path):
     before = Store.open(db).counts()
     dry = invoke("import", "flows", str(good), "--db", db, "--dry-run", "--json")
     assert dry.exit_code == 0
-    assert json.loads(dry.output) == {"table": "flows", "file": "more_flows.csv", "rows": 1,
-                                      "new": 1, "updated": 0, "dry_run": True, "changes": []}
+    assert json.loads(dry.output) == {"ok": True, "table": "flows", "file": "more_flows.csv",
+                                      "rows": 1, "new": 1, "updated": 0, "dry_run": True,
+                                      "transformations": [], "problems": [],
+                                      "changes": []}
     assert Store.open(db).counts() == before
     real = invoke("import", "flows", str(good), "--db", db)
     assert real.exit_code == 0 and "imported 1 flows rows" in real.output

@@ -126,8 +126,9 @@ def test_sun_abraham_equals_r_did_universal_base(mpdta):
     assert not any("multicollinearity" in note for note in result.notes)
 
 
-def test_sun_abraham_event_path_equals_pyfixest_aggregate(mpdta):
-    """Our cohort-size weights and delta-method SEs reproduce pyfixest's own aggregate()."""
+def test_smoke_sun_abraham_event_path_equals_pyfixest_aggregate(mpdta):
+    """Smoke test (pyfixest is the engine sun_abraham wraps): our cohort-size weights and
+    delta-method SEs reproduce pyfixest's own aggregate()."""
     import warnings
 
     import pyfixest as pf

@@ -57,6 +57,10 @@ def test_malformed_file_is_rejected_and_nothing_written(mini_store: Store, corpu
     for row, column, reason in case.expected:
         assert any(r == row and c == column and reason in why for r, c, why in found), (
             f"expected {row}:{column}: …{reason}… among\n{error.message()}")
+    # and nothing else: a false problem next to the expected ones fails too
+    extra = [f"{r}:{c}: {why}" for r, c, why in sorted(found) if not any(
+        r == row and c == column and reason in why for row, column, reason in case.expected)]
+    assert not extra, f"{case.filename}: problems not expected: {extra}"
     assert all(p.file.startswith(case.filename) for p in error.problems)
 
     lines = str(error).splitlines()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ from pairaid.measure import (
     build_index, index_from_ledger, load_spec, sensitivity, spec_from_dict, write_index,
 )
 from pairaid.measure.impute import impute, kurtosis, skewness, treat_outliers
-from pairaid.measure.spec import OutlierSpec
+from pairaid.measure.spec import IndexDataError, IndexSpecError, OutlierSpec
 
 
 def grid(values: dict, units=("a", "b", "c"), years=(2000, 2001, 2002)) -> pd.DataFrame:
@@ -96,7 +96,7 @@ def test_goalposts_pooled_reference_and_year():
     per_year = build_index(frame, spec(normalisation={"goalposts": "year"},
                                        indicators=[{"code": "x"}]))
     assert per_year.normalised.groupby(per_year.normalised["time"])["x"].max().eq(1).all()
-    with pytest.raises(Exception, match="y is constant in 2000"):
+    with pytest.raises(IndexDataError, match="y is constant in 2000"):
         build_index(frame, spec(normalisation={"goalposts": "year"}))
 
 
@@ -106,10 +106,21 @@ def test_hierarchical_index_combines_pillars_with_pillar_weights():
     table = result.table
     np.testing.assert_allclose(table["score"], 0.75 * table["p"] + 0.25 * table["q"])
     assert result.weight_map == pytest.approx({"x": 0.75, "y": 0.25})
+    # by hand: min-max over all years, x on [1, 9], y (less is better) on [1, 5]
+    zx = [(v - 1) / 8 for v in [1.0, 2, 3, 2, 3, 4, 3, 4, 9]]
+    zy = [(5 - v) / 4 for v in [3.0, 1, 2, 2, 2, 5, 4, 1, 1]]
+    # geometric: each pillar (one indicator) rescaled to [1, 100], then their equal-weight
+    # geometric mean (the pillar scores already span [1, 100], so the second rescale is a no-op)
     geo = build_index(frame, spec(aggregation={"method": "geometric"})).table
-    assert geo["score"].between(1 - 1e-9, 100 + 1e-9).all()
-    top = build_index(frame, spec(aggregation={"method": "topsis"})).table
-    assert top["score"].between(0, 1).all()
+    np.testing.assert_allclose(geo["score"], [np.sqrt((1 + 99 * a) * (1 + 99 * b))
+                                              for a, b in zip(zx, zy)], rtol=1e-12)
+    # TOPSIS with pillar weights 3 : 1: a one-indicator pillar's closeness is its z itself;
+    # then C = D−/(D+ + D−) with D± = sqrt(Σ (w_k (s_k − s_k^±))²), ideals 1 and 0
+    top = build_index(frame, spec(aggregation={"method": "topsis",
+                                               "pillar_weights": {"p": 3, "q": 1}})).table
+    closeness = [np.hypot(3 * a, b) / (np.hypot(3 * (a - 1), b - 1) + np.hypot(3 * a, b))
+                 for a, b in zip(zx, zy)]
+    np.testing.assert_allclose(top["score"], closeness, rtol=1e-12)
     # ranks are within each year, 1 = best
     assert sorted(table.loc[table["time"] == 2001, "rank"]) == [1, 2, 3]
 
@@ -125,7 +136,7 @@ def test_results_outputs(tmp_path):
     assert set(tidy["measure"]) == {"index", "p", "q"} and len(tidy) == 27
     assert "Shannon entropy" in result.summary and "<table" in result._repr_html_()
     assert str(result) == result.summary
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         result.table = None  # frozen
 
 
@@ -202,8 +213,8 @@ def test_sensitivity_needs_something_to_vary_and_enough_draws():
     fixed = spec(sensitivity={"imputation": ["interpolate"], "normalisation": ["minmax"],
                               "weighting": ["equal"], "aggregation": ["linear"],
                               "weight_noise": 0.0})
-    with pytest.raises(Exception, match="varies nothing"):
+    with pytest.raises(IndexSpecError, match="varies nothing"):
         sensitivity(frame, fixed, draws=100)
-    with pytest.raises(Exception, match="too few"):
+    with pytest.raises(IndexSpecError, match="too few"):
         sensitivity(frame, replace(load_spec(fixed), sensitivity=replace(
             load_spec(fixed).sensitivity, weight_noise=0.2)), draws=3)

@@ -22,7 +22,13 @@ def test_statistic_equals_the_analytic_cs_test_on_mpdta():
     wild = wild_pretrend(data.frame, reps=199, seed=1)
     assert wild.statistic == pytest.approx(analytic.statistic, rel=1e-10)
     assert analytic.statistic == pytest.approx(7.7912366272, rel=1e-9)  # R did 2.3.0
-    assert 0 < wild.p_value <= 1 and wild.reps == 199
+    # R did 2.3.0's vignette "Introduction to DiD with Multiple Time Periods" (did-basics) prints
+    # "P-value for pre-test of parallel trends assumption:  0.16812" for this model
+    assert analytic.p_value == pytest.approx(0.16812, abs=5e-6)
+    assert wild.reps == 199
+    # 500 counties: the bootstrap p-value should be near the chi-squared one (its Monte Carlo
+    # standard error with 999 draws is 0.012)
+    assert wild_pretrend(data.frame, reps=999, seed=1).p_value == pytest.approx(0.16812, abs=0.04)
 
 
 def _panel(rng, sizes=(3, 5, 7), never=16, periods=range(2008, 2018), cohorts=(2011, 2013, 2015),

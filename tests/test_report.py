@@ -197,7 +197,8 @@ def test_a_ledger_without_outcomes_gets_a_report_that_says_what_is_missing(store
     from pairaid.ingest import import_frames
 
     import_frames(store, hand_frames(), mode="append")
-    result = build_report(store, tmp_path, db_label="hand", png=False, outcome="rainfall")
+    result = build_report(store, tmp_path / "report", db_label="hand", png=False,
+                          outcome="rainfall")
     assert {"headline", "pairings", "gaps", "methods"} <= set(result.sections)
     assert "effects" not in result.sections and "index" not in result.sections
     assert any("no outcome 'rainfall'" in gap for gap in result.gaps)

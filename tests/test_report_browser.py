@@ -21,7 +21,10 @@ from pairaid.report.build import build_report
 
 CHROMIUM = os.environ.get("PAIRAID_CHROMIUM") or shutil.which("chromium") or ""
 REQUIRED = os.environ.get("PAIRAID_REQUIRE_BROWSER") == "1"
-MISSING = "Debian's chromium is not installed (make test installs it; CI requires it)"
+MISSING = ("browser tests skipped: Debian's chromium is not installed. Run them with "
+           "`apt-get install chromium poppler-utils fonts-noto-cjk` (make test does it as root) "
+           "or PAIRAID_CHROMIUM=/path/to/chromium; PAIRAID_REQUIRE_BROWSER=1 makes a missing "
+           "browser fail (CI sets it)")
 if not CHROMIUM:
     if REQUIRED:
         raise RuntimeError(f"PAIRAID_REQUIRE_BROWSER=1 but {MISSING}")
@@ -32,7 +35,8 @@ try:
 except ImportError:  # the test extra installs it; CI must have it
     if REQUIRED:
         raise
-    pytestmark = pytest.mark.skip(reason="the playwright package is not installed")
+    pytestmark = pytest.mark.skip(reason="browser tests skipped: the playwright package is not "
+                                   "installed (pip install -e '.[test]')")
 
 SECTIONS = ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
             "distribution", "dependence", "environment", "audit", "gaps", "methods")
@@ -117,7 +121,8 @@ def test_pdf_pages_are_not_blank(printed_report, tmp_path):
     """Rasterise the first pages with Chromium's own PDF output checked by pdftoppm when present."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
-        pytest.skip("poppler-utils' pdftoppm is not installed")
+        pytest.skip("PDF page test skipped: poppler-utils' pdftoppm is not installed "
+                    "(apt-get install poppler-utils)")
     import subprocess
 
     subprocess.run([pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "4",

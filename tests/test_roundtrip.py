@@ -27,13 +27,16 @@ CURRENCIES = ["CNY", "USD", "EUR", "HKD", "JPY"]
 # Printable text in both scripts plus the characters that stress each format.
 TEXT_ALPHABET = st.one_of(
     st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
-    st.sampled_from("新疆和田阿克苏北京上海援疆项目 ,;\"'=#\n\r-+.0123456789eE"),
+    st.sampled_from("新疆和田阿克苏北京上海援疆项目 ,;\"'=#@\t\n\r-+.0123456789eE"),
 )
 CODE_ALPHABET = st.sampled_from("0123456789ABCDEFXYZabcxyz-_.和田新疆市县")
 YEARS = st.integers(1949, 2100)
 #: Text that a careless reader would turn into a number, a missing value, a formula or a note.
 TRICKY_TEXT = ("nan", "NA", "NULL", "None", "TRUE", "1e5", "0012", "1,234", "-", "=1+1", "'=1",
-               "#note", '"quoted"', "a,b", "line\nbreak", " padded ")
+               "#note", '"quoted"', "a,b", "line\nbreak", " padded ",
+               # formula-leading text: CSV exports guard it with an apostrophe, imports unguard
+               "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3", "=HYPERLINK(\"x\")", "''=1",
+               "'+", "'''@x", "'plain", "a\tb")
 
 
 def _text(max_size: int = 16) -> st.SearchStrategy[str]:

@@ -16,16 +16,25 @@ state = {"debug": False}
 
 
 def open_ledger(db: str | None, create: bool = False):
-    """The ledger at `db` (a path or URL; PAIRAID_DB or ./pairaid.db when None)."""
+    """The ledger at `db` (a path or URL; PAIRAID_DB or ./pairaid.db when None).
+
+    A command that only reads (`create=False`) sees one snapshot of the ledger for its whole run,
+    so its figures and its provenance fingerprint describe the same ledger even while an import
+    commits."""
     from pairaid.ledger import Store
 
-    return Store.open(db, create=create)
+    return Store.open(db, create=create, snapshot=not create)
 
 
 def bad_input(func):
     """Turn the library's input errors into one clear message and exit code 2."""
+    import sqlite3
+
+    import sqlalchemy.exc
+
     from pairaid.errors import InputError
     from pairaid.ingest.errors import ImportValidationError
+    from pairaid.ingest.hygiene import printable
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -35,15 +44,34 @@ def bad_input(func):
             if state["debug"]:
                 raise
             files = sorted({p.file for p in exc.problems})
-            err.print(f"[bold red]error:[/] {escape(', '.join(files))}: {len(exc.problems)} problem"
-                      f"{'s' if len(exc.problems) != 1 else ''}; nothing was written",
-                      highlight=False)
-            err.print(exc.message(), markup=False, highlight=False)
+            if len(exc.problems) == 1 and exc.problems[0].row == 0:  # the file as a whole
+                problem = exc.problems[0]
+                err.print(f"[bold red]error:[/] {escape(printable(problem.file))}: "
+                          f"{escape(printable(problem.reason))}; nothing was written",
+                          highlight=False)
+                raise typer.Exit(2) from None
+            err.print(f"[bold red]error:[/] {escape(printable(', '.join(files)))}: "
+                      f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}; "
+                      "nothing was written", highlight=False)
+            err.print(printable(exc.message()), markup=False, highlight=False)
             raise typer.Exit(2) from None
-        except (InputError, OSError) as exc:
+        except (InputError, OSError, sqlalchemy.exc.OperationalError,
+                sqlite3.OperationalError) as exc:
             if state["debug"]:
                 raise
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(printable(_one_line(exc)))}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line: an OSError as 'file: reason' (not '[Errno 21] ...'), a database
+    error by its driver's first line."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = exc.filename if exc.filename is not None else ""
+        return f"{where}: {exc.strerror}" if where else exc.strerror
+    orig = getattr(exc, "orig", None)
+    if orig is not None:
+        return "the ledger refused the operation: " + (str(orig).strip().splitlines() or [""])[0]
+    return str(exc)

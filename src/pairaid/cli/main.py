@@ -55,6 +55,7 @@ def demo(
 
     Example: `pairaid demo -o pairaid-demo --seed 2010`
     """
+    from pairaid.atomic import write_text
     from pairaid.demo import build
     from pairaid.ingest.export import write_frame
     from pairaid.ledger import Store
@@ -69,8 +70,6 @@ def demo(
         panel_path = write_frame(panel.frame, out_dir / "panel_county.csv")
         summary = summarise(store, year_from=2012)
         summary_path = out_dir / "summary.json"
-        from pairaid.atomic import write_text
-
         write_text(summary_path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
     if as_json:
         sys.stdout.write(json.dumps({"ledger": str(path), "panel": str(panel_path),
@@ -93,25 +92,39 @@ def import_(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GB18030), XLSX, Parquet or JSON")],
     db: Db = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing (not "
+                                          "even a new ledger); write the guesses as a mapping")] = False,
     mode: Annotated[Literal["append", "upsert"], typer.Option(
         help="append: existing rows are errors; upsert: replace rows with the same key")] = "append",
     as_json: Json = False,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Sheet to read [default: the one named after the table, else the first "
+                        "whose header names its columns (a cover sheet is skipped)]")] = None,
+    header_row: Annotated[int | None, typer.Option(
+        "--header-row", min=1, help="Row number of the header [default: found below title and "
+                                    "unit rows]")] = None,
+    amount_unit: Annotated[str | None, typer.Option(
+        "--amount-unit", help="Unit of the amounts: 元, 万元, 亿元 or 千元 [default: from the "
+                              "header (金额（万元）), a 单位：万元 row, or 元]")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="TOML file mapping headers, names and values the rules cannot guess "
+                          "(a dry run writes one)")] = None,
+    save_mapping: Annotated[Path | None, typer.Option(
+        "--save-mapping", help="Where to write the guesses [default with --dry-run: "
+                               "FILE.mapping.toml beside the file]")] = None,
 ) -> None:
     """Validate a file and add its rows to the ledger; on any bad cell nothing is written.
 
-    Example: `pairaid import flows flows_2015.xlsx --dry-run`
-    """
-    from pairaid.ingest import import_file
+    Office sheets go in as they are: Chinese or English headers, donor and region names,
+    万元/亿元, dates, title, unit and total rows; every change made is listed.
 
-    store = _open(db, create=True)
-    with err.status(f"Importing {file.name} ...") as status:
-        report = import_file(store, table, file, mode=mode, dry_run=dry_run,
-                             on_step=lambda step: status.update(f"Importing {file.name}: {step} ..."))
-    if as_json:
-        out.print_json(data=report.__dict__)
-    else:
-        out.print(str(report), highlight=False)
+    Example: `pairaid import flows 援疆资金.xlsx --dry-run`
+    """
+    from pairaid.cli.importing import run_import
+
+    run_import(table, file, db, dry_run=dry_run, mode=mode, as_json=as_json, sheet=sheet,
+               header_row=header_row, amount_unit=amount_unit, mapping=mapping,
+               save_mapping=save_mapping)
 
 
 @app.command()
@@ -158,15 +171,18 @@ def export(
 def template(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLE_ORDER)}")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Template file (.csv or .xlsx)")],
+    lang: Annotated[Literal["en", "zh"], typer.Option(
+        "--lang", help="en: column names as headers; zh: Chinese headers, drop-down lists for "
+                       "coded columns (XLSX) and notes in Chinese")] = "en",
     as_json: Json = False,
 ) -> None:
     """Write an import template: the header, one example row, and notes on every column.
 
-    Example: `pairaid template flows -o flows.xlsx`
+    Example: `pairaid template flows -o flows.xlsx`;  `pairaid template flows --lang zh -o 资金.xlsx`
     """
     from pairaid.ingest.export import write_template
 
-    path = write_template(table, output)
+    path = write_template(table, output, lang=lang)
     if as_json:
         sys.stdout.write(json.dumps({"table": table, "file": str(path)}) + "\n")
         return
@@ -247,9 +263,58 @@ def info(db: Db = None, as_json: Json = False) -> None:
     meta = store.meta()
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
+                             "schema_revision": store.schema_revision(),
                              "synthetic": synthetic_flag(meta), "rows": counts})
         return
     render.info(out, store.location, store.backend, meta, counts)
+
+
+@app.command()
+@bad_input
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="A new folder, or a .zip file")],
+    db: Db = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that holds other "
+                                        "files")] = False,
+) -> None:
+    """Copy the whole ledger (every table and its metadata) to a folder or a .zip, with a
+    manifest that carries the ledger's fingerprint.
+
+    Example: `pairaid backup --db pairaid.db -o backups/2026-12-06.zip`
+    """
+    from pairaid.backup import backup as write_backup
+
+    store = _open(db)
+    try:
+        with err.status("Writing the backup ..."):
+            result = write_backup(store, output, force=force)
+    finally:
+        store.close()
+    out.print(f"{result.path}: {sum(result.rows.values()):,} rows in {len(result.rows)} tables; "
+              f"ledger fingerprint {result.ledger_sha256[:16]}"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
+
+
+@app.command()
+@bad_input
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder or .zip written by `pairaid backup`")],
+    db: Annotated[str, typer.Option("--db", help="The NEW ledger: a SQLite file that does not "
+                                    "exist yet, or an empty postgresql:// database")],
+) -> None:
+    """Restore a backup into a new ledger: all or nothing, checked against the backup's
+    fingerprint.
+
+    Example: `pairaid restore backups/2026-12-06.zip --db restored.db`
+    """
+    from pairaid.backup import restore as read_backup
+
+    with err.status("Restoring ...") as status:
+        result = read_backup(source, db,
+                             on_step=lambda step: status.update(f"Restoring: {step} ..."))
+    out.print(f"{result.path}: restored {sum(result.rows.values()):,} rows; ledger fingerprint "
+              f"{result.ledger_sha256[:16]} matches the backup"
+              + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
 
 
 def _register_subcommands() -> None:

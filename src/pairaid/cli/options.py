@@ -35,11 +35,13 @@ def write_chart(chart, path: Path, error: type[Exception]) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise error(f"{path}: --plot writes .svg or .png")
+    from pairaid.atomic import write_bytes, write_text
+
     try:
         if suffix == ".svg":
-            path.write_text(charts.render_svg(chart), encoding="utf-8")
+            write_text(path, charts.render_svg(chart))
         else:
-            path.write_bytes(charts.render_png(chart))
+            write_bytes(path, charts.render_png(chart))
     except OSError as exc:
         raise error(f"{path}: cannot write the plot: {exc.strerror}") from None
 

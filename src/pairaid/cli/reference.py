@@ -7,7 +7,8 @@ from typer.testing import CliRunner
 
 from pairaid.cli.main import app
 
-COMMANDS = ["demo", "import", "export", "template", "panel", "summary", "info", "index build",
+COMMANDS = ["demo", "import", "export", "template", "panel", "summary", "info", "backup", "restore",
+            "index build",
             "index sensitivity", "equity", "dependence", "environment", "audit", "estimate",
             "event-study", "dose-response", "synth", "report"]
 _ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}

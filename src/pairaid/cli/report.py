@@ -21,6 +21,9 @@ def report(
                                       "Chromium")] = False,
     png: Annotated[bool, typer.Option("--png/--no-png", help="Also write every chart as PNG "
                                       "(SVG is always written)")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that holds other "
+                                        "files (their namesakes are replaced, the rest kept)")]
+    = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the index's Monte Carlo draws")]
     = 0,
     outcome: Annotated[str | None, typer.Option(
@@ -43,7 +46,7 @@ def report(
         store = _open(db)
         try:
             with err.status("Writing the report ...") as status:
-                result = build_report(store, out_dir, db_label=store.location, lang=lang,
+                result = build_report(store, out_dir, force=force, db_label=store.location, lang=lang,
                                       pdf=pdf, png=png, seed=seed, outcome=outcome,
                                       progress=lambda m: status.update(f"Report: {m} ..."))
         finally:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from pairaid.errors import InputError
 from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.mapping import Mapping
+from pairaid.ingest.names import NameResolver
+from pairaid.ingest.office import OfficeOptions, normalise
 from pairaid.ingest.read import ROW, read_table_file
 from pairaid.ingest.tables import TABLE_ORDER, TABLES, unknown_table
 from pairaid.ingest.validate import duplicate_problems, validate_table
@@ -16,8 +20,8 @@ from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store, WriteMode
 
 __all__ = [
-    "ImportReport", "ImportValidationError", "Problem", "TABLES", "TABLE_ORDER", "import_file",
-    "import_frames",
+    "ImportReport", "ImportValidationError", "Mapping", "NameResolver", "OfficeOptions", "Problem",
+    "TABLES", "TABLE_ORDER", "import_file", "import_frames",
 ]
 
 
@@ -35,28 +39,42 @@ class ImportReport:
     dry_run: bool
     #: upsert only: what changed, row by row (row, key, change, column, before, after)
     changes: tuple[dict, ...] = ()
+    #: every change made to the file's cells on the way in (headers, units, names, totals ...)
+    transformations: tuple[str, ...] = ()
+    #: the automatic rules' guesses, as a mapping file a user can edit (office sheets only)
+    mapping: Mapping | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         verb = "would import" if self.dry_run else "imported"
-        text = (f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
-                f"{self.updated} updated)")
+        lines = [f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
+                 f"{self.updated} updated)"]
+        lines += [f"  - {note}" for note in self.transformations]
         if self.changes:
             from pairaid.ledger.corrections import describe_changes
 
-            text += "\n" + describe_changes(self.changes)
-        return text
+            lines.append(describe_changes(self.changes))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "file": self.file, "rows": self.rows, "new": self.new,
+                "updated": self.updated, "dry_run": self.dry_run,
+                "transformations": list(self.transformations), "problems": [],
+                "changes": list(self.changes)}
 
 
 def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteMode = "append",
                   source: str = "frame", dry_run: bool = False,
                   labels: dict[str, str] | None = None,
-                  on_step: Callable[[str], None] | None = None) -> list[ImportReport]:
+                  on_step: Callable[[str], None] | None = None,
+                  before_commit: Callable[[object], None] | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
     ledger can be loaded at once. Any problem rolls everything back and raises
     `ImportValidationError`. Frames hold the import columns of `TABLES[name]`; cells may be text
     or typed values, empty/None/NaN for missing. Without a `_row` column, row numbers start at 2.
+    `before_commit(conn)` runs last inside the transaction (a restore writes the metadata and
+    checks the fingerprint there; raising rolls everything back).
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
@@ -96,21 +114,55 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
             updated = existing if mode == "upsert" else 0
             reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
                                         dry_run, changes))
+        if before_commit is not None:
+            before_commit(conn)
         if dry_run:
             conn.rollback()
     return reports
 
 
 def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode = "append",
-                dry_run: bool = False,
-                on_step: Callable[[str], None] | None = None) -> ImportReport:
+                dry_run: bool = False, on_step: Callable[[str], None] | None = None,
+                options: OfficeOptions | None = None) -> ImportReport:
     """Read, validate and write one file; nothing is written if any cell is wrong.
+
+    Office sheets (Chinese headers, names, 万元, title and total rows) are read as `office` and
+    `layout` describe; `options` override their guesses. Every change made on the way in is in
+    the report's `transformations` (and in the error's, when the import fails).
     `on_step` hears what is happening (for a progress display)."""
     if table not in TABLES:
         raise unknown_table(table)
+    options = (options or OfficeOptions()).resolved()
     path = Path(path)
+    kind = path.suffix.lower()
+    if options.sheet is not None and kind not in (".xlsx", ".xlsm"):
+        raise InputError(f"--sheet applies to workbooks (.xlsx), not to {path.name}")
+    if options.header_row is not None and kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise InputError(f"--header-row applies to spreadsheets and CSV files, not to {path.name}")
     if on_step:
         on_step(f"reading {path.name}")
-    frame = read_table_file(path, table, TABLES[table].column_names)
-    return import_frames(store, {table: frame}, mode=mode, dry_run=dry_run,
-                         labels={table: frame.attrs.get("label", path.name)}, on_step=on_step)[0]
+    frame = read_table_file(path, table, TABLES[table].column_names, sheet=options.sheet,
+                            header_row=options.header_row)
+    label = frame.attrs.get("label", path.name)
+    office = normalise(frame, TABLES[table], label, lambda: NameResolver.from_store(store),
+                       options, known=store.codes)
+    notes = tuple(office.notes)
+    try:
+        report = import_frames(store, {table: office.frame}, mode=mode, dry_run=dry_run or
+                               bool(office.problems), labels={table: label}, on_step=on_step)[0]
+    except ImportValidationError as failed:
+        # A cell the office step already named is not reported twice by validation.
+        named = {(p.row, p.column) for p in office.problems}
+        problems = office.problems + [p for p in failed.problems if (p.row, p.column) not in named]
+        raise _with_notes(ImportValidationError(problems), notes, office.guessed) from None
+    if office.problems:
+        raise _with_notes(ImportValidationError(office.problems), notes, office.guessed)
+    return ImportReport(report.table, report.file, report.rows, report.new, report.updated,
+                        report.dry_run, report.changes, notes, office.guessed)
+
+
+def _with_notes(error: ImportValidationError, notes: tuple[str, ...],
+                guessed: Mapping) -> ImportValidationError:
+    error.transformations = notes
+    error.mapping = guessed
+    return error

@@ -20,7 +20,13 @@ class Problem:
 
 
 class ImportValidationError(Exception):
-    """The input failed validation; nothing was written. `problems` lists every bad cell."""
+    """The input failed validation; nothing was written. `problems` lists every bad cell.
+
+    An office sheet's import also sets `transformations` (what was changed on the way in before
+    it failed) and `mapping` (the automatic rules' guesses, for a mapping file)."""
+
+    transformations: tuple[str, ...] = ()
+    mapping = None
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.row, p.column, p.reason))

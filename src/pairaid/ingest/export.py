@@ -12,13 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from pairaid.atomic import atomic_path, write_text
 from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.hygiene import guard_formulas
 from pairaid.ingest.tables import TABLES, TableSpec, unknown_table
 
 FORMATS = (".csv", ".xlsx", ".parquet", ".json")
 
 
 def _format_of(path: Path) -> str:
+    if path.is_dir():
+        raise ImportValidationError([Problem(str(path), 0, "", "is a folder: give a file name "
+                                             f"inside it (such as {path / 'table.csv'})")])
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ImportValidationError([Problem(path.name, 0, "", f"unknown output format '{suffix}': "
@@ -28,14 +33,36 @@ def _format_of(path: Path) -> str:
 
 def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
                 notes: list[str] | None = None) -> Path:
-    """Write a table in the format the file name says; `notes` go to a sheet or JSON field."""
+    """Write a table in the format the file name says; `notes` go to a sheet or JSON field.
+
+    Atomically (`pairaid.atomic`): a failure half-way, a full disk included, leaves the previous
+    file as it was. CSV cells that a spreadsheet would run as a formula get a leading apostrophe
+    (`hygiene.guard_formulas`); the importer takes it off again."""
     path = Path(path)
     suffix = _format_of(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")  # CRLF: a \r in a cell gets quoted
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            # CRLF: a \r in a cell gets quoted
+            guard_formulas(frame).to_csv(tmp, index=False, encoding="utf-8-sig",
+                                         lineterminator="\r\n")
+        elif suffix == ".xlsx":
+            _write_xlsx(frame, tmp, path, sheet, notes)
+        elif suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            payload = {"columns": list(frame.columns), "rows": json_records(frame)}
+            if notes:
+                payload["notes"] = notes
+            tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
+
+
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, path: Path, sheet: str,
+                notes: list[str] | None) -> None:
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    try:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name=sheet[:31], index=False)
             for row in writer.sheets[sheet[:31]].iter_rows():
                 for cell in row:
@@ -46,14 +73,11 @@ def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data",
                         cell._value = repr(float(cell.value))
             if notes:
                 pd.DataFrame({"notes": notes}).to_excel(writer, sheet_name="notes", index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        payload = {"columns": list(frame.columns), "rows": json_records(frame)}
-        if notes:
-            payload["notes"] = notes
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    return path
+    except IllegalCharacterError:
+        # a ledger filled before imports refused control characters may hold one
+        raise ImportValidationError([Problem(path.name, 0, "", "a text cell holds a control "
+                                             "character that XLSX cannot store: export as CSV, "
+                                             "Parquet or JSON")]) from None
 
 
 def _loses_digits(value: float) -> bool:
@@ -87,20 +111,27 @@ def template_notes(spec: TableSpec) -> list[str]:
     return lines
 
 
-def write_template(table: str, path: Path) -> Path:
-    """A template with the header, one example row and notes explaining each column."""
+def write_template(table: str, path: Path, lang: str = "en") -> Path:
+    """A template with the header, one example row and notes explaining each column; `lang`
+    "zh" writes Chinese headers, drop-down lists and a notes sheet (`template_zh`)."""
     if table not in TABLES:
         raise unknown_table(table)
     spec = TABLES[table]
     path = Path(path)
     suffix = _format_of(path)
+    if lang == "zh":
+        from pairaid.ingest.template_zh import write_chinese_template
+
+        if suffix not in (".csv", ".xlsx"):
+            raise ImportValidationError([Problem(path.name, 0, "", "the Chinese template is "
+                                                 "written as .xlsx or .csv")])
+        return write_chinese_template(spec, path)
     example = pd.DataFrame([[c.example for c in spec.columns]], columns=list(spec.column_names))
     notes = template_notes(spec)
     if suffix == ".csv":
         # Notes as leading '#' lines: the importer skips them, a reader of the file sees them.
         body = example.to_csv(index=False, lineterminator="\n")
         text = "".join(f"# {line}\n" for line in notes) + body
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8-sig")
+        write_text(path, text, encoding="utf-8-sig")
         return path
     return write_frame(example, path, sheet=table, notes=notes)

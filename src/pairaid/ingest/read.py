@@ -19,23 +19,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pairaid.ingest import limits
 from pairaid.ingest.errors import ImportValidationError, Problem
 
 ROW = "_row"
-#: How far down an XLSX sheet a misplaced header row is looked for (for the error message).
-_HEADER_SEARCH_ROWS = 10
 
 
-def read_table_file(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFrame:
-    """Cells of the file as stripped strings ('' for empty) plus `_row`; raises on unreadable input."""
+def read_table_file(path: Path, table: str, expected: tuple[str, ...], *, sheet: str | None = None,
+                    header_row: int | None = None) -> pd.DataFrame:
+    """Cells of the file as stripped strings ('' for empty) plus `_row`; raises on unreadable input.
+
+    Spreadsheets laid out as offices lay them out (title and unit rows, a cover sheet, totals) are
+    read through `layout`, whose `Layout` (in attrs["layout"]) says what was skipped; `sheet` and
+    `header_row` override its guesses."""
     name = path.name
     if not path.exists():
         raise ImportValidationError([Problem(name, 0, "", f"no such file: {path}")])
+    limits.check_file(path)  # size, sheet extent, JSON depth: before any reader runs
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        frame = _read_csv(path)
+        frame = _read_csv(path, table, expected, header_row)
     elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(path, table, expected)
+        frame = _read_xlsx(path, table, sheet, header_row)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
     elif suffix == ".json":
@@ -46,7 +51,7 @@ def read_table_file(path: Path, table: str, expected: tuple[str, ...]) -> pd.Dat
     else:
         raise ImportValidationError([Problem(name, 0, "", f"unknown file type '{suffix}': use "
                                              ".csv, .xlsx, .parquet or .json")])
-    return frame
+    return limits.check_cells(frame, path, ROW)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -80,7 +85,8 @@ def _check_plausibly_chinese(text: str, name: str) -> None:
             "as CSV UTF-8")]) from None
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, table: str = "", expected: tuple[str, ...] = (),
+              header_row: int | None = None) -> pd.DataFrame:
     name = path.name
     data = path.read_bytes()
     if not data.strip():
@@ -108,6 +114,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header = data[start:].split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     names = next(iter(pd.read_csv(io.StringIO(header), header=None, dtype=str,
                                   keep_default_na=False).itertuples(index=False)), ())
+    if table and (header_row is not None or not _plain_header(names, expected)):
+        return _read_office_csv(data, name, table, header_row)
     _check_header([str(n) for n in names], name)
     try:
         table = pacsv.read_csv(
@@ -135,6 +143,26 @@ def _read_csv(path: Path) -> pd.DataFrame:
         if len(rows) == len(frame):
             frame[ROW] = rows
     return _drop_blank_rows(frame)
+
+
+def _plain_header(names: tuple, expected: tuple[str, ...]) -> bool:
+    """The first line names only the table's own columns (as the templates and exports write
+    them): the fast path. Anything else (Chinese headers, a title line) goes through `layout`."""
+    folded = {str(n).strip().lower().replace(" ", "_") for n in names}
+    return bool(folded) and folded <= set(expected)
+
+
+def _read_office_csv(data: bytes, name: str, table: str, header_row: int | None) -> pd.DataFrame:
+    from pairaid.ingest.layout import build_frame
+
+    text = data.decode("utf-8")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportValidationError([Problem(name, 0, "", f"malformed CSV: {exc}")]) from None
+    rows = [(number, [cell.strip() for cell in cells])
+            for number, cells in enumerate(records, start=1)]
+    return build_frame(name, rows, table, header_row)
 
 
 def _csv_records(data: bytes, start: int, comments: int) -> Iterator[tuple[int, list[str]]]:
@@ -238,8 +266,11 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFrame:
+def _read_xlsx(path: Path, table: str, sheet: str | None = None,
+               header_row: int | None = None) -> pd.DataFrame:
     from openpyxl import load_workbook
+
+    from pairaid.ingest.layout import read_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = path.name
@@ -252,50 +283,7 @@ def _read_xlsx(path: Path, table: str, expected: tuple[str, ...]) -> pd.DataFram
     except Exception as exc:  # zipfile.BadZipFile and friends: a corrupt or renamed file
         raise ImportValidationError([Problem(name, 0, "", f"not a readable .xlsx workbook "
                                              f"({type(exc).__name__})")]) from None
-    sheet = next((workbook[s] for s in (table, "data") if s in workbook.sheetnames), workbook.worksheets[0])
-    label = f"{name}[{sheet.title}]"
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row <= 1:
-            raise ImportValidationError([Problem(label, 1, "", f"merged cells {merged.coord} in the "
-                                                 "header: the header must be one row with one "
-                                                 "column name per cell (unmerge them)")])
-    rows = list(sheet.iter_rows())
-    if not rows or all(c.value is None for c in rows[0]) and len(rows) <= 1:
-        raise ImportValidationError([Problem(label, 1, "", "the sheet is empty: it needs a header "
-                                             "row and at least one data row")])
-    header = [_cell_text(c.value) for c in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    if not set(header) & set(expected):
-        for index, row in enumerate(rows[1:_HEADER_SEARCH_ROWS], start=2):
-            texts = {_cell_text(c.value) for c in row}
-            if len(texts & set(expected)) >= 2:
-                raise ImportValidationError([Problem(label, 1, "", f"the header is in row {index}, "
-                                                     "not row 1: delete the rows above it")])
-    _check_header(header, label)
-    problems: list[Problem] = []
-    records = []
-    for row in rows[1:]:
-        values = []
-        for cell in row[: len(header)]:
-            if cell.data_type == "f":
-                problems.append(Problem(label, cell.row, header[cell.column - 1],
-                                        f"formula cell ({cell.value}): paste values only, so the "
-                                        "ledger keeps the figure itself"))
-                values.append("")
-            else:
-                values.append(_cell_text(cell.value))
-        for cell in row[len(header):]:  # would be dropped without a word: no column to go to
-            if _cell_text(cell.value) != "":
-                problems.append(Problem(label, cell.row, f"#{cell.column}", "value in a column "
-                                        "that has no name in the header row"))
-        values += [""] * (len(header) - len(values))
-        records.append(values + [row[0].row if row else 0])
-    if problems:
-        raise ImportValidationError(problems)
-    frame = _drop_blank_rows(pd.DataFrame(records, columns=header + [ROW]))
-    frame.attrs["label"] = label  # validation problems name the sheet too
-    return frame
+    return read_workbook(workbook, name, table, sheet, header_row)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

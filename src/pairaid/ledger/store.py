@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import os
@@ -81,23 +82,55 @@ _EXPORT_SQL: dict[str, str] = {
 }
 
 
+#: URL schemes a ledger may live at (SQLAlchemy spellings included).
+_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
 def resolve_url(url: str | os.PathLike | None = None) -> str:
     """A SQLAlchemy URL from a URL, a file path, `PAIRAID_DB`, or the default `./pairaid.db`."""
     raw = str(url) if url is not None else os.environ.get("PAIRAID_DB") or DEFAULT_PATH
     if raw.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + raw.split("://", 1)[1]
     if "://" in raw:
+        scheme = raw.split("://", 1)[0].lower()
+        if scheme not in _SCHEMES:
+            raise LedgerError(f"'{scheme}://' ledgers are not supported: a ledger is a SQLite file "
+                              "(a path) or a PostgreSQL database (postgresql://...)")
         return raw
     return f"sqlite:///{Path(raw).expanduser()}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is off: pysqlite would run DDL outside any
+    # transaction (it BEGINs only before INSERT/UPDATE/DELETE), so a failed migration left half a
+    # schema behind. `_sqlite_begin` emits BEGIN for every SQLAlchemy transaction instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves them off unless asked, per connection
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=60000")  # wait for another process's write, not fail
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-131072")  # 128 MB: bulk inserts into indexed tables
+    # WAL is set once, when pairaid creates the ledger (`migrate`): setting it here would rewrite
+    # the header of any SQLite file it was pointed at, ledger or not.
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN for every transaction; IMMEDIATE (take the write lock now) when asked for."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate")
+                         else "BEGIN")
+
+
+#: PostgreSQL advisory lock key that serialises ledger creation and upgrades ("pairaid" in hex).
+_PG_MIGRATION_LOCK = 0x70616972616964
+#: Tables whose presence (with Alembic's version table) marks a database as a pairaid ledger.
+_LEDGER_MARKERS = {"alembic_version", "meta", "region", "flow"}
+MIGRATIONS = resources.files("pairaid.ledger").joinpath("migrations")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
 
@@ -118,6 +151,8 @@ class Store:
         # connection is open, and new DB-API connections wait for it (`_arrow_lock`).
         self._arrow_lock = threading.RLock()
         self._open_connections = 0
+        self._snapshot: Connection | None = None
+        self._pinned = None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", self._connected)
             event.listen(engine, "close", self._closed)
@@ -132,55 +167,116 @@ class Store:
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | os.PathLike | None = None, *, create: bool = True) -> Store:
+    def open(cls, url: str | os.PathLike | None = None, *, create: bool = True,
+             snapshot: bool = False) -> Store:
         """Open (and migrate to the current schema) the ledger at `url`.
 
         `url` is a PostgreSQL URL, a SQLAlchemy URL, or a path to a SQLite file; None means
-        `PAIRAID_DB` or `./pairaid.db`. With `create=False` a missing SQLite file is an error.
+        `PAIRAID_DB` or `./pairaid.db`. Only `create=True` makes a new ledger (in a missing file
+        or an empty database); a database that holds other tables is never changed. With
+        `snapshot=True` every read until `close()` sees one snapshot (see `snapshot`).
         """
         resolved = resolve_url(url)
         if resolved.startswith("sqlite:///"):
             path = Path(resolved.removeprefix("sqlite:///"))
+            if path.is_dir():
+                raise LedgerError(f"{path}: is a folder; a SQLite ledger is a file")
             if not create and not path.exists():
                 raise LedgerError(f"no ledger at {path} (create one with `pairaid import` or "
                                   f"`pairaid demo`, or pass --db)")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        # SQLite: no pooled connection stays open between operations, so the Arrow reader (a
-        # second SQLite library in this process, see frame()) never shares the file with one.
-        engine = create_engine(resolved, poolclass=NullPool) if resolved.startswith("sqlite") \
-            else create_engine(resolved)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot make the folder for the ledger {path}: "
+                                  f"{exc.strerror}") from None
+        try:
+            # SQLite: no pooled connection stays open between operations, so the Arrow reader (a
+            # second SQLite library in this process, see frame()) never shares the file with one.
+            engine = create_engine(resolved, poolclass=NullPool) if resolved.startswith("sqlite") \
+                else create_engine(resolved)
+        except Exception as exc:  # a URL SQLAlchemy cannot parse, a driver that is missing
+            raise LedgerError(f"cannot open the ledger at {url}: {_first_line(exc)}") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         store = cls(engine)
         try:
-            store.migrate()
+            store._prepare(create)
+            if snapshot:
+                store._pinned = store.snapshot()
+                store._pinned.__enter__()
         except Exception as exc:  # connection refused, bad URL, permissions
             engine.dispose()
             if isinstance(exc, LedgerError):
                 raise
-            raise LedgerError(f"cannot open the ledger at {engine.url!r}: "
-                              f"{str(exc).splitlines()[0]}") from exc
+            raise LedgerError(f"cannot open the ledger at {store.location}: "
+                              f"{_first_line(exc)}") from exc
         return store
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision (no-op when it is current)."""
+    def _prepare(self, create: bool) -> None:
+        """Refuse what is not a pairaid ledger; create or upgrade the schema when needed."""
+        head, _known = _revisions(MIGRATIONS)
+        with self.engine.connect() as conn:
+            _state, revision = self._ledger_state(conn)
+        if revision != head:
+            self.migrate(create=create)
+
+    def _ledger_state(self, conn: Connection) -> tuple[str, str | None]:
+        """('empty' | 'ledger', Alembic revision); a database with other tables is refused."""
+        from sqlalchemy import inspect
+
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            return "empty", None
+        if not _LEDGER_MARKERS <= tables:
+            listed = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+            raise LedgerError(f"{self.location} is not a pairaid ledger (it holds the tables "
+                              f"{listed}); pairaid does not change a database it did not create: "
+                              "give a new file or an empty database")
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return "ledger", revision
+
+    def migrate(self, *, create: bool = True, script_location: str | os.PathLike | None = None) -> None:
+        """Bring the schema to the newest Alembic revision, all or nothing.
+
+        One transaction for the whole upgrade (DDL is transactional on SQLite and PostgreSQL),
+        taken with the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two
+        processes opening a new ledger at once create it once and the second sees it made.
+        """
         from alembic import command
         from alembic.config import Config
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
 
+        location = str(script_location or MIGRATIONS)
+        head, known = _revisions(location)
         config = Config()
-        config.set_main_option(
-            "script_location", str(resources.files("pairaid.ledger").joinpath("migrations"))
-        )
-        head = ScriptDirectory.from_config(config).get_current_head()
-        with self.engine.begin() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        config.set_main_option("script_location", location)
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                if self.backend == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": _PG_MIGRATION_LOCK})
+                state, revision = self._ledger_state(conn)
+                if revision == head:
+                    return
+                if revision is not None and revision not in known:
+                    raise LedgerError(
+                        f"the ledger at {self.location} was made by a newer pairaid (schema "
+                        f"revision {revision}; this pairaid knows up to {head}): upgrade pairaid "
+                        "to open it")
+                if state == "empty" and not create:
+                    raise LedgerError(f"no ledger at {self.location} (the database is empty; "
+                                      "create one with `pairaid import` or `pairaid demo`)")
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+            if state == "empty" and self.backend == "sqlite":
+                # Readers and one writer at once; outside any transaction, as SQLite requires.
+                conn.connection.driver_connection.execute("PRAGMA journal_mode=WAL")
 
     def close(self) -> None:
+        pinned, self._pinned = self._pinned, None
+        if pinned is not None:
+            pinned.__exit__(None, None, None)
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -199,13 +295,50 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: everything inside commits together or not at all."""
-        with self.engine.begin() as conn:
+        """One transaction: everything inside commits together or not at all. A write the
+        database refuses (disk full, a read-only file) raises LedgerError, one clear line."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError,
+                psycopg.OperationalError) as exc:
+            raise LedgerError(f"the ledger at {self.location} refused the write: "
+                              f"{_first_line(exc)}; nothing was written") from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """Every read inside sees the ledger as it was when the block began (one read
+        transaction; REPEATABLE READ on PostgreSQL), whatever other processes commit meanwhile.
+
+        Nested calls share the outer snapshot. While it is open, `frame` reads through it rather
+        than through the Arrow reader (see `__init__`), so a multi-query command and its
+        provenance fingerprint describe the same ledger.
+        """
+        if self._snapshot is not None:
+            yield self._snapshot
+            return
+        conn = self.engine.connect()
+        try:
+            if self.backend == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            conn.begin()
+            # SQLite's BEGIN is deferred: the snapshot starts at the first read, so read now.
+            conn.execute(select(schema.meta.c.key).limit(1)).all()
+            self._snapshot = conn
             yield conn
+        finally:
+            self._snapshot = None
+            conn.close()
+
+    def _reader(self):
+        """The snapshot's connection (not closed after use) or a new one."""
+        if self._snapshot is not None:
+            return contextlib.nullcontext(self._snapshot)
+        return self.engine.connect()
 
     # -- metadata -------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
 
     def is_synthetic(self) -> bool:
@@ -229,7 +362,7 @@ class Store:
         if conn is not None:
             result = conn.execute(text(sql), params or {})
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        with self.engine.connect() as c:
+        with self._reader() as c:
             result = c.execute(text(sql), params or {})
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
@@ -297,11 +430,37 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Rows per ledger table (the tests use it to prove a failed import wrote nothing)."""
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in schema.metadata.sorted_tables
             }
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the ledger's schema is at."""
+        with self._reader() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    @staticmethod
+    def other_tables() -> list[str]:
+        """Ledger tables outside the import formats and `meta` (a backup copies them raw)."""
+        covered = {table for table, _key in LEDGER_TABLES.values()} | {schema.meta.name}
+        return [t.name for t in schema.metadata.sorted_tables if t.name not in covered]
+
+    def raw_rows(self, table_name: str) -> list[dict]:
+        """Every row of a table as column → value (for tables `other_tables` names)."""
+        table = schema.metadata.tables[table_name]
+        with self._reader() as conn:
+            return [dict(row._mapping) for row in
+                    conn.execute(select(table).order_by(*table.primary_key.columns))]
+
+    def insert_raw(self, table_name: str, rows: list[dict], conn: Connection) -> None:
+        if rows:
+            conn.execute(schema.metadata.tables[table_name].insert(), rows)
+
+    def is_empty(self) -> bool:
+        """Whether no ledger table holds a row."""
+        return not any(self.counts().values())
 
     # -- writing --------------------------------------------------------------------------
     def write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
@@ -341,6 +500,17 @@ class Store:
 
     def _excluded(self, table):
         return self._insert(table).excluded
+
+
+def _revisions(location: str | os.PathLike) -> tuple[str, set[str]]:
+    """(head revision, every revision) of the migration scripts at `location`."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    script = ScriptDirectory.from_config(config)
+    return script.get_current_head(), {r.revision for r in script.walk_revisions()}
 
 
 def _column_values(series: pd.Series, order: np.ndarray | None = None) -> list:

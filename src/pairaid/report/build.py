@@ -9,19 +9,20 @@ DIR/report.pdf        with pdf=True (headless Chromium)
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
-
 from pairaid.errors import InputError
+from pairaid.ledger.fingerprint import ledger_fingerprint
 from pairaid.provenance import package_version
 
 LANGS = ("en", "zh")
+#: The file that marks a folder as a pairaid report (so a rebuild may replace it whole).
+REPORT_MARKER = ".pairaid-report"
 #: packages whose versions the provenance records
 _VERSIONED = ("pairaid", "numpy", "pandas", "scipy", "pyfixest", "differences", "altair",
               "vl-convert-python", "sqlalchemy")
@@ -43,25 +44,25 @@ class ReportResult:
     synthetic: bool = False
 
 
-def ledger_fingerprint(store) -> str:
-    """SHA-256 over every ledger table's rows (in key order): the same ledger content gives the
-    same fingerprint on SQLite and PostgreSQL, whatever the file's page layout."""
-    from pairaid.ingest.tables import TABLE_ORDER
+def build_report(store, out_dir: str | Path, *, force: bool = False, **options) -> ReportResult:
+    """Write the report for the ledger `store` into `out_dir`: a new or empty folder, or one an
+    earlier report made (`force` writes into any folder). The report is written whole into a
+    folder beside it that then takes its place (`atomic.staged_folder`): no stale file of an
+    earlier report stays, and a failure leaves the earlier report as it was. Every read sees one
+    snapshot of the ledger, so the provenance fingerprint is of the ledger the figures show."""
+    from pairaid.atomic import staged_folder
 
-    digest = hashlib.sha256()
-    for name in TABLE_ORDER:
-        frame = store.read_table(name)
-        digest.update(name.encode())
-        digest.update(str(len(frame)).encode())
-        if len(frame):
-            frame = frame.sort_values(list(frame.columns[:3])).astype(str)
-            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
+    final = Path(out_dir)
+    with store.snapshot(), staged_folder(final, REPORT_MARKER, force=force,
+                                         what="report") as staging:
+        result = _write_report(store, staging, **options)
+    pdf = final / result.pdf.name if result.pdf else None
+    return dataclasses.replace(result, out_dir=final, index_html=final / "index.html", pdf=pdf)
 
 
-def build_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = "en",
-                 pdf: bool = False, png: bool = True, draws: int | None = None,
-                 seed: int = 0, outcome: str | None = None, progress=None) -> ReportResult:
+def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str = "en",
+                  pdf: bool = False, png: bool = True, draws: int | None = None,
+                  seed: int = 0, outcome: str | None = None, progress=None) -> ReportResult:
     """Write the report for the ledger `store` into `out_dir` (created if needed)."""
     from pairaid.report import charts as chartlib
     from pairaid.report.collect import SENSITIVITY_DRAWS, collect
