@@ -13,8 +13,9 @@ from pairaid.cli.main import app
 
 #: options that name a file the command reads, not one it writes
 INPUTS = {"data", "file", "mapping", "spec"}
-#: an extra image beside the command's main output (its destination is -o)
-EXTRAS = {"plot"}
+#: extra files beside the command's main output: a chart (--plot), the column mapping an
+#: import used (--save-mapping; the import's output is the ledger)
+EXTRAS = {"plot", "save_mapping"}
 
 
 def _commands():

@@ -159,3 +159,23 @@ def test_dependence_drops_unrecorded_assistance_instead_of_counting_it_as_zero()
     assert len(result.table) == 2 and 2021 not in set(result.table["year"])
     assert any(n.startswith("1 unit-years dropped: assistance not recorded (missing, not "
                             "zero; e.g. a 2021)") for n in result.notes)
+
+
+def test_coverage_imports_and_exports_as_a_table(ledger):
+    import pandas as pd
+
+    from pairaid.ingest import ImportValidationError
+
+    spans = pd.DataFrame({"donor": ["D"], "recipient": ["a1"], "year_from": [2019],
+                          "year_to": [2019], "source": ["office return"]})
+    report, = import_frames(ledger, {"coverage": spans}, source="office")
+    assert report.rows == 1
+    assert _row(build_panel(ledger, "county", 2019, 2021), "a1", 2019)["funds_disbursement"] == 0
+    exported = ledger.read_table("coverage")
+    assert exported[["donor", "recipient", "year_from", "year_to", "source"]].values.tolist() == [
+        ["D", "a1", 2019, 2019, "office return"]]
+    # a span before the pairing began names its row and writes nothing
+    early = spans.assign(year_from=[2012], year_to=[2013])
+    with pytest.raises(ImportValidationError, match="covers year_from 2012"):
+        import_frames(ledger, {"coverage": early}, source="office")
+    assert len(ledger.read_table("coverage")) == 1

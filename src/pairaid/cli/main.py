@@ -276,6 +276,7 @@ def backup(
     db: Db = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that holds other "
                                         "files")] = False,
+    as_json: Json = False,
 ) -> None:
     """Copy the whole ledger (every table and its metadata) to a folder or a .zip, with a
     manifest that carries the ledger's fingerprint.
@@ -290,6 +291,11 @@ def backup(
             result = write_backup(store, output, force=force)
     finally:
         store.close()
+    if as_json:
+        sys.stdout.write(json.dumps({"path": str(result.path), "rows": result.rows,
+                                     "ledger_sha256": result.ledger_sha256,
+                                     "synthetic": result.synthetic}) + "\n")
+        return
     out.print(f"{result.path}: {sum(result.rows.values()):,} rows in {len(result.rows)} tables; "
               f"ledger fingerprint {result.ledger_sha256[:16]}"
               + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
@@ -301,6 +307,7 @@ def restore(
     source: Annotated[Path, typer.Argument(help="A folder or .zip written by `pairaid backup`")],
     db: Annotated[str, typer.Option("--db", help="The NEW ledger: a SQLite file that does not "
                                     "exist yet, or an empty postgresql:// database")],
+    as_json: Json = False,
 ) -> None:
     """Restore a backup into a new ledger: all or nothing, checked against the backup's
     fingerprint.
@@ -312,6 +319,11 @@ def restore(
     with err.status("Restoring ...") as status:
         result = read_backup(source, db,
                              on_step=lambda step: status.update(f"Restoring: {step} ..."))
+    if as_json:
+        sys.stdout.write(json.dumps({"path": str(result.path), "rows": result.rows,
+                                     "ledger_sha256": result.ledger_sha256,
+                                     "synthetic": result.synthetic}) + "\n")
+        return
     out.print(f"{result.path}: restored {sum(result.rows.values()):,} rows; ledger fingerprint "
               f"{result.ledger_sha256[:16]} matches the backup"
               + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
