@@ -269,7 +269,9 @@ def test_outcomes_indicators_and_missingness(frames):
     truth = obs[obs["indicator"] == "sai_latent"]
     assert (truth["flag"] == "synthetic_truth").all()
     census_based = ["population", "population_urban", "population_rural", "minority_share"]
-    synthetic = obs[~obs["indicator"].isin(census_based)]
+    official = obs["flag"] == "official"  # the donors' real 2019 revenue (demo/fiscal.py)
+    assert set(obs.loc[official, "year"]) == {2019} and official.sum() == 18
+    synthetic = obs[~obs["indicator"].isin(census_based) & ~official]
     assert synthetic["source"].eq("synthetic (pairaid demo DGP)").all()
     # about 3 % of county outcome values missing; population and the truth complete
     counties = _obs(frames, "population")[["region", "year"]]

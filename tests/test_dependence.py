@@ -100,8 +100,36 @@ def test_trend_slope_and_se_equal_polyfit_per_unit():
     for name, rows in frame.dropna().groupby("unit"):
         coef, cov = np.polyfit(rows["year"], rows["ratio"], 1, cov=True)
         assert trends.loc[name, "slope"] == pytest.approx(coef[0], rel=1e-9)
-        assert trends.loc[name, "std_error"] == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-6)
+        assert trends.loc[name, "std_error_ols"] == pytest.approx(np.sqrt(cov[0, 0]), rel=1e-6)
         assert trends.loc[name, "n"] == len(rows)
+
+
+def test_trend_standard_error_is_newey_west_and_the_interval_t():
+    """The reported SE equals statsmodels' HAC (Bartlett, ⌊4(n/100)^(2/9)⌋ lags, n/(n−2)); the
+    interval uses t(n−2), wider than ±1.96 SE."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    from pairaid.distribution.dependence import newey_west_lags
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for unit, n in (("a", 17), ("b", 12), ("c", 8)):
+        shock = np.zeros(n)
+        for t in range(1, n):  # AR(1) errors: what the HAC is for
+            shock[t] = 0.7 * shock[t - 1] + rng.normal(0, 0.02)
+        rows += [(unit, 2008 + t, 0.3 + 0.005 * t + shock[t]) for t in range(n)]
+    frame = pd.DataFrame(rows, columns=["unit", "year", "ratio"])
+    trends = trend_slopes(frame, "unit", "year", "ratio").set_index("unit")
+    for name, part in frame.groupby("unit"):
+        lags = int(newey_west_lags(len(part)))
+        fit = sm.OLS(part["ratio"].to_numpy(), sm.add_constant(part["year"].to_numpy(float)))\
+            .fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+        row = trends.loc[name]
+        assert row["std_error"] == pytest.approx(fit.bse[1], rel=1e-8)
+        half = stats.t.ppf(0.975, len(part) - 2) * row["std_error"]
+        assert row["conf_high"] - row["slope"] == pytest.approx(half, rel=1e-12)
+        assert half > 1.96 * row["std_error"]
 
 
 def test_trend_needs_two_points_and_three_for_an_error():

@@ -48,6 +48,7 @@ def test_a_clean_design_raises_no_warning():
     ({2009: 15, 2014: 15, 0: 30}, "short_pre_period"),
     ({2012: 15, 2014: 15, 2016: 1, 0: 30}, "single_unit_cohorts"),
     ({2012: 15, 2014: 5, 0: 30}, "small_cohorts"),
+    ({2012: 15, 2014: 15, 2016: 2, 0: 30}, "two_unit_cohorts"),
     ({2012: 30, 0: 30}, "simultaneous"),
     ({2012: 48, 2014: 2, 0: 30}, "nearly_simultaneous"),
     ({2008: 3, 2012: 15, 2014: 15, 0: 30}, "treated_from_start"),
@@ -102,3 +103,27 @@ def test_bad_design_columns(options, message):
     with pytest.raises(DesignError, match=message) as caught:
         design_warnings(_panel(CLEAN), **(base | options))
     assert isinstance(caught.value, InputError)
+
+
+def test_two_unit_cohorts_are_not_also_called_small():
+    codes = _codes(_panel({2012: 15, 2014: 15, 2016: 2, 0: 30}))
+    assert "two_unit_cohorts" in codes and "small_cohorts" not in codes
+
+
+def test_synth_design_warnings():
+    """Few donors (the placebo p cannot reach 5 %), a short pre-period, no placebo test."""
+    from pairaid.evaluate.design import synth_design_warnings
+    from pairaid.evaluate.synth import synthetic_control
+
+    rng = np.random.default_rng(1)
+    years = np.arange(2000, 2010)
+    rows = [(u, t, 0.1 * (t - 2000) + rng.normal(0, 0.05) + (0.5 if u == "a" and t >= 2003
+                                                                else 0.0))
+            for u in "abcdefg" for t in years]
+    frame = pd.DataFrame(rows, columns=["unit", "year", "y"])
+    result = synthetic_control(frame, outcome="y", treated="a", treat_time=2003, unit="unit",
+                               time="year", placebos=False)
+    codes = {w.code for w in synth_design_warnings(result)}
+    assert {"few_donors", "short_pre_period", "no_placebo_test"} <= codes
+    message = next(w for w in synth_design_warnings(result) if w.code == "few_donors")
+    assert "1/7 = 0.143" in message and "cannot reach the 5 % level" in message

@@ -86,7 +86,8 @@ def test_demo_command_json_has_the_documented_shape(app, demo_db):
     assert payload["aggregations"]["simple"]["estimate"] > 0
     assert {"estimate", "std_error"} <= set(payload["aggregations"]["group"])
     assert set(payload["group_time"][0]) == {"cohort", "time", "estimate", "std_error"}
-    assert set(payload["event_time"][0]) == {"event_time", "estimate", "std_error"}
+    assert set(payload["event_time"][0]) == {"event_time", "estimate", "std_error", "band_low",
+                                             "band_high"}
     assert payload["provenance"]["synthetic"] is True
     assert "parallel trends" in payload["interpretation"]
 

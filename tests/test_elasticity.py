@@ -214,10 +214,13 @@ def test_command_on_a_table_prints_json(app, tmp_path: Path):
     path = tmp_path / "t.csv"
     panel().to_csv(path, index=False)
     out = runner.invoke(app, ["estimate", "--data", str(path), "--formula",
-                              "y ~ x + z | unit + year", "--cluster", "unit", "--json"])
+                              "log(y) ~ log(x) + z | unit + year", "--cluster", "unit",
+                              "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
+    # the formula is taken as written (issue 12 item 5): the logs are the formula's own
     assert data["estimates"][0]["term"] == "log(x)" and data["n_clusters"] == 50
+    assert data["log"] == "none"
 
 
 def test_command_bad_input_is_one_line_and_exit_2(app, tmp_path: Path):

@@ -202,8 +202,9 @@ def _pairing_id(store: Store) -> int:
 
 # Each statement breaks one database constraint; validation normally stops such rows first.
 BAD_INSERTS = {
-    "negative amount": "INSERT INTO flow (pairing_id, year, kind, amount, currency, sector, ref) "
-                       "VALUES (:pid, 2015, 'commitment', -1, 'CNY', '111', 'x')",
+    # negative amounts are corrections (IATI reversals) since migration 0003; beyond -1e15 is not
+    "amount below -1e15": "INSERT INTO flow (pairing_id, year, kind, amount, currency, sector, ref) "
+                          "VALUES (:pid, 2015, 'commitment', -1e16, 'CNY', '111', 'x')",
     "amount above 1e15": "INSERT INTO flow (pairing_id, year, kind, amount, currency, sector, ref) "
                          "VALUES (:pid, 2015, 'commitment', 1e16, 'CNY', '111', 'x')",
     "year 1800": "INSERT INTO observation (region_code, year, indicator_code, value, source) "

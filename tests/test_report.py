@@ -67,7 +67,8 @@ def test_page_is_self_contained(english_report):
     assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)="(https?:)?//', html)
     assert "@import" not in html and "url(http" not in html
     assert 'id="synthetic-banner"' in html and "SYNTHETIC DEMO DATA" in html
-    for section in ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+    for section in ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects",
+                    "designs",
                     "distribution", "dependence", "environment", "audit", "gaps", "methods"):
         assert f'<section id="{section}"' in html, section
     specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
@@ -82,11 +83,27 @@ def test_headline_numbers_equal_the_summary_command(english_report, report_demo_
     rows = _cells(html, "headline")
     assert len(rows) == len(summary["figures"])
     for row, figure in zip(rows, summary["figures"]):
-        shown = row[1][1]
-        if figure["value"] is None:
-            assert shown is None
-        else:
-            assert float(shown) == figure["value"], figure["key"]
+        for column, key in ((1, "value"), (2, "real")):
+            shown = row[column][1]
+            if figure[key] is None:
+                assert shown is None
+            else:
+                assert float(shown) == figure[key], (figure["key"], key)
+    # constant prices beside nominal: 2011 prices, below the nominal total of later years
+    disbursed = next(f for f in summary["figures"] if f["key"] == "funds_disbursed")
+    assert "constant 2011 prices" in summary["real_basis"]
+    assert 0.7 * disbursed["value"] < disbursed["real"] < disbursed["value"]
+    # the audit's 10 duplicate rows (5 pairs) come off the total, and the page says so
+    assert summary["duplicate_rows"] == 10
+    assert 0 < disbursed["value"] - disbursed["excluding_duplicates"] < 1e-3 * disbursed["value"]
+    assert 'data-finding="headline.duplicates"' in html
+    # periods stated exactly: money over the years with flows, never "the same period"
+    assert disbursed["period"] == "2011–2024" and "same period" not in html
+    assert "the ledger covers only 2012–2024 of 2012–2025" in html
+    income = next(f for f in summary["figures"] if f["key"] == "rural_income_growth")
+    assert income["comparison"]["never_paired_units"] > 0 and income["comparison"]["paired"]
+    # no file path on the page: the ledger is named by its fingerprint
+    assert str(report_demo_db) not in html and "sqlite:" not in html
     with open(english_report / "data" / "table_headline.csv", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert [r["key"] for r in table] == [f["key"] for f in summary["figures"]]
@@ -102,6 +119,13 @@ def test_estimates_equal_the_estimate_command(english_report, report_demo_db):
     shown = [float(row[2][1]) for row in rows]
     assert shown == [index["estimates"][0]["estimate"], latent["estimates"][0]["estimate"]]
     assert [int(row[4][1]) for row in rows] == [index["nobs"], latent["nobs"]]
+    # the sentence discloses the sample: what the log drops (zero-fund county-years) and why
+    dropped = index["dropped_nonpositive"]["funds_per_capita"]
+    assert dropped == 655
+    sentence = re.search(r'data-finding="elasticity.estimate.drop"[^>]*>(.*?)</p>', html,
+                         re.S).group(1)
+    assert f'data-value="{float(dropped)!r}"' in sentence and "intensive margin" in sentence
+    assert f'data-value="{float(index["nobs"])!r}"' in sentence
     with open(english_report / "data" / "table_elasticity.csv", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     for row, command in zip(table, (index, latent)):
@@ -129,7 +153,7 @@ def test_chinese_report_uses_chinese_labels_and_units(report_demo_db, tmp_path):
     assert '<html lang="zh-CN">' in html
     assert "合成演示数据" in html and "实际拨付援助资金" in html
     assert re.search(r"\d+(\.\d)?亿元", html)  # money in 亿元
-    assert "对口支援评估报告" in html
+    assert "<h1>对口支援新疆维吾尔自治区（2011–2024年）" in html  # the programme and its period
     assert not list((tmp_path / "charts").glob("*.png"))
 
 
@@ -206,3 +230,22 @@ def test_a_ledger_without_outcomes_gets_a_report_that_says_what_is_missing(store
     html = result.index_html.read_text(encoding="utf-8")
     assert "no outcome &#39;rainfall&#39;" in html or "no outcome 'rainfall'" in html
     assert 'id="synthetic-banner"' not in html  # not demo data: no banner
+
+
+def test_page_one_is_a_verdict_of_six_cards(english_report):
+    html = (english_report / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert "Xinjiang" in title and "2011–2024" in title  # the programme and its period
+    verdict = html.index('<section id="verdict"')
+    assert verdict < html.index("<nav") < html.index('<section id="headline"')
+    cards = re.findall(r'<li class="card" data-finding="([^"]+)" data-verdict="([^"]+)">(.*?)'
+                       r"</li>", html, re.S)
+    assert [c[0].split(".")[1] for c in cards] == ["spending", "effect", "equity",
+                                                     "dependence", "environment", "audit"]
+    links = [re.search(r'href="#([a-z]+)"', body).group(1) for _, _, body in cards]
+    assert links == ["headline", "effects", "distribution", "dependence", "environment",
+                     "audit"]
+    for key, verdict_word, body in cards:
+        assert 'class="message"' in body and 'data-value="' in body, key
+    effect = next(body for key, _, body in cards if key.startswith("card.effect"))
+    assert 'data-kind="ci_low"' in effect and 'data-kind="ci_high"' in effect

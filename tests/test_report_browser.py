@@ -38,7 +38,7 @@ except ImportError:  # the test extra installs it; CI must have it
     pytestmark = pytest.mark.skip(reason="browser tests skipped: the playwright package is not "
                                    "installed (pip install -e '.[test]')")
 
-SECTIONS = ("headline", "timeline", "pairings", "maps", "index", "effects", "designs",
+SECTIONS = ("verdict", "headline", "timeline", "pairings", "maps", "index", "effects", "designs",
             "distribution", "dependence", "environment", "audit", "gaps", "methods")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -107,7 +107,7 @@ def test_pdf_has_a_page_per_section_and_the_banner_on_every_page(printed_report)
     # every section starts a page; long sections take more than one
     assert len(SECTIONS) <= len(pages) <= 3 * len(SECTIONS), len(pages)
     assert all("SYNTHETIC DEMO DATA" in text for text in pages)
-    assert "Headline figures" in pages[0]
+    assert "The verdict" in pages[0] and "Headline figures" not in pages[0]
     # every section starts its own page, in reading order
     from pairaid.report.text import title
 

@@ -38,6 +38,16 @@ class Figure:
     source: str
     note: str = ""
     published: dict | None = None
+    #: the value in constant prices (`Summary.real_basis`); None where prices do not apply
+    real: float | None = None
+    #: money totals without the extra copies of flows the audit finds entered twice
+    excluding_duplicates: float | None = None
+    #: outcomes: the same change in paired and never-paired counties over the same years
+    #: (``paired``, ``never_paired``, ``paired_units``, ``never_paired_units``, ``period``)
+    comparison: dict | None = None
+    #: outcomes: what the change is measured over (``level``, ``units``, ``first_value``,
+    #: ``last_value``) — `note` says it in English, the report in each language
+    coverage: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,10 @@ class Summary:
     year_to: int
     synthetic: bool
     notice: str
+    #: what `Figure.real` is expressed in ("" when the ledger has no price index)
+    real_basis: str = ""
+    #: flows identical in every field but their reference (the audit's exact duplicates)
+    duplicate_rows: int = 0
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -62,7 +76,8 @@ class Summary:
         return {
             "synthetic": self.synthetic, "notice": self.notice,
             "currency": self.basis.currency, "prices": self.basis.prices_label,
-            "money_basis": self.basis.label,
+            "money_basis": self.basis.label, "real_basis": self.real_basis,
+            "duplicate_rows": self.duplicate_rows,
             "period": {"from": self.year_from, "to": self.year_to},
             "figures": [asdict(f) for f in self.figures],
             "funds_by_year": records(self.funds_by_year),
@@ -84,34 +99,47 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
     year_to = hi if year_to is None else year_to
     if year_from is None or year_to is None:
         raise LedgerError("the ledger holds no flows or observations yet: nothing to summarise")
-    converter = MoneyConverter(store.read_table("rates"), store.read_table("prices"), currency,
-                               prices)
+    rates, price_table = store.read_table("rates"), store.read_table("prices")
+    converter = MoneyConverter(rates, price_table, currency, prices)
     basis = converter.basis
     period = f"{year_from}–{year_to}"
     rows = queries.flows(store, year_from, year_to)
     flows = rows.groupby(["donor", "year", "kind", "currency"], observed=True)["amount"].sum()\
         .reset_index().astype({"donor": object, "kind": object, "currency": object})
+    real_converter = _real_converter(rates, price_table, currency, flows, basis)
+    nominal = flows["amount"].copy()
     if len(flows):
-        flows["amount"] = converter.convert(flows["amount"], flows["currency"], flows["year"])
+        flows["amount"] = converter.convert(nominal, flows["currency"], flows["year"])
+    real = (real_converter.convert(nominal, flows["currency"], flows["year"])
+            if real_converter is not None and len(flows) else None)
+    # (the figures beside a published one need no duplicates or comparison)
+    doubled = _duplicate_copies(store, year_from, year_to, converter) if compare_published else {}
     source = "ledger: flow table"
+    # money is stated over the years that hold flows, not the ledger's whole span
+    money_period = (f"{int(flows['year'].min())}–{int(flows['year'].max())}" if len(flows)
+                    else period)
 
-    def kind_total(kind: str) -> float:
-        return float(flows.loc[flows["kind"] == kind, "amount"].sum())
+    def kind_total(kind: str, amounts=None) -> float:
+        amounts = flows["amount"] if amounts is None else amounts
+        return float(amounts[flows["kind"] == kind].sum())
+
+    def money(key: str, label: str, kind: str) -> Figure:
+        return Figure(key, label, kind_total(kind), basis.currency, money_period, basis.label,
+                      source, real=None if real is None else kind_total(kind, real),
+                      excluding_duplicates=kind_total(kind) - doubled.get(kind, 0.0))
 
     committed, disbursed = kind_total("commitment"), kind_total("disbursement")
     figures = [
-        Figure("funds_committed", "Funds committed", committed, basis.currency, period,
-               basis.label, source),
-        Figure("funds_disbursed", "Funds disbursed", disbursed, basis.currency, period,
-               basis.label, source),
+        money("funds_committed", "Funds committed", "commitment"),
+        money("funds_disbursed", "Funds disbursed", "disbursement"),
         Figure("disbursement_ratio", "Disbursed / committed",
-               disbursed / committed if committed else None, "ratio", period, basis.label, source),
-        Figure("investment_secured", "Investment secured", kind_total("investment_secured"),
-               basis.currency, period, basis.label, source),
+               disbursed / committed if committed else None, "ratio", money_period, basis.label,
+               source),
+        money("investment_secured", "Investment secured", "investment_secured"),
     ]
     figures += _enterprise_figures(store, year_from, year_to, converter, period)
     figures += _personnel_and_projects(store, year_from, year_to, period)
-    figures += _outcome_growth(store, year_from, year_to)
+    figures += _outcome_growth(store, year_from, year_to, real_converter, compare_published)
     meta = store.meta()
     published = _published(meta) if compare_published else {}
     same_period: dict[tuple[int, int], Summary] = {}  # published figures often share a period
@@ -130,7 +158,36 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
     figures = [Figure(**{**asdict(f), "published": published.get(f.key)}) for f in figures]
     return Summary(tuple(figures), _by_year(flows), _by_donor(store, flows),
                    _by_pair(rows, converter), basis, year_from, year_to,
-                   synthetic_flag(meta), meta.get("synthetic_notice", ""))
+                   synthetic_flag(meta), meta.get("synthetic_notice", ""),
+                   real_converter.basis.label if real_converter is not None else "",
+                   int(doubled.get("rows", 0)))
+
+
+def _real_converter(rates, price_table, currency, flows, basis) -> MoneyConverter | None:
+    """Constant prices of the first year with flows (the programme's start), with the ledger's
+    price index in the reporting currency; None when there is none or the output is already
+    in constant prices."""
+    if basis.prices.base_year is not None or not len(flows):
+        return None
+    try:
+        return MoneyConverter(rates, price_table, currency,
+                              Prices(int(flows["year"].min())))
+    except LedgerError:
+        return None
+
+
+def _duplicate_copies(store: Store, year_from: int, year_to: int,
+                      converter: MoneyConverter) -> dict:
+    """Per kind of flow, the amount in the extra copies of flows identical in every field but
+    their reference (the audit's `exact_duplicates`), and ``rows``: how many rows are involved."""
+    groups = queries.duplicate_flow_copies(store, year_from, year_to)
+    out: dict = {"rows": int(groups["copies"].sum()) if len(groups) else 0}
+    if len(groups):
+        amounts = converter.convert(pd.to_numeric(groups["amount"]) * (groups["copies"] - 1),
+                                    groups["currency"], groups["year"].astype(int))
+        out.update(pd.Series(amounts.to_numpy(), index=groups["kind"].to_numpy())
+                   .groupby(level=0).sum().to_dict())
+    return out
 
 
 def _enterprise_figures(store, year_from, year_to, converter, period) -> list[Figure]:
@@ -168,19 +225,26 @@ def _personnel_and_projects(store, year_from, year_to, period) -> list[Figure]:
     ]
 
 
-def _balanced_totals(store: Store, code: str, first: int, last: int) -> tuple | None:
-    """(first-year value, last-year value, years, note) of an indicator over the county-
-    level units that report it in both years; sums add, pop_mean indicators are weighted."""
+def _balanced_totals(store: Store, code: str, first: int, last: int,
+                     levels: tuple[str, ...] = ("province", "county"),
+                     units: set | None = None, wide: pd.DataFrame | None = None,
+                     regions: pd.DataFrame | None = None) -> tuple | None:
+    """(first-year value, last-year value, years, note, units) of an indicator over the units
+    of the first of `levels` that report it in both years (only `units` when given); sums
+    add, pop_mean indicators are weighted."""
     meta = queries.indicators(store).set_index("code")
     if code not in meta.index:
         return None
-    regions = queries.regions(store)
-    wide = queries.observations_wide(store, [code, "population"], first, last)
+    regions = queries.regions(store) if regions is None else regions
+    if wide is None:
+        wide = queries.observations_wide(store, [code, "population"], first, last)
     if wide.empty:
         return None
     wide = wide.merge(regions[["code", "level"]], left_on="region", right_on="code")
-    for level in ("province", "county"):
+    for level in levels:
         rows = wide[wide["level"] == level]
+        if units is not None:
+            rows = rows[rows["region"].isin(units)]
         years = sorted(rows.dropna(subset=[code])["year"].unique())
         if len(years) < 2:
             continue
@@ -199,34 +263,83 @@ def _balanced_totals(store: Store, code: str, first: int, last: int) -> tuple | 
         n = len(ends)
         note = (f"{level}-level observations; {n} {level} units reporting in both years"
                 if level == "county" else "province-level observations")
-        return float(v0), float(v1), (y0, y1), note
+        return float(v0), float(v1), (y0, y1), note, n
     return None
 
 
-def _outcome_growth(store: Store, year_from: int, year_to: int) -> list[Figure]:
+def _comparison_ends(store: Store, code: str, years: tuple[int, int]) -> dict | None:
+    """First- and last-year values (and unit counts) of paired and of never-paired counties."""
+    paired = set(queries.pairing_spans(store)["recipient"].astype(str))
+    regions = queries.regions(store)
+    counties = set(regions.loc[regions["level"] == "county", "code"].astype(str))
+    wide = queries.observations_wide(store, [code, "population"], years[0], years[1])
+    out = {}
+    for name, units in (("paired", counties & paired), ("never_paired", counties - paired)):
+        found = _balanced_totals(store, code, years[0], years[1], ("county",), units, wide,
+                                 regions)
+        if found is None or found[2] != years:
+            return None
+        out[name] = (found[0], found[1], found[4])
+    return out
+
+
+def _comparison(ends: dict | None, years: tuple[int, int], growth) -> dict | None:
+    """`growth(v0, v1, y0, y1)` in paired and in never-paired counties over the same years."""
+    if not ends:
+        return None
+    out = {}
+    for name, (v0, v1, n) in ends.items():
+        out[name], out[f"{name}_units"] = growth(v0, v1, *years), n
+    return {**out, "period": f"{years[0]}–{years[1]}", "level": "county"}
+
+
+def _outcome_growth(store: Store, year_from: int, year_to: int,
+                    real: MoneyConverter | None = None, compare: bool = True) -> list[Figure]:
+    def deflated(v0, v1, y0, y1):
+        if real is None:
+            return None
+        values = real.convert(pd.Series([v0, v1]), pd.Series(["CNY", "CNY"]),
+                              pd.Series([y0, y1]))
+        return float(values.iloc[0]), float(values.iloc[1])
+
+    def multiple(v0, v1, y0, y1):
+        return v1 / v0
+
+    def cagr(v0, v1, y0, y1):
+        return (v1 / v0) ** (1 / (y1 - y0)) - 1
+
+    def gain(v0, v1, y0, y1):
+        return v1 - v0
+
+    def growth(v0, v1, y0, y1):
+        return v1 / v0 - 1
+
     figures = []
-    gdp = _balanced_totals(store, "gdp", year_from, year_to)
-    if gdp:
-        v0, v1, (y0, y1), note = gdp
-        multiple = v1 / v0
-        figures += [
-            Figure("gdp_multiple", "Regional GDP, last year / first year", multiple, "ratio",
-                   f"{y0}–{y1}", "nominal, as reported", "ledger: observations of gdp", note),
-            Figure("gdp_cagr", "Regional GDP, compound annual growth",
-                   multiple ** (1 / (y1 - y0)) - 1, "per year", f"{y0}–{y1}",
-                   "nominal, as reported", "ledger: observations of gdp", note),
-        ]
-    income = _balanced_totals(store, "rural_income", year_from, year_to)
-    if income:
-        v0, v1, (y0, y1), note = income
-        figures += [
-            Figure("rural_income_gain", "Rural disposable income per capita, gain", v1 - v0,
-                   "CNY per person", f"{y0}–{y1}", "nominal, as reported",
-                   "ledger: observations of rural_income", f"{v0:,.0f} → {v1:,.0f}; {note}"),
-            Figure("rural_income_growth", "Rural disposable income per capita, growth",
-                   v1 / v0 - 1, "share", f"{y0}–{y1}", "nominal, as reported",
-                   "ledger: observations of rural_income", note),
-        ]
+    for code, specs in (
+            ("gdp", (("gdp_multiple", "Regional GDP, last year / first year", multiple,
+                      "ratio"),
+                     ("gdp_cagr", "Regional GDP, compound annual growth", cagr, "per year"))),
+            ("rural_income", (("rural_income_gain", "Rural disposable income per capita, gain",
+                               gain, "CNY per person"),
+                              ("rural_income_growth",
+                               "Rural disposable income per capita, growth", growth,
+                               "share")))):
+        found = _balanced_totals(store, code, year_from, year_to)
+        if not found:
+            continue
+        v0, v1, (y0, y1), note, n = found
+        level = "province" if note.startswith("province") else "county"
+        coverage = {"level": level, "units": n, "first_value": v0, "last_value": v1}
+        if code == "rural_income":
+            note = f"{v0:,.0f} → {v1:,.0f}; {note}"
+        real_ends = deflated(v0, v1, y0, y1)
+        ends = _comparison_ends(store, code, (y0, y1)) if compare else None
+        for key, label, measure, unit in specs:
+            figures.append(Figure(
+                key, label, measure(v0, v1, y0, y1), unit, f"{y0}–{y1}", "nominal, as reported",
+                f"ledger: observations of {code}", note,
+                real=None if real_ends is None else measure(*real_ends, y0, y1),
+                comparison=_comparison(ends, (y0, y1), measure), coverage=coverage))
     return figures
 
 

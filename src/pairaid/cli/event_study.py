@@ -47,7 +47,13 @@ def event_study(
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", min=0, help="cs only: multiplier-bootstrap draws for the standard errors "
                                    "(0 = analytic)")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap draws")] = 0,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="Seed of the bootstrap draws (the pre-trend test's wild bootstrap and "
+                       "the simultaneous band too)")] = 0,
+    small_cohorts: Annotated[str, typer.Option(
+        "--small-cohorts", help="Cohorts of one or two units: conservative (keep, add the "
+                                "comparison units' variance to theirs) | drop | pool (into the "
+                                "nearest cohort of three or more)")] = "conservative",
     bacon: Annotated[bool, typer.Option(
         "--bacon", help="twfe only: also decompose the static TWFE coefficient into its 2×2 "
                         "comparisons and weights (Goodman-Bacon); JSON key \"bacon\"")] = False,
@@ -58,7 +64,8 @@ def event_study(
     """Staggered DiD and event study: Callaway–Sant'Anna group-time effects with simple,
     group, dynamic and calendar aggregations (or Sun–Abraham, Gardner's two-stage did2s, or a
     TWFE event study with an optional Goodman-Bacon decomposition), standard errors and a joint
-    pre-trend test.
+    pre-trend test (a wild cluster bootstrap, reported; the analytic chi-squared in the JSON)
+    and a simultaneous (sup-t) band on the event path.
 
     Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log --json`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
@@ -82,7 +89,8 @@ def event_study(
         result = estimate(frame, outcome=outcome, estimator=estimator, unit=unit_col,
                           time=time_col, cohort=cohort, control=control, method=method,
                           base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,
-                          synthetic=synthetic, covariates=covariates)
+                          synthetic=synthetic, covariates=covariates,
+                          small_cohorts=small_cohorts)
         decomposition = None
         if bacon:
             from pairaid.evaluate.bacon import bacon_decomposition
@@ -101,6 +109,10 @@ def event_study(
                 payload["bacon"] = decomposition.to_dict()
             sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
+        from pairaid.cli.console import err
+
+        for message in result.design_warnings:
+            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
         if result.synthetic:
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")

@@ -337,7 +337,9 @@ def _register_subcommands() -> None:
     from pairaid.cli.equity import equity
     from pairaid.cli.estimate import estimate
     from pairaid.cli.event_study import event_study
+    from pairaid.cli.iati import iati_app
     from pairaid.cli.index import index_app
+    from pairaid.cli.plan import plan_app
     from pairaid.cli.report import report
     from pairaid.cli.synth import synth
     from pairaid.cli.dose_response import dose_response
@@ -349,6 +351,8 @@ def _register_subcommands() -> None:
     app.command()(estimate)
     app.command("event-study")(event_study)
     app.add_typer(index_app, name="index")
+    app.add_typer(iati_app, name="iati")
+    app.add_typer(plan_app, name="plan")
     app.command()(synth)
     app.command("dose-response")(dose_response)
     app.command()(report)

@@ -19,9 +19,10 @@ def _number(value: float | None, unit: str) -> str:
         return f"{value:+.1%}"
     if unit == "per year":
         return f"{value:.1%} a year"
+    # whole units below a million: no "15,302.2 CNY"
     scaled = (f"{value / 1e12:,.2f} trillion" if abs(value) >= 1e12 else
               f"{value / 1e9:,.1f} billion" if abs(value) >= 1e9 else
-              f"{value / 1e6:,.1f} million" if abs(value) >= 1e6 else f"{value:,.0f}")
+              f"{value / 1e6:,.2f} million" if abs(value) >= 1e6 else f"{value:,.0f}")
     return scaled if unit in ("count",) else f"{scaled} {unit}"
 
 
@@ -34,9 +35,14 @@ def _published(published: dict | None, period: str) -> str:
         text = _number(float(raw), unit)
     except ValueError:
         text = raw
-    line = f"{text} ({published.get('period', '')})"
+    stated = str(published.get("period", "")).replace("-", "–")
+    line = f"{text} ({stated})"
     if published.get("ledger_value") is not None and published.get("ledger_period") != period:
-        line += f"; ledger {published['ledger_period']}: {_number(published['ledger_value'], unit)}"
+        covered = published["ledger_period"]
+        # periods stated exactly: never "the same period" when the ledger covers less
+        which = f"ledger {covered}" if covered == stated else \
+            f"ledger covers only {covered} of {stated}"
+        line += f"; {which}: {_number(published['ledger_value'], unit)}"
     return line
 
 
@@ -52,6 +58,9 @@ def summary(console: Console, result) -> None:
                   title_justify="left", caption_justify="left")
     table.add_column("figure", ratio=3)
     table.add_column("ledger", justify="right", ratio=2)
+    table.add_column(f"real ({result.real_basis})" if result.real_basis else "real",
+                     justify="right", ratio=2)
+    table.add_column("never-paired counties, same years", justify="right", ratio=2)
     table.add_column("period", ratio=1, no_wrap=True)
     table.add_column("published", ratio=2)
     notes: dict[str, int] = {}  # the same source or note keeps one number
@@ -61,13 +70,22 @@ def summary(console: Console, result) -> None:
         if detail:
             number = notes.setdefault(detail, len(notes) + 1)
             label += f" [{number}]"
-        table.add_row(label, _number(f.value, f.unit), f.period, _published(f.published, f.period))
+        beside = (f"{_number(f.comparison['never_paired'], f.unit)} "
+                  f"(paired {_number(f.comparison['paired'], f.unit)})" if f.comparison else "")
+        table.add_row(label, _number(f.value, f.unit),
+                      _number(f.real, f.unit) if f.real is not None else "",
+                      beside, f.period, _published(f.published, f.period))
     console.print(table)
     for note, number in notes.items():
         console.print(f"[{number}] {note}", highlight=False, markup=False)
     sources = {f.published["source"] for f in result.figures if f.published}
     if sources:
         console.print("Published figures: " + "; ".join(sorted(sources)), highlight=False)
+    from pairaid.findings.programme import headline_findings
+    from pairaid.readings import render
+
+    for found in headline_findings(result):  # the report's sentences, in plain text
+        console.print(render(found, "en", html=False), highlight=False, markup=False)
     if len(result.funds_by_donor):
         top = result.funds_by_donor.head(5)
         shares = ", ".join(f"{r.name_en} {r.share:.0%}" for r in top.itertuples() if r.share == r.share)

@@ -85,9 +85,19 @@ def synth(
                 result.path()[["time", "actual", "counterfactual"]], float(result.treat_time),
                 outcome=result.outcome, subtitle="note.synthetic" if synthetic else None),
                 plot, SynthError)
+        from pairaid.evaluate.design import synth_design_warnings
+
+        found = synth_design_warnings(result)
         if as_json:
-            sys.stdout.write(result.to_json() + "\n")
+            import json
+
+            payload = result.to_dict() | {"design_warnings": list(found)}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
+        from pairaid.cli.console import err
+
+        for message in found:
+            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
         if result.synthetic:
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")

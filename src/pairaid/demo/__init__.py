@@ -58,6 +58,7 @@ import pandas as pd
 from pairaid.demo import reference
 from pairaid.demo.params import DemoParameters
 from pairaid.demo.reference import DemoDataError
+from pairaid.demo.fiscal import base_of as fiscal_base_of
 from pairaid.demo.synth import generate
 from pairaid.provenance import package_version as _version
 
@@ -80,7 +81,8 @@ ATTRIBUTION = (
     "2010 rows of 654002 Yining City and 654003 Kuitun City, which carry each other's figures in "
     "the source. Pairings: the 2010 donor-to-recipient list compiled from press reports (Xinhua "
     "2010, Beijing Review, provincial sites; facts). Published figures: press reports cited in "
-    "each row (facts). Exchange rates and CPI: annual averages entered from NBS/World Bank WDI "
+    "each row (facts). Donor revenue 2019: China Statistical Yearbook 2020 table 7-5 (NBS) via "
+    "huhuaping/techme (MIT); other years synthetic. Exchange rates and CPI: annual averages entered from NBS/World Bank WDI "
     "for the demo (verify before publication)."
 )
 
@@ -104,6 +106,8 @@ def demo_meta(seed: int = DEFAULT_SEED) -> dict[str, str]:
         "seed": str(int(seed)),
         "generator": f"pairaid.demo {_version()}",
         "published_figures": json.dumps(reference.published_figures(), ensure_ascii=False),
+        # which region's fiscal_revenue is each donor's base (the funding rule, demo/fiscal.py)
+        "donor_fiscal_base": json.dumps(fiscal_base_of()),
     }
 
 

@@ -41,6 +41,18 @@ class DemoParameters:
         ("SD", 1.3), ("TJ", 1.2),
     )
     donor_capacity_sd: float = 0.15
+    #: The programme's rule (demo/fiscal.py): a donor province's yearly budget is a share of its
+    #: previous year's general budget revenue (Xinjiang 2010: 0.3–0.6 %), split over its
+    #: recipients by size ** allocation_pop_exponent × noise; each year's total is then scaled
+    #: to `disbursement_bn`. Revenue: the real 2019 figure (CSY 2020 table 7-5); other years
+    #: SYNTHETIC: log R_t = log R_2019 + g_d (t − 2019) + AR(1) shocks, drawn from a second
+    #: generator seeded with (seed, fiscal_stream), so the rest of the demo's draws are unchanged.
+    fiscal_stream: int = 7
+    fiscal_share_range: tuple[float, float] = (0.003, 0.006)
+    fiscal_growth_mean: float = 0.07
+    fiscal_growth_sd: float = 0.03
+    fiscal_shock_sd: float = 0.06
+    fiscal_shock_rho: float = 0.5
     #: corps divisions are not in the county census: this stand-in size (persons) is used only to
     #: weight their share of funds, personnel and enterprises; it is never stored
     corps_division_size: float = 250_000.0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pairaid.demo import reference
+from pairaid.demo import fiscal, reference
 from pairaid.demo.anomalies import plant
 from pairaid.demo.params import DemoParameters
 from pairaid.ingest.tables import TABLES
@@ -111,8 +111,10 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
     active = ((years[None, :] >= pairings.start[:, None]) & (years[None, :] >= p.funds_first_year)
               & ~np.isnan(size))
     noise = np.exp(rng.normal(0.0, p.allocation_noise_sd, (n_pairings, n_years)))
-    weight = np.where(active, np.nan_to_num(size) ** p.allocation_pop_exponent
-                      * pair_capacity[:, None] * noise, 0.0)
+    # the programme's rule (demo/fiscal.py): a share of the donor's lagged revenue, split by size
+    weight, revenue = fiscal.rule_weights(p, seed, pairings.donor, active,
+                                          np.nan_to_num(size) ** p.allocation_pop_exponent
+                                          * noise)
     national = np.zeros(n_years)
     national[years >= p.funds_first_year] = np.array(p.disbursement_bn) * 1e9
     disbursed = national[None, :] * weight / np.where(weight.sum(0) > 0, weight.sum(0), 1.0)
@@ -141,6 +143,9 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
     funds_county = np.zeros_like(pop.total)
     funds_county[pairings.county_row[county]] = disbursed[county]
     observations = _outcomes(rng, p, pop, funds_county, regions)
+    observations = pd.concat([observations, fiscal.revenue_observations(revenue)[
+        observations.columns]], ignore_index=True)
+    regions = pd.concat([regions, fiscal.donor_regions()], ignore_index=True)
 
     # -- projects, personnel, enterprises -----------------------------------------------------
     projects, outputs = _projects(rng, p, py_p, py_year, py_amount, py_donor, py_recipient,

@@ -36,13 +36,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pairaid.distribution.dependence_results import EnvironmentResult
+# the result type and the Tapio state names live in environment_results, which does not import
+# this module (issue 10 untied the circle)
+from pairaid.distribution.environment_results import NO_OUTPUT_CHANGE, STATES, EnvironmentResult
 from pairaid.errors import InputError
 
-STATES = ("strong decoupling", "weak decoupling", "expansive coupling",
-          "expansive negative decoupling", "recessive decoupling", "recessive coupling",
-          "weak negative decoupling", "strong negative decoupling")
-NO_OUTPUT_CHANGE = "no output change"
 LOW, HIGH = 0.8, 1.2
 _TOLERANCE = 1e-9
 PRESSURES = ("water_withdrawal_agri", "water_per_output", "fertiliser_intensity",

@@ -11,40 +11,18 @@ Aggregate statistics about places only: nothing here describes a person.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pairaid.errors import InputError
 
-TheilIndex = Literal["theil_t", "theil_l"]
+# the results module holds the result types; nothing there imports this module (issue 10)
+from pairaid.distribution.results import (ConcentrationIndex, Decomposition, InequalityResult,
+                                          TheilIndex)
+from pairaid.errors import InputError
 
 
 class InequalityInputError(InputError):
     """Input an inequality measure cannot use; the CLI turns it into one line and exit code 2."""
-
-
-@dataclass(frozen=True)
-class Decomposition:
-    """Theil index = between + within; ``groups``: group, n_units, population_share,
-    value_share, mean, theil (within the group), contribution (to ``within``)."""
-    index: TheilIndex
-    total: float
-    between: float
-    within: float
-    groups: pd.DataFrame
-
-    @property
-    def between_share(self) -> float:
-        return self.between / self.total if self.total > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class ConcentrationIndex:
-    """Concentration index of a value ranked by another variable, with its standard error."""
-    index: float
-    std_error: float
-    n: int
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -316,7 +294,6 @@ def describe_inequality(frame: pd.DataFrame, value: str, weight: str | None = No
     undefined (with the rows named in the notes) when some values are zero.
     """
     from pairaid.distribution.disclosure import suppress
-    from pairaid.distribution.results import InequalityResult
 
     used = [c for c in (value, weight, group, rank_by) if c is not None]
     absent = [c for c in used + ([unit] if unit else []) if c not in frame.columns]

@@ -7,15 +7,43 @@ import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from pairaid.jsonable import records as _records
 from pairaid.distribution.disclosure import SuppressedTable
-from pairaid.distribution.inequality import ConcentrationIndex, Decomposition
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version
 from pairaid.results import ResultsMixin
+
+
+#: the two Theil indices a decomposition can be of
+TheilIndex = Literal["theil_t", "theil_l"]
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """Theil index = between + within; ``groups``: group, n_units, population_share,
+    value_share, mean, theil (within the group), contribution (to ``within``)."""
+    index: TheilIndex
+    total: float
+    between: float
+    within: float
+    groups: pd.DataFrame
+
+    @property
+    def between_share(self) -> float:
+        return self.between / self.total if self.total > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ConcentrationIndex:
+    """Concentration index of a value ranked by another variable, with its standard error."""
+    index: float
+    std_error: float
+    n: int
+
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ _WHERE = {
     "LogRule": "elasticity", "Vcov": "elasticity", "estimate_elasticity": "elasticity",
     "ElasticityError": "guards", "FewClustersWarning": "guards",
     "ElasticityResult": "results", "WildBootstrap": "results",
+    "estimate_iv": "iv", "IVResult": "iv_results", "minimum_detectable_effect": "power",
+    "flci_sd": "honest", "sensitivity_sd": "honest", "cohort_randomisation": "inference",
 }
 
 __all__ = sorted(_WHERE)

@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from pairaid.evaluate.did import DidData, DidError, prepare
+from pairaid.evaluate.did_data import DidData, DidError, prepare
 from pairaid.evaluate.results import summary_html
 from pairaid.jsonable import number as _num
 from pairaid.provenance import SYNTHETIC_NOTE, package_version as _version

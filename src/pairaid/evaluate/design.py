@@ -29,18 +29,27 @@ MISSING_SHARE = 0.10
 FE_R2 = 0.95
 
 
+#: what the estimators do about cohorts of one or two units (`pairaid.evaluate.small_cohorts`)
+_TINY_CHOICES = ("the estimators keep such cohorts with a conservative variance (the comparison "
+                 "units' variance added; --small-cohorts conservative, the default) or drop or "
+                 "pool them (--small-cohorts drop | pool)")
+
+
 class DesignError(InputError):
     """The design columns cannot be read."""
 
 
 class DesignWarning(str):
-    """A warning message (a str) with a stable `code`."""
+    """A warning message (a str) with a stable `code` and the `fields` its numbers come from
+    (what `pairaid.findings.evaluate.design_findings` renders in every language)."""
 
     code: str
+    fields: dict
 
-    def __new__(cls, code: str, message: str) -> DesignWarning:
+    def __new__(cls, code: str, message: str, **fields) -> DesignWarning:
         self = super().__new__(cls, message)
         self.code = code
+        self.fields = fields
         return self
 
 
@@ -80,7 +89,7 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
         out.append(DesignWarning(
             "few_clusters", f"only {n_units} units (clusters, < {FEW_CLUSTERS}): cluster-robust "
             f"standard errors and p-values may be too optimistic; use the wild cluster bootstrap "
-            f"(pairaid estimate --wild-bootstrap 9999)"))
+            f"(pairaid estimate --wild-bootstrap 9999)", units=n_units, threshold=FEW_CLUSTERS))
     never = int(per_unit.isna().sum())
     cohorts = per_unit[np.isfinite(per_unit)].value_counts().sort_index()
     balanced, observed = never, cohorts
@@ -107,22 +116,34 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
             f"Callaway–Sant'Anna with never-treated controls leans on this small group, and its "
             f"standard errors and joint pre-trend test can be badly over-confident (rejecting "
             f"true parallel trends far more often than 5 %); read the pre-trend test with "
-            f"caution"))
+            f"caution", never=never, balanced=balanced, threshold=FEW_NEVER_TREATED,
+            **({"outcome": outcome} if outcome else {})))
     if len(cohorts) and len(periods):
         before = int((periods < cohorts.index[0]).sum())
         if before < SHORT_PRE_PERIOD:
             out.append(DesignWarning(
                 "short_pre_period", f"only {before} period{'s' if before != 1 else ''} before "
                 f"the first cohort ({cohorts.index[0]:g}; < {SHORT_PRE_PERIOD}): too few to "
-                f"check parallel trends"))
+                f"check parallel trends", before=before, first_cohort=float(cohorts.index[0]),
+                threshold=SHORT_PRE_PERIOD))
     singles = cohorts[cohorts == 1].index
     if len(singles):
         out.append(DesignWarning(
             "single_unit_cohorts", f"cohort{'s' if len(singles) > 1 else ''} "
             f"{', '.join(f'{c:g}' for c in singles)} ha{'ve' if len(singles) > 1 else 's'} a "
             f"single unit: {'their' if len(singles) > 1 else 'its'} group-time effects rest on "
-            f"one unit and have no usable standard error"))
-    small = observed[(observed > 1) & (observed < SMALL_COHORT)]
+            f"one unit and have no usable standard error of their own (the analytic one "
+            f"leaves the unit's own variance out); {_TINY_CHOICES}",
+            cohorts=[float(c) for c in singles]))
+    pairs = cohorts[cohorts == 2].index
+    if len(pairs):
+        out.append(DesignWarning(
+            "two_unit_cohorts", f"cohort{'s' if len(pairs) > 1 else ''} "
+            f"{', '.join(f'{c:g}' for c in pairs)} ha{'ve' if len(pairs) > 1 else 's'} two "
+            f"units: {'their' if len(pairs) > 1 else 'its'} spread is estimated from one "
+            f"difference, so {'their' if len(pairs) > 1 else 'its'} standard errors are "
+            f"unreliable; {_TINY_CHOICES}", cohorts=[float(c) for c in pairs]))
+    small = observed[(observed > 2) & (observed < SMALL_COHORT)]
     if len(small):
         out.append(DesignWarning(
             "small_cohorts", f"cohort{'s' if len(small) > 1 else ''} "
@@ -131,12 +152,12 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
             f"{' with the outcome in every period' if outcome else ''}: the covariance of "
             f"{'their' if len(small) > 1 else 'its'} pre-period effects is estimated from a "
             f"handful of units, so a joint pre-trend (Wald) test over-rejects; read it with "
-            f"caution"))
+            f"caution", cohorts=[float(c) for c in small.index], threshold=SMALL_COHORT))
     always = int(np.isinf(per_unit).sum())
     if always:
         out.append(DesignWarning(
             "treated_from_start", f"{always} units are treated from the first period on: they "
-            f"have no pre-treatment period and drop out of staggered DiD estimators"))
+            f"have no pre-treatment period and drop out of staggered DiD estimators", always=always))
     out += _timing(cohorts, never)
     if outcome is not None:
         out += _missing(frame[outcome], work, periods, outcome)
@@ -145,7 +166,7 @@ def design_warnings(frame: pd.DataFrame, *, unit: str = "unit", time: str = "yea
         out.append(DesignWarning(
             "treatment_absorbed", f"unit and period effects explain {r2:.1%} of the treatment's "
             f"variation (> {FE_R2:.0%}): little is left to identify its effect, so estimates "
-            f"rest on a few deviations and are fragile"))
+            f"rest on a few deviations and are fragile", share=r2, limit=FE_R2))
     return out
 
 
@@ -154,12 +175,13 @@ def _timing(cohorts: pd.Series, never: int) -> list[DesignWarning]:
         return [DesignWarning(
             "simultaneous", f"every treated unit starts in the same period ({cohorts.index[0]:g}):"
             f" no staggering, so the two-way fixed-effects DiD is the clean 2×2 comparison and "
-            f"staggered-timing corrections change nothing")]
+            f"staggered-timing corrections change nothing", cohort=float(cohorts.index[0]))]
     if len(cohorts) > 1 and cohorts.max() / cohorts.sum() > 0.9:
         return [DesignWarning(
             "nearly_simultaneous", f"{cohorts.max() / cohorts.sum():.0%} of treated units start "
             f"in {cohorts.idxmax():g}: timing is almost simultaneous, so the other cohorts add "
-            f"little and their effects are imprecise")]
+            f"little and their effects are imprecise", share=float(cohorts.max() / cohorts.sum()),
+            cohort=float(cohorts.idxmax()))]
     return []
 
 
@@ -178,7 +200,8 @@ def _missing(values: pd.Series, work: pd.DataFrame, periods: np.ndarray,
     return [DesignWarning(
         "unbalanced", f"'{outcome}' is missing in {share:.0%} of unit-periods and {incomplete} "
         f"of {n_units} units lack at least one period: estimators that need a balanced panel "
-        f"(Callaway–Sant'Anna) drop those units, and the rest may differ from them")]
+        f"(Callaway–Sant'Anna) drop those units, and the rest may differ from them",
+        share=share, incomplete=incomplete, units=n_units, outcome=outcome)]
 
 
 def _fe_share(work: pd.DataFrame) -> float | None:
@@ -199,3 +222,43 @@ def _fe_share(work: pd.DataFrame) -> float | None:
         if np.abs(resid - previous).max() < 1e-12:
             break
     return 1 - float(resid @ resid) / total
+
+
+#: fewer donors than this leave the synthetic control little to choose from, and the placebo
+#: p-value a coarse grid (its floor is 1 / (donors + 1))
+FEW_DONORS = 19
+#: fewer pre-treatment periods than this make a close pre-period fit weak evidence
+SHORT_SYNTH_PRE = 5
+
+
+def synth_design_warnings(result) -> list[DesignWarning]:
+    """Warnings on a synthetic-control design (a `SynthResult`): few donors, a short
+    pre-period, a placebo test that cannot run or cannot reach 5 %, a poor pre-period fit."""
+    out: list[DesignWarning] = []
+    donors = len(result.candidate_donors)
+    pre = int((np.asarray(result.times) < result.treat_time).sum())
+    if donors < FEW_DONORS:
+        out.append(DesignWarning(
+            "few_donors", f"only {donors} donor{'s' if donors != 1 else ''} (< {FEW_DONORS}): "
+            f"the placebo p-value cannot fall below 1/{donors + 1} = {1 / (donors + 1):.3f}, so "
+            f"{'it cannot reach the 5 % level' if 1 / (donors + 1) > 0.05 else 'it is coarse'}",
+            donors=donors, threshold=FEW_DONORS, floor=1 / (donors + 1)))
+    if pre < SHORT_SYNTH_PRE:
+        out.append(DesignWarning(
+            "short_pre_period", f"only {pre} period{'s' if pre != 1 else ''} before treatment "
+            f"(< {SHORT_SYNTH_PRE}): a close pre-period fit is weak evidence that the "
+            f"counterfactual is right", before=pre, threshold=SHORT_SYNTH_PRE))
+    if result.placebo is None:
+        out.append(DesignWarning(
+            "no_placebo_test", "no placebo-in-space test was run (" + (
+                "fewer than two donors" if donors < 2 else "placebos switched off")
+            + "): the effect has no p-value", donors=donors))
+    pre_actual = np.asarray(result.actual)[np.asarray(result.times) < result.treat_time]
+    spread = float(np.nanstd(pre_actual)) if len(pre_actual) > 1 else 0.0
+    if spread > 0 and result.pre_rmspe > 0.5 * spread:
+        out.append(DesignWarning(
+            "poor_pre_fit", f"the pre-period fit is poor (RMSPE {result.pre_rmspe:.3g}, half "
+            f"or more of the treated unit's own spread {spread:.3g}): the donors cannot "
+            f"reproduce its path, so the counterfactual is unreliable", rmspe=result.pre_rmspe,
+            spread=spread))
+    return out

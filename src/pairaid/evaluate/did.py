@@ -16,159 +16,40 @@ Two estimators share one input check (`prepare`) and one results object (`EventS
 
 `did2s` (Gardner's two-stage DiD) lives in `pairaid.evaluate.did2s` and returns the same result.
 
-All report a pre-trend test: the joint Wald test that every pre-treatment effect is zero.
+All report a pre-trend test — the joint Wald test that every pre-treatment effect is zero, its
+p-value from a wild cluster bootstrap (`pairaid.evaluate.pretrend`, `pretrend_regression`; the
+analytic chi-squared over-rejects with small cohorts and stays in the JSON) — a simultaneous
+(sup-t) band on the event path (`pairaid.evaluate.bands`), and handle cohorts of one or two
+units as ``small_cohorts`` says (`pairaid.evaluate.small_cohorts`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from pairaid.evaluate import did_covariates as _cov
-from pairaid.evaluate.did_results import Aggregation, EventStudyResult, PreTrendTest
-from pairaid.evaluate.guards import check_columns
+from pairaid.evaluate import small_cohorts as _small
+from pairaid.evaluate.small_cohorts import SmallCohorts
+from pairaid.evaluate.did_data import (  # noqa: F401  (re-exported: the public names)
+    BASE_PERIODS, CONTROLS, ESTIMATORS, METHODS, BasePeriod, Control, DidData, DidError, Estimator,
+    Method, check_choice as _check_choice, cohort_sizes, prepare, wald_test as _wald)
+from pairaid.evaluate.bands import band_summary, sup_t_band, sup_t_from_covariance, with_band
+from pairaid.evaluate.did_results import Aggregation, EventStudyResult, attach_wild
+from pairaid.evaluate.pretrend import WILD_REPS, influence_pretrend
+from pairaid.evaluate.pretrend_regression import sun_abraham_wild, wild_twoway
 from pairaid.provenance import package_version as _version
-from pairaid.errors import InputError
 
-Estimator = Literal["cs", "sa", "twfe", "did2s"]
-Control = Literal["never", "notyet"]
-Method = Literal["dr", "ipw", "reg"]
-BasePeriod = Literal["varying", "universal"]
-ESTIMATORS: tuple[str, ...] = ("cs", "sa", "twfe", "did2s")
-CONTROLS: tuple[str, ...] = ("never", "notyet")
-METHODS: tuple[str, ...] = ("dr", "ipw", "reg")
-BASE_PERIODS: tuple[str, ...] = ("varying", "universal")
 # our names -> the names `differences` 0.3 uses
 _METHOD = {"dr": "dr", "ipw": "std_ipw", "reg": "reg"}
 _CONTROL = {"never": "never_treated", "notyet": "not_yet_treated"}
 _AGGREGATION = {"simple": "simple", "group": "cohort", "dynamic": "event", "calendar": "time"}
-
-
-class DidError(InputError):
-    """The data or the options cannot support the requested DiD estimate."""
-
-
-@dataclass(frozen=True)
-class DidData:
-    """A checked, balanced panel: columns ``unit, time, cohort`` (NaN = never treated), ``y``,
-    and one column ``x0, x1, …`` per covariate (named in `covariates`)."""
-
-    frame: pd.DataFrame
-    outcome: str
-    unit_label: str
-    time_label: str
-    cohort_label: str
-    notes: tuple[str, ...]
-    data_hash: str
-    covariates: tuple[str, ...] = ()
-
-    @property
-    def n_units(self) -> int:
-        return int(self.frame["unit"].nunique())
-
-    @property
-    def periods(self) -> np.ndarray:
-        return np.sort(self.frame["time"].unique())
-
-    @property
-    def cohorts(self) -> tuple[int, ...]:
-        return tuple(int(c) for c in np.sort(self.frame["cohort"].dropna().unique()))
-
-
-def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise DidError(f"unknown {what} '{value}' (use {', '.join(allowed)})")
-
-
-def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "year",
-            cohort: str = "first_paired_year", control: Control = "never",
-            log: bool = False, covariates: Sequence[str] | str | None = ()) -> DidData:
-    """Check the columns and return a balanced panel; cohort 0 or empty means never treated.
-    ``log=True`` analyses the natural log of the outcome (effects then read as proportions).
-    ``covariates``: numeric columns carried as ``x0, x1, …``; units with a missing value are
-    dropped (as R ``did`` does), a covariate without variation is an error."""
-    _check_choice(control, CONTROLS, "control group")
-    names = _cov.covariate_names(covariates, error=DidError)
-    check_columns(frame, [unit, time, cohort, outcome, *names], DidError)
-    for column, what in ((outcome, "outcome"), (time, "time"), (cohort, "cohort")):
-        if not pd.api.types.is_numeric_dtype(frame[column]) or \
-                pd.api.types.is_bool_dtype(frame[column]):
-            raise DidError(f"{what} column '{column}' is not numeric (dtype {frame[column].dtype})")
-    data = pd.DataFrame({"unit": frame[unit].to_numpy(), "time": frame[time].to_numpy(),
-                         "cohort": frame[cohort].to_numpy(dtype=float),
-                         "y": frame[outcome].to_numpy(dtype=float),
-                         **_cov.covariate_columns(frame, names, unit=unit, time=time,
-                                                  cohort=cohort, error=DidError)})
-    if log:
-        if (data["y"] <= 0).any():
-            raise DidError(f"outcome '{outcome}' has zero or negative values: its log is "
-                           "undefined (drop the log, or transform the outcome yourself)")
-        data["y"] = np.log(data["y"])
-        outcome = f"log({outcome})"
-    if data["time"].isna().any():
-        raise DidError(f"time column '{time}' has empty values")
-    if (data["time"] != np.round(data["time"])).any():
-        raise DidError(f"time column '{time}' must hold whole periods (e.g. years)")
-    data["time"] = data["time"].astype(np.int64)
-    if data.duplicated(["unit", "time"]).any():
-        first = data[data.duplicated(["unit", "time"], keep=False)].iloc[0]
-        raise DidError(f"more than one row for {unit} {first['unit']!r} in {time} "
-                       f"{first['time']}: the panel needs one row per unit and period")
-    data["cohort"] = data["cohort"].where(data["cohort"] != 0)
-    if (data.groupby("unit")["cohort"].nunique(dropna=False) > 1).any():
-        bad = data.groupby("unit")["cohort"].nunique(dropna=False)
-        raise DidError(f"cohort column '{cohort}' changes within a unit (e.g. "
-                       f"{bad[bad > 1].index[0]!r}): it must be the first treated period")
-    low, high = int(data["time"].min()), int(data["time"].max())
-    outside = data["cohort"].notna() & ((data["cohort"] < low) | (data["cohort"] > high))
-    if outside.any():
-        values = sorted(data.loc[outside, "cohort"].unique())[:5]
-        raise DidError(f"cohort column '{cohort}' has values outside the time range {low}–{high}: "
-                       f"{', '.join(f'{v:g}' for v in values)} (0 or empty means never treated)")
-    notes: list[str] = []
-    incomplete = data.loc[data["y"].isna(), "unit"].unique()
-    if len(incomplete):
-        data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing {outcome} in some period were "
-                     "dropped (the estimators need a balanced panel)")
-    keys = list(_cov.internal_names(names))
-    incomplete = data.loc[data[keys].isna().any(axis=1), "unit"].unique() if keys else []
-    if len(incomplete):
-        data = data[~data["unit"].isin(incomplete)]
-        notes.append(f"{len(incomplete)} units with a missing covariate ({', '.join(names)}) in "
-                     "some period were dropped")
-    periods = data.groupby("unit")["time"].nunique()
-    if periods.nunique() > 1:
-        short = periods[periods < periods.max()].index
-        data = data[~data["unit"].isin(short)]
-        notes.append(f"{len(short)} units not observed in every period were dropped")
-    always = data["cohort"] <= low
-    if always.any():
-        notes.append(f"{data.loc[always, 'unit'].nunique()} units already treated in the first "
-                     f"period ({low}) were dropped: they have no pre-treatment period")
-        data = data[~always]
-    if data.empty:
-        raise DidError(f"no unit has '{outcome}' in every period: nothing to estimate")
-    if data["cohort"].notna().sum() == 0:
-        raise DidError("no unit is ever treated: a DiD needs treated units")
-    if control == "never" and data["cohort"].isna().sum() == 0:
-        raise DidError("no never-treated units (cohort 0 or empty) to compare with: use "
-                       "--control notyet (not-yet-treated units as the comparison; estimators "
-                       "cs and twfe)")
-    if names:
-        notes.extend(_cov.covariate_notes(data, names, error=DidError))
-    data = data.sort_values(["unit", "time"], ignore_index=True)
-    digest = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-    return DidData(data, outcome, unit, time, cohort, tuple(notes), digest.hexdigest(), names)
 
 
 # -- Callaway–Sant'Anna ----------------------------------------------------------------------------
@@ -177,7 +58,9 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
                       control: Control = "never", method: Method = "dr",
                       base_period: BasePeriod = "varying", level: float = 0.95,
                       bootstrap: int = 0, seed: int = 0, synthetic: bool = False,
-                      covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
+                      covariates: Sequence[str] | str | None = (),
+                      wild_reps: int = WILD_REPS,
+                      small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """Callaway–Sant'Anna ATT(g, t) with its four aggregations and analytic standard errors.
 
     ``method`` is doubly robust (``dr``), inverse probability weighting (``ipw``) or outcome
@@ -186,8 +69,9 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
     base period as R ``did`` does (`pairaid.evaluate.did_covariates`). ``base_period="varying"``
     compares each pre-treatment period with the one before it (R ``did``'s default).
     ``bootstrap=B > 0`` replaces the analytic standard errors by the multiplier bootstrap's
-    (B Rademacher draws of the influence functions, seeded); the pre-trend test keeps the
-    analytic covariance, as R ``did`` does.
+    (B Rademacher draws of the influence functions, seeded). The pre-trend test's reported p is
+    the wild bootstrap's (``wild_reps`` draws); the chi-squared keeps the analytic covariance, as
+    R ``did`` does.
     """
     _check_choice(method, METHODS, "method")
     _check_choice(base_period, BASE_PERIODS, "base period")
@@ -198,6 +82,7 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         covariates=covariates)
     if _cov.covariate_names(covariates, error=DidError) not in ((), data.covariates):
         raise DidError("give the covariates to prepare() when passing prepared data")
+    data, handled = _small.handle(data, small_cohorts)
     keys = _cov.internal_names(data.covariates)
     formula = "y ~ " + " + ".join(keys) if keys else "y"
     from differences import ATTgt  # heavy import, and only this function needs it
@@ -228,25 +113,37 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         influence = np.column_stack([cells[i].influence_func.toarray().ravel() for i in pre])
         covariance = influence.T @ influence / n**2
         terms = tuple(f"ATT(g={int(cells[i].cohort)}, t={int(cells[i].time)})" for i in pre)
-        pretrend = _wald(group_time["estimate"].to_numpy()[pre], covariance, terms)
-        if control == "never" and not keys:  # the chi-squared p over-rejects, small cohorts
-            from pairaid.evaluate.pretrend import wild_pretrend
-
-            wild = wild_pretrend(data.frame, seed=seed)
-            if wild is not None:
-                pretrend = replace(pretrend, p_value_wild=wild.p_value, wild_reps=wild.reps)
+        leads = group_time["estimate"].to_numpy()[pre]
+        pretrend = _wald(leads, covariance, terms)
+        # the chi-squared p over-rejects with small cohorts: the reported p is the wild one
+        cohort_of = data.frame.drop_duplicates("unit")["cohort"].to_numpy()
+        members = np.column_stack([cohort_of == int(cells[i].cohort) for i in pre])
+        pretrend = attach_wild(pretrend, influence_pretrend(
+            influence, leads, members, terms, seed=seed, reps=wild_reps))
     dynamic = aggregations["dynamic"].detail
     event_time = dynamic.rename(columns={"level": "event_time"})
+    events = model._result_dict["full_sample"]["aggregate_inst"].event  # pinned 0.3.0 layout
+    order = {int(e.relative_period): i for i, e in enumerate(events)}
+    band = sup_t_band(np.column_stack([events[order[int(e)]].influence_func
+                                       for e in event_time["event_time"]]),
+                      level=level, seed=seed)
+    event_time = with_band(event_time, band)
+    if handled and small_cohorts == "conservative":
+        cells_base = group_time.assign(base=[int(c.base_period) for c in cells])
+        aggregations, group_time, event_time = _small.conservative_cs(
+            aggregations, group_time, event_time,
+            _small.comparison_covariance(data, cells_base, control),
+            cohort_sizes(data.frame))
     return EventStudyResult(
         estimator="cs", outcome=data.outcome, control=control, method=method,
         base_period=base_period, group_time=group_time, event_time=event_time,
         aggregations=aggregations, pretrend=pretrend, n_units=n,
         periods=(int(data.periods[0]), int(data.periods[-1])), cohorts=data.cohorts,
         n_never_treated=int(data.frame.loc[data.frame["cohort"].isna(), "unit"].nunique()),
-        level=level, notes=data.notes + _engine_notes(caught)
-        + ((_cov.WILD_NOTE,) if keys and pretrend is not None else ()),
+        level=level, notes=data.notes + _engine_notes(caught),
         data_hash=data.data_hash, synthetic=synthetic,
-        engine=f"differences {_version('differences')}",
+        engine=f"differences {_version('differences')}", band=band_summary(band),
+        small_cohorts=handled,
         inference=(f"multiplier bootstrap, {bootstrap} draws, seed {seed}" if bootstrap
                    else "analytic (influence functions)"), covariates=data.covariates)
 
@@ -280,7 +177,9 @@ def _estimates(table: pd.DataFrame) -> pd.DataFrame:
 def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
                      time: str = "year", cohort: str = "first_paired_year",
                      control: Control = "never", level: float = 0.95,
-                     synthetic: bool = False) -> EventStudyResult:
+                     synthetic: bool = False, seed: int = 0,
+                     wild_reps: int = WILD_REPS,
+                     small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """TWFE event study: y = unit + period + Σ_e β_e·1[t − g = e] (e ≠ −1), clustered by unit.
 
     The fixed effects are absorbed by alternating projections; the cluster-robust variance uses
@@ -289,6 +188,9 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control)
+    data, handled = _small.handle(data, small_cohorts)
+    if handled and small_cohorts == "conservative":
+        handled = handled.split(" kept")[0] + " " + _small.POOLED.format(name="TWFE event study")
     panel = data.frame
     relative = (panel["time"] - panel["cohort"]).to_numpy()
     events = np.array(sorted(int(e) for e in np.unique(relative[np.isfinite(relative)])))
@@ -309,7 +211,9 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     factor = clusters / (clusters - 1) * (n_obs - 1) / (n_obs - k)
     covariance = factor * bread @ (scores.T @ scores) @ bread
     se = np.sqrt(np.diag(covariance))
-    event_time = pd.DataFrame({"event_time": events, "estimate": beta, "std_error": se})
+    band = sup_t_from_covariance(covariance, level=level, seed=seed)
+    event_time = with_band(pd.DataFrame({"event_time": events, "estimate": beta,
+                                         "std_error": se}), band)
     post = events >= 0
     treated_obs = X[:, post].sum(axis=0)
     aggregations = {}
@@ -327,6 +231,10 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
     pre = np.flatnonzero(events < -1)
     pretrend = (_wald(beta[pre], covariance[np.ix_(pre, pre)],
                       tuple(f"event_time={e}" for e in events[pre])) if len(pre) else None)
+    if pretrend is not None:
+        pretrend = attach_wild(pretrend, wild_twoway(panel["y"].to_numpy(dtype=float), X,
+                                                     clusters, len(data.periods), pre, seed=seed,
+                                                     reps=wild_reps))
     return EventStudyResult(
         estimator="twfe", outcome=data.outcome, control=control, method="ols",
         base_period="universal", group_time=pd.DataFrame(
@@ -338,7 +246,8 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
         notes=data.notes + (("TWFE leads and lags can be biased when effects differ across "
                             "cohorts or over time (negative weights); compare with --estimator "
                             "cs."),), data_hash=data.data_hash, synthetic=synthetic,
-        engine="numpy (alternating projections)", inference="CR1, clustered by unit")
+        engine="numpy (alternating projections)", inference="CR1, clustered by unit",
+        band=band_summary(band, "normal"), small_cohorts=handled)
 
 
 def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray,
@@ -359,18 +268,12 @@ def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray
     return M[:, 0], M[:, 1:]
 
 
-def _wald(estimates: np.ndarray, covariance: np.ndarray, terms: tuple[str, ...]) -> PreTrendTest:
-    """Joint Wald test that all `estimates` are zero (chi-squared, pseudo-inverse if singular)."""
-    rank = int(np.linalg.matrix_rank(covariance))
-    statistic = float(estimates @ np.linalg.pinv(covariance) @ estimates)
-    p_value = float(stats.chi2.sf(statistic, rank)) if rank else float("nan")
-    return PreTrendTest(statistic, rank, p_value, terms)
-
-
 # -- Sun–Abraham ---------------------------------------------------------------------------------
 def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
                 time: str = "year", cohort: str = "first_paired_year", level: float = 0.95,
-                synthetic: bool = False) -> EventStudyResult:
+                synthetic: bool = False, seed: int = 0,
+                wild_reps: int = WILD_REPS,
+                small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """Sun–Abraham interaction-weighted event study: one coefficient per cohort × event time
     (event time −1 the reference, never-treated units the comparison) from a two-way FE
     regression, then averaged with cohort-size weights. Sun, L. and Abraham, S. (2021),
@@ -380,6 +283,7 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control="never")
+    data, handled = _small.handle(data, small_cohorts)
     import pyfixest as pf  # heavy import, and only this function needs it
 
     panel = data.frame.assign(cohort=data.frame["cohort"].fillna(0).astype(np.int64))
@@ -392,6 +296,10 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
     covariance = np.asarray(fit._vcov, dtype=float)
     cells = pd.DataFrame([_sa_cell(n) for n in names], columns=["event_time", "cohort"])
     cells["time"] = cells["cohort"] + cells["event_time"]
+    analytic = covariance  # the Wald test's, as fixest's
+    if handled and small_cohorts == "conservative":
+        covariance = covariance + _small.comparison_covariance(
+            data, cells.assign(base=cells["cohort"] - 1), "never")
     cells["estimate"], cells["std_error"] = beta, np.sqrt(np.diag(covariance))
     size = panel.drop_duplicates("unit")["cohort"].value_counts()
     cells["size"] = cells["cohort"].map(size).astype(float)
@@ -427,10 +335,19 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
                      "calendar": aggregate("calendar", "time", post)} if post.any() else {})
     event_time = aggregate("dynamic", "event_time", every).detail\
         .rename(columns={"level": "event_time"})
+    path = np.vstack([weights((cells["event_time"] == e).to_numpy())
+                      for e in event_time["event_time"]])
+    band = sup_t_from_covariance(path @ covariance @ path.T, level=level, seed=seed)
+    event_time = with_band(event_time, band)
     pre = np.flatnonzero((cells["event_time"] < -1).to_numpy())
-    pretrend = (_wald(beta[pre], covariance[np.ix_(pre, pre)],
+    pretrend = (_wald(beta[pre], analytic[np.ix_(pre, pre)],
                       tuple(f"ATT(g={g}, t={t})" for g, t in cells.loc[pre, ["cohort", "time"]]
                             .itertuples(index=False))) if len(pre) else None)
+    if pretrend is not None:
+        pretrend = attach_wild(pretrend, sun_abraham_wild(
+            data.frame["cohort"].to_numpy(dtype=float), data.frame["time"].to_numpy(dtype=float),
+            data.frame["y"].to_numpy(dtype=float), data.n_units, len(data.periods),
+            dict(size), seed=seed, reps=wild_reps))
     return EventStudyResult(
         estimator="sa", outcome=data.outcome, control="never", method="ols",
         base_period="universal", group_time=cells[["cohort", "time", "estimate", "std_error"]]
@@ -441,7 +358,8 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
         n_never_treated=int(data.frame.loc[data.frame["cohort"].isna(), "unit"].nunique()),
         level=level, notes=data.notes + _sa_notes(_engine_notes(caught)),
         data_hash=data.data_hash, synthetic=synthetic,
-        engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit")
+        engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit",
+        band=band_summary(band, "normal"), small_cohorts=handled)
 
 
 def _sa_notes(notes: tuple[str, ...]) -> tuple[str, ...]:
@@ -464,7 +382,9 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
                 control: Control = "never", method: Method = "dr", log: bool = False,
                 base_period: BasePeriod = "varying", level: float = 0.95, bootstrap: int = 0,
                 seed: int = 0, synthetic: bool = False,
-                covariates: Sequence[str] | str | None = ()) -> EventStudyResult:
+                covariates: Sequence[str] | str | None = (),
+                wild_reps: int = WILD_REPS,
+                small_cohorts: SmallCohorts = "conservative") -> EventStudyResult:
     """One entry point for the CLI, the report and the web: the chosen estimator on `frame`.
     ``covariates`` (conditional parallel trends) are for Callaway–Sant'Anna only."""
     _check_choice(estimator, ESTIMATORS, "estimator")
@@ -481,13 +401,28 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
     data = prepare(frame, outcome=outcome, unit=unit, time=time, cohort=cohort,
                    control="notyet" if estimator == "did2s" else control, log=log,
                    covariates=names)
+    result = _estimate(data, estimator, control=control, method=method,
+                       base_period=base_period, level=level, bootstrap=bootstrap, seed=seed,
+                       synthetic=synthetic, wild_reps=wild_reps, small_cohorts=small_cohorts)
+    from pairaid.evaluate.design import design_warnings
+
+    found = design_warnings(frame, unit=unit, time=time, cohort=cohort, outcome=outcome)
+    return replace(result, design_warnings=tuple(found))
+
+
+def _estimate(data: DidData, estimator: str, *, control, method, base_period, level, bootstrap,
+              seed, synthetic, wild_reps, small_cohorts) -> EventStudyResult:
     if estimator == "twfe":
-        return twfe_event_study(data, control=control, level=level, synthetic=synthetic)
+        return twfe_event_study(data, control=control, level=level, synthetic=synthetic,
+                                seed=seed, wild_reps=wild_reps, small_cohorts=small_cohorts)
     if estimator == "sa":
-        return sun_abraham(data, level=level, synthetic=synthetic)
+        return sun_abraham(data, level=level, synthetic=synthetic, seed=seed,
+                           wild_reps=wild_reps, small_cohorts=small_cohorts)
     if estimator == "did2s":
         from pairaid.evaluate.did2s import did2s  # its own module; did.py stays small
 
-        return did2s(data, control=control, level=level, synthetic=synthetic)
+        return did2s(data, control=control, level=level, synthetic=synthetic, seed=seed,
+                     wild_reps=wild_reps, small_cohorts=small_cohorts)
     return callaway_santanna(data, control=control, method=method, base_period=base_period,
-                             level=level, bootstrap=bootstrap, seed=seed, synthetic=synthetic)
+                             level=level, bootstrap=bootstrap, seed=seed, synthetic=synthetic,
+                             wild_reps=wild_reps, small_cohorts=small_cohorts)

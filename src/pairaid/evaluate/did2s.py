@@ -23,9 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from pairaid.evaluate.did import Control, DidData, DidError, _wald, prepare
-from pairaid.evaluate.did_results import Aggregation, EventStudyResult
+from pairaid.evaluate.did_data import Control, DidData, DidError, prepare, wald_test as _wald
+from pairaid.evaluate import small_cohorts as _small
+from pairaid.evaluate.bands import band_summary, sup_t_from_covariance, with_band
+from pairaid.evaluate.did_results import Aggregation, EventStudyResult, attach_wild
+from pairaid.evaluate.pretrend import WILD_REPS, WildPreTrend, batch_wald
 
 __all__ = ["TwoStageFit", "did2s", "did2s_fit"]
 
@@ -103,6 +107,48 @@ def _second_stage(first: _FirstStage, residualised: np.ndarray, design: np.ndarr
     return TwoStageFit(coef, vcov, residualised)
 
 
+def _wild_leads(first: _FirstStage, y: np.ndarray, design: np.ndarray, leads: np.ndarray,
+                clusters: np.ndarray, reps: int = WILD_REPS, seed: int = 0,
+                chunk: int = 50) -> WildPreTrend | None:
+    """Wild cluster restricted bootstrap of the leads' Wald test (see
+    `pairaid.evaluate.pretrend_regression`), through both stages: the restricted second stage
+    has no lead dummies; each draw adds (w_g − 1)·ũ to y (Rademacher by unit), re-runs the first
+    stage and the second, and recomputes the GMM covariance of the leads."""
+    n_clusters = clusters.max() + 1
+    if n_clusters < 3:
+        return None
+    residualised = first.residualise(y)
+    observed_fit = _second_stage(first, residualised, design, clusters)
+    observed = float(batch_wald(observed_fit.coef[leads][None],
+                                observed_fit.vcov[np.ix_(leads, leads)][None])[0])
+    others = np.setdiff1d(np.arange(design.shape[1]), leads)
+    restricted = _second_stage(first, residualised, design[:, others], clusters)
+    residual_r = residualised - design[:, others] @ restricted.coef
+    gram_inverse = np.linalg.pinv(design.T @ design)
+    unit_coef, period_coef = first.solve(*first.sums(design))
+    correction = (unit_coef[first.units] + period_coef[first.periods]) @ gram_inverse[:, leads]
+    lead_rows = design @ gram_inverse[:, leads]                  # (n, L)
+    members = sparse.csr_matrix((np.ones(len(y)), (clusters, np.arange(len(y)))),
+                                shape=(n_clusters, len(y)))
+    rng = np.random.default_rng(seed)
+    exceed = 0
+    for start in range(0, reps, chunk):
+        size = min(chunk, reps - start)
+        signs = rng.choice([-1.0, 1.0], size=(size, n_clusters))
+        y_star = y[:, None] + (signs.T[clusters] - 1.0) * residual_r[:, None]     # (n, B)
+        unit_part, period_part = first.solve(*first.sums(y_star, first.untreated))
+        stage_one = y_star - unit_part[first.units] - period_part[first.periods]
+        coef = gram_inverse @ design.T @ stage_one                               # (k, B)
+        stage_two = stage_one - design @ coef
+        scores = (lead_rows[:, None, :] * stage_two[:, :, None]
+                  - correction[:, None, :] * (first.untreated[:, None] * stage_one)[:, :, None])
+        by_cluster = (members @ scores.reshape(len(y), -1)).reshape(
+            n_clusters, size, len(leads)).transpose(1, 0, 2)
+        covariance = np.einsum("bgl,bgm->blm", by_cluster, by_cluster)
+        exceed += int((batch_wald(coef[leads].T, covariance) >= observed * (1 - 1e-12)).sum())
+    return WildPreTrend(observed, (1 + exceed) / (1 + reps), reps, seed)
+
+
 def did2s_fit(y, unit, time, treated, design, cluster) -> TwoStageFit:
     """Two-stage DiD on arrays: `unit` and `time` label the first-stage fixed effects,
     `treated` marks the rows left out of stage 1, `design` (n × k) is the second stage,
@@ -119,7 +165,9 @@ def did2s_fit(y, unit, time, treated, design, cluster) -> TwoStageFit:
 
 def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit",
           time: str = "year", cohort: str = "first_paired_year", control: Control = "notyet",
-          level: float = 0.95, synthetic: bool = False) -> EventStudyResult:
+          level: float = 0.95, synthetic: bool = False, seed: int = 0,
+          wild_reps: int = WILD_REPS,
+          small_cohorts: str = "conservative") -> EventStudyResult:
     """Gardner's two-stage DiD with its static ATT, event-time path, cohort and period effects,
     GMM standard errors clustered by unit and a Wald test of the leads.
 
@@ -135,6 +183,9 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
     """
     data = frame if isinstance(frame, DidData) else prepare(
         frame, outcome=outcome, unit=unit, time=time, cohort=cohort, control=control)
+    data, handled = _small.handle(data, small_cohorts)
+    if handled and small_cohorts == "conservative":
+        handled = handled.split(" kept")[0] + " " + _small.POOLED.format(name="did2s")
     panel = data.frame
     treated = (panel["cohort"].notna() & (panel["time"] >= panel["cohort"])).to_numpy()
     notes = list(data.notes)
@@ -165,8 +216,9 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
     event_rows = np.isfinite(relative) & (relative != -1)
     events, event_fit = fit(np.nan_to_num(relative, nan=-1).astype(int), event_rows)
     _, static = fit(treated.astype(int), treated)
-    event_time = pd.DataFrame({"event_time": events, "estimate": event_fit.coef,
-                               "std_error": event_fit.std_errors})
+    band = sup_t_from_covariance(event_fit.vcov, level=level, seed=seed)
+    event_time = with_band(pd.DataFrame({"event_time": events, "estimate": event_fit.coef,
+                                         "std_error": event_fit.std_errors}), band)
     cohort_labels = np.nan_to_num(cohorts, nan=0).astype(int)
     sizes = panel.drop_duplicates("unit")["cohort"].value_counts()
 
@@ -195,6 +247,12 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
     leads = np.flatnonzero(events < -1)
     pretrend = (_wald(event_fit.coef[leads], event_fit.vcov[np.ix_(leads, leads)],
                       tuple(f"event_time={e}" for e in events[leads])) if len(leads) else None)
+    if pretrend is not None:
+        design = (np.nan_to_num(relative, nan=-1).astype(int)[:, None] == events[None, :]) \
+            & event_rows[:, None]
+        pretrend = attach_wild(pretrend, _wild_leads(
+            first, panel["y"].to_numpy(dtype=float), design.astype(float), leads, units,
+            reps=wild_reps, seed=seed))
     if control == "never":
         notes.append("did2s fits the counterfactual on every untreated observation, never- and "
                      "not-yet-treated alike; the comparison is reported as notyet")
@@ -205,5 +263,6 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
         periods=(int(times.min()), int(times.max())), cohorts=data.cohorts,
         n_never_treated=int(panel.loc[panel["cohort"].isna(), "unit"].nunique()), level=level,
         notes=tuple(notes), data_hash=data.data_hash, synthetic=synthetic,
-        engine="numpy (two-stage normal equations)",
+        engine="numpy (two-stage normal equations)", band=band_summary(band, "normal"),
+        small_cohorts=handled,
         inference="GMM (two-stage), clustered by unit")

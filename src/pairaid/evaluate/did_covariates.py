@@ -91,8 +91,3 @@ def covariate_notes(data: pd.DataFrame, names: tuple[str, ...], *,
                      "earlier of its two periods (the base period), as R did does")
     return tuple(notes)
 
-
-WILD_NOTE = ("pre-trend test: no wild cluster bootstrap p-value with covariates (that bootstrap "
-             "resamples unadjusted differences of mean changes, which are not the "
-             "covariate-adjusted ATT(g, t)); the chi-squared p-value is reported and may "
-             "over-reject when cohorts are small")

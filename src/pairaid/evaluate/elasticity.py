@@ -12,6 +12,7 @@ estimate.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import warnings
 from typing import Literal, get_args
@@ -21,6 +22,7 @@ import pandas as pd
 
 from pairaid.evaluate import guards
 from pairaid.evaluate.guards import ElasticityError, Formula
+from pairaid.evaluate.power import minimum_detectable_effect
 from pairaid.evaluate.results import ElasticityResult, WildBootstrap
 
 Vcov = Literal["iid", "hetero", "CRV1", "CRV3"]
@@ -43,6 +45,8 @@ def estimate_elasticity(
     wild_bootstrap: int = 0,
     seed: int = 0,
     synthetic: bool = False,
+    cluster_reason: str = "",
+    notes: tuple[str, ...] = (),
 ) -> ElasticityResult:
     """Estimate the elasticity of an outcome to a treatment with unit and time fixed effects.
 
@@ -51,7 +55,8 @@ def estimate_elasticity(
     `log` applies to the outcome and the treatment: ``drop`` takes natural logs and leaves out
     (and counts) rows where either is zero or negative, ``log1p`` takes log(1 + x) and keeps
     zeros, ``none`` uses them as written. `cluster` defaults to the first fixed effect for CRV
-    errors. ``wild_bootstrap=B`` adds a wild cluster bootstrap test of the treatment (Roodman
+    errors; ``"a+b"`` clusters two ways (Cameron, Gelbach and Miller 2011, as fixest), with
+    t tests on min(G_a, G_b) − 1 degrees of freedom. ``wild_bootstrap=B`` adds a wild cluster bootstrap test of the treatment (Roodman
     et al. 2019, via wildboottest), advised when there are fewer than 42 clusters.
     """
     if vcov not in get_args(Vcov):
@@ -68,8 +73,11 @@ def estimate_elasticity(
         if wild_bootstrap:
             raise ElasticityError("the wild cluster bootstrap needs clustered errors (CRV1)")
         cluster = None
-    columns = parsed.columns() + ([cluster] if cluster and cluster not in parsed.columns()
-                                  else [])
+    ways = [c.strip() for c in cluster.split("+")] if cluster else []
+    if len(ways) > 2 or (len(ways) == 2 and wild_bootstrap):
+        raise ElasticityError("cluster by one column or two ('unit+donor'); the wild cluster "
+                              "bootstrap takes one")
+    columns = parsed.columns() + [c for c in ways if c not in parsed.columns()]
     guards.check_columns(data, columns)
     # plain terms must be numbers; factors such as C(region) or i(year) are pyfixest's to parse
     guards.check_numeric(data, [t for t in dict.fromkeys((parsed.outcome, *parsed.regressors))
@@ -82,15 +90,24 @@ def estimate_elasticity(
         guards.check_sample(used, fitted, fitted.outcome, fitted.treatment, cluster)
     else:  # expressions such as log(y): the singleton and empty-sample guards still apply
         _require_rows(used, parsed)
-    n_clusters = guards.count_clusters(used, cluster)
+    n_clusters = (None if cluster is None else
+                  min(guards.count_clusters(used, c, warn=False) for c in ways))
+    if n_clusters is not None and n_clusters < guards.FEW_CLUSTERS:
+        warnings.warn(guards.few_clusters_message(n_clusters), guards.FewClustersWarning,
+                      stacklevel=2)
     fit_cluster = cluster
     if wild_bootstrap and used[cluster].dtype.kind not in "iu":
         # wildboottest's numba kernels take integer cluster ids only; the groups are the same
         fit_cluster = _free_name(used, f"{cluster}_id")
         used = used.assign(**{fit_cluster: pd.factorize(used[cluster])[0]})
     fit = _feols(fitted.text, used, vcov, fit_cluster)
-    return _result(fit, fitted, parsed, used, vcov, cluster, fit_cluster, n_clusters, log,
-                   dropped, wild_bootstrap, seed, synthetic)
+    result = _result(fit, fitted, parsed, used, vcov, cluster, fit_cluster, n_clusters, log,
+                     dropped, wild_bootstrap, seed, synthetic)
+    se = float(np.sqrt(result.covariance[list(result.terms).index(result.treatment)] [
+        list(result.terms).index(result.treatment)]))
+    return dataclasses.replace(result, cluster_reason=cluster_reason,
+                               notes=tuple(notes) + result.notes,
+                               mde=minimum_detectable_effect(se, result.df_t))
 
 
 def _formula(formula, outcome, treatment, controls, unit, time) -> Formula:

@@ -66,7 +66,8 @@ def parse_formula(text: str) -> Formula:
     lhs, rhs = (s.strip() for s in text.split("~"))
     parts = [p.strip() for p in rhs.split("|")]
     if len(parts) > 2:
-        raise ElasticityError(f"formula '{text}': instrumental variables are not supported here")
+        raise ElasticityError(f"formula '{text}': an IV formula 'y ~ 1 | fe | x ~ z' goes to "
+                              f"pairaid.evaluate.iv.estimate_iv (the CLI routes it there)")
     regressors = tuple(t.strip() for t in parts[0].split("+") if t.strip())
     fixed = tuple(t.strip() for t in parts[1].split("+") if t.strip()) if len(parts) == 2 else ()
     if not lhs or not regressors:

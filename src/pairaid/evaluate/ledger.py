@@ -95,3 +95,87 @@ def synth_defaults(frame, treated: str, when: float | None = None,
             raise error("no unit in the panel was never paired, so the default donor pool is "
                         "empty: give --donors")
     return when, donors
+
+
+#: `--cluster donor` / `--cluster unit+donor` in ledger mode: the donor of each unit (see
+#: `evaluate.instrument.assign_donors`); never-paired units form clusters of their own
+DONOR_CLUSTER = "donor"
+DONOR_CLUSTER_REASON = (
+    "clustered by donor because assignment (who is paired, when, with how much) is made by "
+    "donor, so a shock to a donor's budget can move all its counties together; county "
+    "clustering treats them as independent and under-covers when such shocks exist "
+    "(bench/donor_clustering.py)")
+
+
+def with_donor_columns(store, frame):
+    """The panel `frame` with `donor` (each unit's donor; never-paired units their own
+    cluster id ``none:<unit>``) and `donor_revenue` (the funding rule's instrument), and notes
+    saying how they were built."""
+    import pandas as pd
+
+    from pairaid.evaluate import instrument as iv
+    from pairaid.ledger import queries
+
+    pairings = queries.pairing_spans(store)
+    units = pd.Index(frame["unit"].astype(str).unique())
+    donor, several = iv.assign_donors(units, pairings)
+    frame = frame.assign(**{iv.DONOR_COLUMN: frame["unit"].astype(str).map(donor)})
+    notes = []
+    if several:
+        notes.append(f"{several} units have several donors: each is assigned the donor of its "
+                     f"earliest pairing (alphabetical among equals)")
+    bases = iv.fiscal_bases(store.meta(), queries.donors(store), queries.regions(store))
+    years = frame["year"]
+    revenue = queries.observations_wide(store, [iv.REVENUE_INDICATOR], int(years.min()) - 1,
+                                        int(years.max()))
+    frame = frame.assign(**{iv.INSTRUMENT_COLUMN: iv.donor_revenue(frame, pairings, revenue,
+                                                                   bases)})
+    missing = sorted(set(pairings["donor"]) - set(bases))
+    if missing:
+        notes.append(f"donors without a fiscal base region (no instrument for their units): "
+                     f"{', '.join(missing)}")
+    never = frame[iv.DONOR_COLUMN].isna()
+    frame.loc[never, iv.DONOR_COLUMN] = "none:" + frame.loc[never, "unit"].astype(str)
+    return frame, tuple(notes)
+
+
+def iv_on_ledger(store, outcome: str = INDEX_OUTCOME, treatment: str = "funds_per_capita",
+                 level: str = "county", cluster: str | None = None, vcov: str = "CRV1",
+                 log: str = "drop"):
+    """`pairaid estimate --instrument donor_revenue`: log outcome on log funds per capita,
+    instrumented by log donor revenue per recipient resident, unit and year effects."""
+    from pairaid.evaluate.instrument import INSTRUMENT_COLUMN
+    from pairaid.evaluate.iv import estimate_iv
+    from pairaid.panel import build_panel
+
+    panel = build_panel(store, level)
+    frame, column = panel_frame(panel, outcome)
+    frame, notes = with_donor_columns(store, frame)
+    reason = DONOR_CLUSTER_REASON if cluster and DONOR_CLUSTER in cluster else (
+        "clustered by unit (the default); assignment is by donor: see --cluster donor")
+    return estimate_iv(frame, outcome=column, treatment=treatment, instrument=INSTRUMENT_COLUMN,
+                       unit="unit", time="year", log=log != "none", cluster=cluster or "unit",
+                       vcov=vcov, cluster_reason=reason if vcov == "CRV1" else "",
+                       notes=notes, synthetic=panel.synthetic)
+
+
+def with_randomisation(frame, result, *, outcome: str, treatment: str, draws: int, seed: int,
+                       **options):
+    """`result` with the randomisation-inference p-value over donors' start years
+    (`evaluate.inference`); `frame` has the donor column, `options` are the estimate's."""
+    import dataclasses
+
+    from pairaid.evaluate.elasticity import estimate_elasticity
+    from pairaid.evaluate.inference import cohort_randomisation
+
+    options = {k: v for k, v in options.items() if k not in ("wild_bootstrap", "notes",
+                                                               "cluster_reason")}
+
+    def t_of(moved):
+        fit = estimate_elasticity(moved, outcome=outcome, treatment=treatment, unit="unit",
+                                  time="year", **options)
+        return float(fit.tstats[fit.treatment])
+
+    ri = cohort_randomisation(frame, float(result.tstats[result.treatment]), t_of,
+                              treatment=treatment, draws=draws, seed=seed)
+    return dataclasses.replace(result, randomisation=ri)

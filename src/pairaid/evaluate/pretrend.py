@@ -1,25 +1,29 @@
-"""Wild cluster bootstrap p-value for the Callaway–Sant'Anna pre-trend test.
+"""Wild cluster bootstrap of the Callaway–Sant'Anna pre-trend test, from the influence functions.
 
 Why: the joint Wald test of the pre-treatment ATT(g, t) (chi-squared, analytic covariance from
 the influence functions, as R ``did`` reports it) rejects a true null far too often when
-cohorts are small. On the demo's design (16 never-treated units, cohorts of 1–9 units,
-up to 12 pre-period cells) a Monte Carlo of 2,000 panels with no pre-trend rejected 43.5 % of
-the time at 5 %, and the demo generator's own seeds 1–100 rejected 52 % (helper measurement,
-docs/architecture.md). The multiplier bootstrap does not help: the test keeps the analytic
-covariance.
+cohorts are small: on the demo's design (16 never-treated units, cohorts of 1–9 units) a Monte
+Carlo of 2,000 null panels rejected 43.5 % at 5 %. The covariance of a cohort of three is a
+noisy estimate, and dividing by it inflates the statistic. R ``did``'s multiplier bootstrap
+does not help: it keeps the analytic covariance, so its draws are chi-squared again.
 
-The fix: resample the statistic itself. Units' pre-period first differences are re-drawn as
-``mu_t + w_i * r_it`` with Rademacher weights w_i per unit (the cluster), where ``mu_t`` is the
-pooled mean change in period t and ``r_it`` the unit's deviation from it (the null of equal
-pre-trends imposed), and the Wald statistic is recomputed, covariance included, in every draw
-(studentised). The p-value is the share of draws at least as large as the observed statistic.
-Measured on the same designs: size 4.25 % (400 panels × 199 draws), demo seeds 1–40: 2.5 %;
-power 86.5 % against a pre-trend of 0.02 a year.
+The fix resamples the studentised statistic with the null imposed, by unit (the cluster):
 
-Scope: no covariates, never-treated comparison units (without covariates the doubly robust,
-IPW and regression ATT(g, t) all equal a difference of mean changes). The statistic is the same
-for the varying and the universal base period (one is an invertible linear map of the other
-within each cohort), so one computation serves both.
+* restricted influence functions: each cell's treated units carry the whole estimate
+  (ψʳ = ψ + c on the cohort's units, c so that the mean of ψʳ is the estimate) — their change
+  measured against the comparison group's, as it would be if the pre-trends were equal;
+* each draw flips the sign of every unit's ψʳ (Rademacher weights w_i), so the draw's estimate
+  is θ* = Σ w_i ψʳ_i / n, centred on the null;
+* the draw's covariance is recomputed from the draw's own influence functions — w_i ψʳ_i
+  re-centred within the cohort and within the comparison units, which is exactly the influence
+  function the estimator would compute on the drawn changes without covariates, and a close
+  approximation with them — and the Wald statistic θ*' V*⁻¹ θ* compared with the observed one.
+
+This works from the engine's influence functions, so it serves every Callaway–Sant'Anna
+variant: never- or not-yet-treated comparison units, with or without covariates (dr, ipw, reg).
+Cells of a one-unit cohort are left out of the bootstrap statistic: a single unit has no
+within-cohort spread, its cell's variance is only the comparison group's, and the cell would
+dominate the statistic (the analytic test keeps it; the JSON lists what was left out).
 """
 
 from __future__ import annotations
@@ -27,78 +31,69 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 #: draws of the wild bootstrap in the pre-trend test
 WILD_REPS = 999
+WILD_METHOD = ("wild cluster bootstrap by unit (Rademacher weights, null imposed, studentised: "
+               "the covariance recomputed in every draw)")
 
 
 @dataclass(frozen=True)
 class WildPreTrend:
+    """The bootstrap's statistic (over the cells it kept), p-value and what it left out."""
+
     statistic: float
     p_value: float
     reps: int
     seed: int
+    left_out: tuple[str, ...] = ()
 
 
-def _cells(cohorts: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-period cells (g, t < g, t not the first period): a unit × cell membership matrix and
-    the column of first differences each cell uses."""
-    groups, columns = [], []
-    for g in np.unique(cohorts[~np.isnan(cohorts)]):
-        for k, t in enumerate(periods[1:]):
-            if t >= g:
-                break
-            groups.append(cohorts == g)
-            columns.append(k)
-    return np.array(groups, dtype=float).T.reshape(len(cohorts), -1), np.array(columns, int)
+def batch_wald(estimates: np.ndarray, covariance: np.ndarray) -> np.ndarray:
+    """Wald statistics θ' V⁺ θ for a stack of draws: (B, L) and (B, L, L) -> (B,).
+    The pseudo-inverse, as the analytic test, when a draw's covariance is singular."""
+    try:
+        solved = np.linalg.solve(covariance, estimates[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        solved = np.einsum("blm,bm->bl", np.linalg.pinv(covariance), estimates)
+    return np.einsum("bl,bl->b", estimates, solved)
 
 
-def _wald(changes: np.ndarray, members: np.ndarray, never: np.ndarray,
-          columns: np.ndarray) -> np.ndarray:
-    """Wald statistics for a stack of draws: ``changes`` is (draws, units, periods − 1)."""
-    n = changes.shape[1]
-    d = changes[:, :, columns]                                 # (draws, units, cells)
-    n_group = members.sum(0)                                   # (cells,)
-    n_never = never.sum()
-    mean_group = np.einsum("buc,uc->bc", d, members) / n_group
-    mean_never = np.einsum("buc,u->bc", d, never) / n_never
-    estimates = mean_group - mean_never
-    influence = (members[None] * (n / n_group) * (d - mean_group[:, None, :])
-                 - never[None, :, None] * (n / n_never) * (d - mean_never[:, None, :]))
-    covariance = np.einsum("buc,bud->bcd", influence, influence) / n ** 2
-    solved = np.linalg.solve(covariance, estimates[..., None])[..., 0]
-    return np.einsum("bc,bc->b", estimates, solved)
+def influence_pretrend(influence: np.ndarray, estimates: np.ndarray, treated: np.ndarray,
+                       terms: tuple[str, ...], reps: int = WILD_REPS, seed: int = 0,
+                       chunk: int = 100) -> WildPreTrend | None:
+    """Wild bootstrap p-value of the pre-trend Wald test from the cells' influence functions.
 
-
-def wild_pretrend(frame: pd.DataFrame, reps: int = WILD_REPS, seed: int = 0,
-                  chunk: int = 100) -> WildPreTrend | None:
-    """The observed pre-trend Wald statistic and its wild cluster bootstrap p-value.
-
-    ``frame``: a balanced panel ``unit, time, cohort (NaN = never treated), y`` (`DidData.frame`).
-    None when there is no pre-period cell, or too few units for the covariance to be regular."""
-    wide = frame.pivot(index="unit", columns="time", values="y").sort_index(axis=1)
-    periods = wide.columns.to_numpy(dtype=float)
-    cohorts = frame.groupby("unit")["cohort"].first().reindex(wide.index).to_numpy(dtype=float)
-    changes = np.diff(wide.to_numpy(dtype=float), axis=1)
-    members, columns = _cells(cohorts, periods)
-    # a one-unit cohort's cells have no variance of their own: left out (the analytic test's
-    # pseudo-inverse drops them too)
-    kept = members.sum(0) >= 2
-    members, columns = members[:, kept], columns[kept]
-    never = np.isnan(cohorts).astype(float)
-    if len(columns) == 0 or never.sum() < 2:
+    ``influence``: (n units, L cells) with V = ψ'ψ / n² (the analytic covariance);
+    ``estimates``: the L pre-treatment ATT(g, t); ``treated``: (n, L) bool, unit i in cell l's
+    cohort. None when no cell of a cohort of two or more units is left."""
+    influence = np.asarray(influence, dtype=float)
+    treated = np.asarray(treated, dtype=bool)
+    n_treated = treated.sum(0)
+    kept = n_treated >= 2
+    left_out = tuple(t for t, k in zip(terms, kept) if not k)
+    if not kept.any():
         return None
-    observed = float(_wald(changes[None], members, never, columns)[0])
-    # null imposed: before treatment every unit shares the pooled mean change of the period
-    pre = (never[:, None] > 0) | (periods[None, 1:] < cohorts[:, None])
-    mu = np.where(pre, changes, 0).sum(0) / np.maximum(pre.sum(0), 1)
-    residual = np.where(pre, changes - mu, 0.0)
+    psi, theta, treated = influence[:, kept], np.asarray(estimates, float)[kept], treated[:, kept]
+    n = psi.shape[0]
+    comparison = (psi != 0) & ~treated
+    if (comparison.sum(0) < 2).any():
+        return None
+    observed = float(batch_wald(theta[None], (psi.T @ psi / n**2)[None])[0])
+    # null imposed: the cohort's units carry the estimate (their mean shifts by n·θ / n_g)
+    shift = (n * theta - psi.sum(0)) / treated.sum(0)
+    restricted = psi + treated * shift
+    n_t, n_c = treated.sum(0), comparison.sum(0)
     rng = np.random.default_rng(seed)
     exceed = 0
     for start in range(0, reps, chunk):
         size = min(chunk, reps - start)
-        signs = rng.choice([-1.0, 1.0], size=(size, len(cohorts)))
-        draws = mu[None, None, :] + signs[:, :, None] * residual[None]
-        exceed += int((_wald(draws, members, never, columns) >= observed).sum())
-    return WildPreTrend(observed, (1 + exceed) / (1 + reps), reps, seed)
+        signs = rng.choice([-1.0, 1.0], size=(size, n))
+        drawn = signs[:, :, None] * restricted[None]                       # (B, n, L)
+        theta_star = drawn.sum(1) / n
+        own = (drawn - treated[None] * ((drawn * treated).sum(1) / n_t)[:, None, :]
+               - comparison[None] * ((drawn * comparison).sum(1) / n_c)[:, None, :])
+        own = np.where(treated | comparison, own, 0.0)
+        covariance = np.einsum("bnl,bnm->blm", own, own) / n**2
+        exceed += int((batch_wald(theta_star, covariance) >= observed * (1 - 1e-12)).sum())
+    return WildPreTrend(observed, (1 + exceed) / (1 + reps), reps, seed, left_out)

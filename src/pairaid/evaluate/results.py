@@ -10,6 +10,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from scipy import stats
+from pairaid.evaluate.inference import RandomisationInference  # noqa: F401 (annotation)
+from pairaid.evaluate.power import mde_sentence
 from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
 from pairaid.results import ResultsMixin
@@ -57,6 +59,12 @@ class ElasticityResult(ResultsMixin):
     notes: tuple[str, ...] = ()
     data_hash: str = ""
     synthetic: bool = False
+    #: why the standard errors are clustered the way they are (said in the reading)
+    cluster_reason: str = ""
+    #: minimum detectable effect of the treatment (80 % power, 5 % two-sided; power.py)
+    mde: float | None = None
+    #: randomisation inference over the donors' start years (inference.py)
+    randomisation: "RandomisationInference | None" = None
 
     # -- views ---------------------------------------------------------------------------------
     @property
@@ -104,8 +112,11 @@ class ElasticityResult(ResultsMixin):
     @property
     def vcov_label(self) -> str:
         if self.vcov in ("CRV1", "CRV3"):
-            return (f"{self.vcov} standard errors clustered by {self.cluster} "
-                    f"({self.n_clusters} clusters; fixest small-sample correction)")
+            ways = (f"two-way by {self.cluster.replace('+', ' and ')} (smaller dimension "
+                    f"{self.n_clusters} clusters" if "+" in str(self.cluster) else
+                    f"by {self.cluster} ({self.n_clusters} clusters")
+            return (f"{self.vcov} standard errors clustered {ways}; fixest small-sample "
+                    f"correction)")
         return {"iid": "iid standard errors",
                 "hetero": "heteroskedasticity-robust (HC1) standard errors"}[self.vcov]
 
@@ -149,6 +160,10 @@ class ElasticityResult(ResultsMixin):
                "dropped_nonpositive": dict(self.dropped_nonpositive),
                "wild_bootstrap": (None if self.wild_bootstrap is None else
                                   self.wild_bootstrap.to_dict()),
+               "cluster_reason": self.cluster_reason,
+               "randomisation_inference": (None if self.randomisation is None else
+                                           self.randomisation.to_dict()),
+               "minimum_detectable_effect": plain(self.mde),
                "interpretation": self.interpretation,
                "notes": list(self.notes) + ([SYNTHETIC_NOTE] if self.synthetic else []),
                "provenance": self.provenance}
@@ -174,6 +189,18 @@ class ElasticityResult(ResultsMixin):
             w = self.wild_bootstrap
             lines += ["", (f"Wild cluster bootstrap ({w.reps} reps, Rademacher, null imposed): "
                            f"{self.treatment} t = {w.statistic:.3f}, p = {w.p_value:.4f}")]
+        if self.randomisation is not None:
+            r = self.randomisation
+            lines += ["", (f"Randomisation inference ({r.draws} re-draws of the donors' start "
+                           f"years, sharp null of no effect of timing): |t| = {r.statistic:.3f}, "
+                           f"p = {r.p_value:.4f}")]
+        if self.mde is not None:
+            p = float(self.pvalues[self.treatment])
+            lines += ["", f"Minimum detectable effect of {self.treatment} (80 % power, 5 % "
+                          f"two-sided): {self.mde:.3g}. "
+                      + mde_sentence(self.mde, self.elasticity, p < 0.05)]
+        if self.cluster_reason:
+            lines += [f"Standard errors: {self.cluster_reason}."]
         lines += ["", self.interpretation]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)

@@ -196,6 +196,7 @@ def match_header(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.DataFrame,
                    file: str, mode: str, file_duplicates: bool = True,
+                   ledger_duplicates: bool = True,
                    ) -> tuple[pd.DataFrame, list[Problem], int]:
     """Check every cell; return (ledger rows with their `_row`, problems, rows that already
     exist in the ledger).
@@ -223,7 +224,9 @@ def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.Da
     ledger = _to_ledger(spec, typed)
     if file_duplicates or mode == "upsert":  # an upsert would silently keep the last repeat
         _file_duplicates(spec, ledger, check)
-    existing = _ledger_duplicates(store, conn, spec, ledger, check, mode)
+    # a caller writing one import in many chunks (IATI) leaves repeats of rows already in the
+    # ledger to its unique index: reading every existing key per chunk would be quadratic
+    existing = _ledger_duplicates(store, conn, spec, ledger, check, mode) if ledger_duplicates else 0
     if spec.name == "regions":
         ledger = _parents_first(ledger, check)
     ledger[ROW] = frame.loc[ledger.index, ROW].to_numpy()

@@ -50,6 +50,16 @@ def flows(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
     return rows
 
 
+def duplicate_flow_copies(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
+    """Flows identical in every field but their reference (the audit's exact duplicates):
+    ``year, kind, currency, amount, copies`` — `copies` counts the rows of each group."""
+    return store.frame(
+        "SELECT year, kind, currency, amount, COUNT(*) AS copies FROM flow "
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)} "
+        "GROUP BY pairing_id, year, kind, amount, currency, sector, project_code, source "
+        "HAVING COUNT(*) > 1")
+
+
 def observations_wide(store: Store, codes: list[str], year_from: int, year_to: int,
                       every_indicator: bool = False) -> pd.DataFrame:
     """One row per region and year with any of the indicators, one column per indicator.

@@ -173,7 +173,10 @@ flow = Table(
     UniqueConstraint("pairing_id", "year", "kind", "sector", "ref", name="uq_flow_natural"),
     _year_check("year"),
     _one_of("kind", codes.FLOW_KINDS, "kind_known"),
-    CheckConstraint(f"amount >= 0 AND amount <= {AMOUNT_MAX:.0f}", name="amount_range"),
+    # negative: a reversal or decommitment, as IATI files state them (only the IATI importer
+    # writes them; office files are refused negative amounts by the importer)
+    CheckConstraint(f"amount >= -{AMOUNT_MAX:.0f} AND amount <= {AMOUNT_MAX:.0f}",
+                    name="amount_range"),
 )
 
 personnel = Table(

@@ -66,7 +66,7 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
     """Write the report for the ledger `store` into `out_dir` (created if needed)."""
     from pairaid.report import charts as chartlib
     from pairaid.report.collect import SENSITIVITY_DRAWS, collect
-    from pairaid.report.model import basis_text
+    from pairaid.report.verdict import page_heading
     from pairaid.report.page import render_page
     from pairaid.report.sections import build_sections
     from pairaid.report.text import word
@@ -99,9 +99,8 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
             table.frame.to_csv(out / "data" / f"table_{table.id}.csv", index=False)
     seconds["charts"] = round(time.perf_counter() - mark, 3)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    subtitle = (f"{db_label} · {basis_text(inputs.summary.basis, lang)} · "
-                f"{inputs.summary.year_from}–{inputs.summary.year_to}")
-    html = render_page(sections=sections, charts=drawn, lang=lang, title=word("title", lang),
+    heading, subtitle = page_heading(inputs, lang, fingerprint)
+    html = render_page(sections=sections, charts=drawn, lang=lang, title=heading,
                        subtitle=subtitle, synthetic=inputs.synthetic,
                        banner=word("synthetic_banner", lang), vega=chartlib.vega_bundle(),
                        generated=generated, version=package_version(),

@@ -52,6 +52,8 @@ class ReportInputs:
     environment: object | None = None
     audit: object | None = None
     gaps: list[str] = field(default_factory=list)
+    #: section id → its findings (`pairaid.findings`), derived from the results above
+    findings: dict = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     seeds: dict[str, int] = field(default_factory=dict)
     specs: dict[str, str] = field(default_factory=dict)
@@ -104,7 +106,57 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
     _measure(clock, inputs, prefecture, draws, seed)
     _evaluate(clock, inputs, county, outcome)
     _distribution(clock, inputs, store, county)
+    inputs.findings = derive_findings(inputs)
     return inputs
+
+
+def derive_findings(inputs: ReportInputs) -> dict:
+    """Each section's findings, read off the results objects (nothing is estimated here)."""
+    from pairaid.findings import audit as audit_, distribution as dist, evaluate as ev
+    from pairaid.findings import programme
+
+    found: dict[str, list] = {"headline": programme.headline_findings(inputs.summary)
+                              + programme.where_findings(inputs.summary, inputs.regions)}
+    frame = inputs.county.frame
+    effects = []
+    for result in (inputs.elasticity, inputs.elasticity_outcome):
+        if result is None:
+            continue
+        columns = [c for c in (ev.bare(result.outcome), ev.bare(result.treatment))
+                   if c in frame.columns]
+        years = (ev.sample_years(frame, *columns, positive=result.log_rule == "drop")
+                 if columns else None)
+        effects += ev.elasticity_findings(result, years)
+    if inputs.event_study is not None:
+        effects += ev.event_study_findings(inputs.event_study, frame["unit"].nunique())
+    if inputs.dose_response is not None:
+        dose = inputs.dose_response
+        effects += ev.dose_response_findings(dose, ev.sample_years(
+            frame, inputs.outcome, positive=True) if inputs.outcome in frame.columns else None)
+    effects += ev.design_findings(inputs.design_warnings)
+    found["effects"] = effects
+    designs = ev.bacon_findings(inputs.bacon) if inputs.bacon is not None else []
+    if inputs.synthetic_control is not None:
+        sc = inputs.synthetic_control
+        regions = inputs.regions.set_index("code")
+        code = str(sc.treated)
+        name = ((str(regions.at[code, "name_en"]), str(regions.at[code, "name_zh"]))
+                if code in regions.index else code)
+        designs += ev.synth_findings(sc, name)
+    found["designs"] = designs
+    if inputs.inequality is not None:
+        # the equity year is the latest with funds (`one_year`), the last of the by-year split
+        year = max(inputs.inequality_by_year) if inputs.inequality_by_year else None
+        found["distribution"] = (dist.inequality_findings(inputs.inequality, year)
+                                 + dist.group_findings(inputs.inequality_groups))
+    if inputs.dependence is not None:
+        found["dependence"] = dist.dependence_findings(inputs.dependence)
+    if inputs.environment is not None:
+        found["environment"] = dist.environment_findings(inputs.environment)
+    if inputs.audit is not None:
+        found["audit"] = audit_.audit_findings(inputs.audit)
+    found["gaps"] = programme.gap_findings(inputs.gaps)
+    return found
 
 
 def _measure(clock, inputs, prefecture, draws, seed) -> None:

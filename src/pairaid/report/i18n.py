@@ -295,8 +295,8 @@ LABELS.update({
         "Published",
         "公开数字"),
     "report.ledger_same_period": _pair(
-        "ledger over the same period",
-        "台账同期数值"),
+        "ledger, {covered}",
+        "台账{covered}年数值"),
     "report.data_behind": _pair(
         "Data behind this chart (CSV)",
         "图表数据（CSV）"),
@@ -357,6 +357,32 @@ LABELS.update({
     "report.who_could_publish": _pair(
         "Who could publish it",
         "谁可以公开"),
+})
+
+
+#: Issue 10 (verdict page, honest headline): the verdict page's and headline table's words.
+LABELS.update({
+    "section.verdict": _pair("The verdict", "结论"),
+    "report.title_programme": _pair("Paired assistance to {place}, {period}: what the money did",
+                                    "对口支援{place}（{period}年）：资金带来了什么"),
+    "report.title_period": _pair("Paired assistance, {period}: what the money did",
+                                 "对口支援（{period}年）：资金带来了什么"),
+    "report.see_section": _pair("See the section", "详见正文"),
+    "report.a_year": _pair(" a year", "/年"),
+    "report.source_quoted": _pair("source", "来源"),
+    "report.ledger_part_period": _pair(
+        "the ledger covers only {covered} of {period}", "台账仅覆盖{period}年中的{covered}年"),
+    "report.compare_cell": _pair("paired counties {paired} ({m}); never-paired {never} ({n})",
+                                 "结对县{paired}（{m}个）；从未结对县{never}（{n}个）"),
+    "report.without_duplicates": _pair("{value} without suspected duplicate flows",
+                                       "去除疑似重复记录后为{value}"),
+    "report.nominal": _pair("Ledger, current prices", "台账数值（当年价格）"),
+    "report.real": _pair("Constant prices ({basis})", "不变价格（{basis}）"),
+    "report.comparison": _pair("Compared with", "对照"),
+    "report.coverage_county": _pair("county-level observations; {n} counties reporting in both "
+                                    "years ({first} → {last})",
+                                    "县级观测值；首末两年均有数据的{n}个县（{first} → {last}）"),
+    "report.coverage_province": _pair("province-level observations", "省级观测值"),
 })
 
 

@@ -8,6 +8,33 @@ import pandas as pd
 
 
 @dataclass
+class Reading:
+    """A paragraph: the rendered sentence of a finding (HTML with data-value spans), its key
+    and verdict (written on the element, so both languages can be compared)."""
+
+    text: str
+    key: str = ""
+    verdict: str = ""
+
+
+def readings(findings, lang: str, prefix: str | tuple[str, ...] = "") -> list[Reading]:
+    """The findings whose key starts with `prefix`, rendered in `lang`."""
+    from pairaid.readings import render
+
+    return [Reading(render(f, lang), f.key, f.verdict) for f in findings
+            if f.key.startswith(prefix)]
+
+
+def static(key: str, lang: str, terms: dict | None = None, **numbers) -> Reading:
+    """A sentence that states no finding of the data (a method, a caveat), from the same table."""
+    from pairaid.findings import finding
+    from pairaid.readings import render
+
+    made = finding(key, "describes", terms, **numbers)
+    return Reading(render(made, lang), key, "describes")
+
+
+@dataclass
 class Chart:
     """One chart: `kind` names the function in `report.charts`; `frame` is its data."""
 
@@ -15,8 +42,8 @@ class Chart:
     kind: str
     frame: pd.DataFrame
     options: dict = field(default_factory=dict)
-    #: the plain-language reading printed just above this chart (empty: none)
-    reading: str = ""
+    #: the plain-language readings printed just above this chart
+    reading: list = field(default_factory=list)
 
 
 @dataclass
@@ -33,10 +60,12 @@ class Table:
 class Section:
     id: str
     title: str
-    reading: list[str]
+    reading: list
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    #: the verdict page's scorecard: (section id, card finding) pairs
+    cards: list = field(default_factory=list)
 
 
 def money_scale(lang: str) -> float:

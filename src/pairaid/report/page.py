@@ -42,7 +42,23 @@ caption { caption-side: bottom; text-align: left; color: var(--muted); font-size
 ul.notes { color: var(--warn); }
 footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line);
          margin-top: 2rem; padding-top: .6rem; }
-@media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; } }
+ol.cards { list-style: none; padding: 0; display: grid; gap: .8rem;
+           grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); }
+li.card { border: 1px solid var(--line); border-left: 4px solid #3b6ea5; border-radius: 4px;
+          padding: .6rem .8rem; }
+li.card h3 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
+             color: var(--muted); margin: 0 0 .2rem; }
+li.card .message { font-weight: 600; font-size: 1.05rem; margin: 0 0 .3rem; }
+li.card .figure { margin: 0 0 .3rem; font-size: .92rem; }
+li.card .word { display: inline-block; font-size: .8rem; font-weight: 600; padding: .05rem .4rem;
+                border-radius: 3px; background: #eef3f8; }
+li.card[data-verdict="flagged"] .word, li.card[data-verdict="falls"] .word,
+li.card[data-verdict="coupled"] .word { background: var(--warnbg); color: var(--warn); }
+li.card a { font-size: .85rem; }
+ul.notes li { margin-bottom: .3rem; }
+@media (max-width: 40rem) { nav ol { columns: 1; } body { font-size: 15px; }
+  header.top h1 { font-size: 1.35rem; }
+  ol.cards { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 22mm 14mm 16mm 14mm; }
 @media print {
   /* in print the banner moves into the top margin of every page (@page margin box below) */
@@ -51,7 +67,9 @@ footer { color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line
   main { max-width: none; padding: 0; }
   nav, .no-print { display: none; }
   section { break-before: page; border-top: none; }
-  section#headline { break-before: auto; }
+  section#verdict { break-before: auto; }
+  ol.cards { grid-template-columns: 1fr 1fr; }
+  li.card { break-inside: avoid; }
   figure, table { break-inside: avoid; }
   .vega-embed summary { display: none; }
 }
@@ -71,22 +89,28 @@ _TEMPLATE = """<!DOCTYPE html>
   color: #5a5a5a; } }</style>
 </head>
 <body>
+{% macro para(p) %}<p class="reading"{% if p.key %} data-finding="{{ p.key }}" data-verdict="{{ p.verdict }}"{% endif %}>{{ p.text }}</p>{% endmacro %}
 {% if synthetic %}<div class="banner" role="note" id="synthetic-banner">{{ banner }}</div>{% endif %}
 <main>
 <header class="top">
 <h1>{{ title }}</h1>
 <p class="meta">{{ subtitle }}</p>
 </header>
+{% for s in sections %}{% if loop.index0 == (1 if sections[0].cards else 0) %}
 <nav aria-label="{{ words.contents }}"><h2>{{ words.contents }}</h2><ol>
-{% for s in sections %}<li><a href="#{{ s.id }}">{{ s.title }}</a></li>
-{% endfor %}</ol></nav>
-{% for s in sections %}
+{% for t in sections %}<li><a href="#{{ t.id }}">{{ t.title }}</a></li>
+{% endfor %}</ol></nav>{% endif %}
 <section id="{{ s.id }}" aria-labelledby="h-{{ s.id }}">
 <h2 id="h-{{ s.id }}">{{ s.title }}</h2>
-{% for p in s.reading %}<p class="reading">{{ p }}</p>
+{% if s.cards %}<ol class="cards">{% for section_id, card in s.cards %}{% set c = cards[loop.index0] %}
+<li class="card" data-finding="{{ card.key }}" data-verdict="{{ card.verdict }}"><h3>{{ c.name }}</h3>
+<p class="message">{{ c.message }}</p><p class="figure">{{ c.figure }}</p>
+<p>{% if c.word %}<span class="word">{{ c.word }}</span> · {% endif %}<a href="#{{ section_id }}">{{ words.see_section }}</a></p></li>
+{% endfor %}</ol>{% endif %}
+{% for p in s.reading %}{{ para(p) }}
 {% endfor %}
-{% for c in s.charts %}{% if c.reading %}<p class="reading">{{ c.reading }}</p>
-{% endif %}<figure id="figure-{{ c.id }}">
+{% for c in s.charts %}{% for p in c.reading %}{{ para(p) }}
+{% endfor %}<figure id="figure-{{ c.id }}">
 <div class="chart" id="chart-{{ c.id }}" role="img" aria-label="{{ charts[c.id].description }}">{{ charts[c.id].svg | safe }}</div>
 <figcaption>{{ charts[c.id].description }} · <a href="data/{{ c.id }}.csv">{{ words.data_behind }}</a> · <a href="charts/{{ c.id }}.svg">{{ words.chart_image }}</a></figcaption>
 </figure>
@@ -97,10 +121,10 @@ _TEMPLATE = """<!DOCTYPE html>
 <tbody>{% for row in t.rows %}<tr>{% for text, raw in row %}{% if raw is none %}<td>{{ text }}</td>{% else %}<td class="num" data-value="{{ raw }}">{{ text }}</td>{% endif %}{% endfor %}</tr>
 {% endfor %}</tbody></table></div>
 {% endfor %}
-{% if s.notes %}<ul class="notes">{% for n in s.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% if s.notes %}<p><strong>{{ words.design_warnings }}</strong></p><ul class="notes">{% for n in s.notes %}<li class="reading" data-finding="{{ n.key }}" data-verdict="{{ n.verdict }}">{{ n.text }}</li>{% endfor %}</ul>{% endif %}
 </section>
 {% endfor %}
-<footer>{{ words.generated }} {{ generated }} · pairaid {{ version }} · {{ words.ledger_hash }} {{ ledger_hash[:16] }} · provenance.json</footer>
+<footer>{{ words.generated }} {{ generated }} · pairaid {{ version }} · {{ words.ledger_hash }} <code>{{ ledger_hash[:16] }}</code> · provenance.json</footer>
 </main>
 <script type="module">{{ vega | safe }}</script>
 <script type="application/json" id="chart-specs">{{ specs | safe }}</script>
@@ -129,13 +153,17 @@ def render_page(*, sections, charts: dict, lang: str, title: str, subtitle: str,
                 ledger_hash: str) -> str:
     """The HTML text. `charts` maps chart id → {"svg", "spec", "description"}."""
     env = Environment(autoescape=True, trim_blocks=False)
+    from pairaid.readings import card
+
     words = {k: word(k, lang) for k in ("contents", "data_behind", "chart_image", "generated",
-                                        "ledger_hash")}
+                                        "ledger_hash", "see_section", "design_warnings")}
+    cards = [dict(zip(("message", "figure", "word", "name"), card(f, lang)))
+             for s in sections for _, f in s.cards]
     # "</" would end the <script> element early; JSON allows the escaped form
     specs = json.dumps({cid: c["spec"] for cid, c in charts.items()},
                        ensure_ascii=False).replace("</", "<\\/")
     return env.from_string(_TEMPLATE).render(
         lang=lang, title=title, subtitle=subtitle, css=_CSS, synthetic=synthetic, banner=banner,
         banner_css=json.dumps(banner, ensure_ascii=False).replace("<", "\\3c "),
-        sections=sections, charts=charts, words=words, vega=vega.replace("</script", "<\\/script"),
+        sections=sections, charts=charts, words=words, cards=cards, vega=vega.replace("</script", "<\\/script"),
         specs=specs, generated=generated, version=version, ledger_hash=ledger_hash)

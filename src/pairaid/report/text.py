@@ -43,6 +43,19 @@ CHECKS_ZH = {
 UNITS_ZH = {"person-years": "人年", "person-months": "人月", "jobs": "个", "count": "个",
             "CNY per person": "元/人"}
 
+#: the ledger's own source labels and notes of the headline figures, in Chinese (a source that
+#: is not the ledger — a published document — stays verbatim, labelled as the original)
+SOURCES_ZH = {
+    "ledger: flow table": "台账：资金表（flow）",
+    "ledger: enterprise table": "台账：企业表（enterprise）",
+    "ledger: personnel table": "台账：人员表（personnel）",
+    "ledger: project table": "台账：项目表（project）",
+    "ledger: observations of gdp": "台账：地区生产总值观测值（gdp）",
+    "ledger: observations of rural_income": "台账：农村居民人均可支配收入观测值（rural_income）",
+    "a person serving two years counts twice": "一人服务两年计为两人年",
+}
+
+
 def word(key: str, lang: str, **fields) -> str:
     """A word of the page (``report.KEY`` in `pairaid.report.i18n.LABELS`)."""
     return label(f"report.{key}", lang, **fields)

@@ -1,0 +1,137 @@
+"""IATI import throughput and peak memory on a generated file, beside a plain lxml pass.
+
+    python bench/iati_import.py [--quick] [--mb 1000]
+
+Generates an IATI 2.03 file shaped like AidData's geocoded releases (one or two funders from a
+pool of 60, zero to three geocoded locations from a pool of 3,000, one or two DAC sectors, four
+transactions per activity) of the given size, then in fresh child processes (so each peak RSS is
+its own): (1) the baseline, a plain `lxml.etree.iterparse` pass that reads every transaction's
+value and clears elements; (2) `pairaid iati import` into a new SQLite ledger. Prints MB/s and
+peak RSS of both and the ratio of throughputs (ours / baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_ACTIVITY = """<iati-activity default-currency="USD" xml:lang="en">
+<iati-identifier>XM-BENCH-{i}</iati-identifier>
+<reporting-org ref="XM-BENCH" type="21"><narrative>Bench</narrative></reporting-org>
+<title><narrative>Activity {i} rural water and roads programme</narrative></title>
+<description><narrative>Generated activity {i} for the IATI import benchmark.</narrative></description>
+{funders}<activity-status code="{status}"/>
+<activity-date type="2" iso-date="{start}-03-01"/>
+<activity-date type="3" iso-date="{end}-12-31"/>
+{locations}{sectors}{transactions}</iati-activity>
+"""
+_TRANSACTION = ('<transaction><transaction-type code="{type}"/><transaction-date iso-date="{year}-06-30"/>'
+                '<value currency="USD" value-date="{year}-06-30">{value:.2f}</value></transaction>\n')
+_LOCATION = ('<location><location-id code="{code}" vocabulary="G1"/><name><narrative>Place {code}'
+             '</narrative></name><point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>'
+             '1.25 32.5</pos></point><exactness code="1"/><location-class code="1"/></location>\n')
+_SECTORS = ("11110", "12220", "14030", "15110", "21020", "23210", "31120", "31140", "43040")
+
+
+def generate(path: Path, megabytes: float, seed: int = 1) -> int:
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    written = activities = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
+        handle.write(head)
+        written += len(head)
+        while written < target:
+            activities += 1
+            funders = "".join(f'<participating-org role="1"><narrative>Funder {rng.randrange(60)}'
+                              f'</narrative></participating-org>\n'
+                              for _ in range(1 if rng.random() < 0.9 else 2))
+            locations = "".join(_LOCATION.format(code=200000 + rng.randrange(3000))
+                                for _ in range(rng.choice((0, 1, 1, 2, 3))))
+            sectors = rng.sample(_SECTORS, rng.choice((1, 1, 2)))
+            sector_xml = "".join(f'<sector code="{s}" vocabulary="1" percentage="'
+                                 f'{100 / len(sectors):.2f}"/>\n' for s in sectors)
+            start = rng.randrange(2000, 2015)
+            transactions = "".join(_TRANSACTION.format(type=rng.choice("23"), year=start + k,
+                                                       value=rng.lognormvariate(12, 1.5))
+                                   for k in range(4))
+            text = _ACTIVITY.format(i=activities, funders=funders, status=rng.choice("24"),
+                                    start=start, end=start + 4, locations=locations,
+                                    sectors=sector_xml, transactions=transactions)
+            handle.write(text)
+            written += len(text.encode())
+        handle.write("</iati-activities>\n")
+    return activities
+
+
+def _baseline(path: str) -> None:
+    from lxml import etree
+
+    total = count = 0
+    for _event, element in etree.iterparse(path, tag="transaction", huge_tree=True):
+        total += float(element.findtext("value"))
+        count += 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    print(json.dumps({"transactions": count}))
+
+
+def _ours(path: str, db: str) -> None:
+    from pairaid.ingest.iati import import_iati
+    from pairaid.ledger import Store
+
+    with Store.open(db) as store:
+        report = import_iati(store, [Path(path)], default_country="UG")
+    print(json.dumps({"transactions": report.transactions, "flows": report.flows}))
+
+
+def _timed_child(*args: str) -> tuple[float, float, dict]:
+    """Seconds, peak RSS (MB) and the JSON it printed, of this script run as a child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          check=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far: run the baseline first
+    return seconds, max(peak, before) / 1024, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a 20 MB file")
+    parser.add_argument("--mb", type=float, default=1000.0, help="file size in MB (default 1000)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        (_baseline if args.child[0] == "baseline" else _ours)(*args.child[1:])
+        return
+    megabytes = 20.0 if args.quick else args.mb
+    with tempfile.TemporaryDirectory(prefix="pairaid-bench-iati-") as folder:
+        path = Path(folder) / "bench.xml"
+        activities = generate(path, megabytes)
+        size = path.stat().st_size / 1e6
+        base_s, base_rss, base = _timed_child("--child", "baseline", str(path))
+        ours_s, ours_rss, ours = _timed_child("--child", "ours", str(path), str(Path(folder) / "l.db"))
+    assert ours["transactions"] == base["transactions"]
+    print(f"{size:,.0f} MB, {activities:,} activities, {base['transactions']:,} transactions "
+          f"-> {ours['flows']:,} flows; lxml pass {base_s:.1f} s ({size / base_s:.1f} MB/s, "
+          f"{base_rss:.0f} MB RSS); pairaid import {ours_s:.1f} s ({size / ours_s:.1f} MB/s, "
+          f"peak RSS of either child {ours_rss:.0f} MB)", file=sys.stderr)
+    print(json.dumps({"bench": "iati_import", "figure": round(size / ours_s, 2), "unit": "MB/s",
+                      "baseline": "lxml iterparse pass over the same file",
+                      "ratio": round(base_s / ours_s, 3), "peak_rss_mb": round(ours_rss),
+                      "baseline_rss_mb": round(base_rss), "size_mb": round(size),
+                      "target": ">= 20 MB/s, <= 300 MB RSS"}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""R's default random numbers (Mersenne-Twister, Inversion), re-implemented to rebuild the data
+of fixest's IV example (``set.seed(2); rnorm(150, sd = 0.5)``) without R.
+
+Follows R's src/main/RNG.c (Randomize: 50 LCG scrambles of the seed, then 625 LCG draws fill
+the Mersenne-Twister state with mti = 624) and snorm.c (INVERSION with BIG = 2^27, qnorm).
+Checked against R's own printout of set.seed(2); rnorm(5) in tests/test_iv.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import norm
+
+_N, _M = 624, 397
+_MASK = 0xFFFFFFFF
+
+
+class RRandom:
+    def __init__(self, seed: int) -> None:
+        s = seed & _MASK
+        for _ in range(50):
+            s = (69069 * s + 1) & _MASK
+        state = []
+        for _ in range(_N + 1):
+            s = (69069 * s + 1) & _MASK
+            state.append(s)
+        self.mt = state[1:]
+        self.mti = _N  # R's FixupSeeds sets dummy[0] = 624 after set.seed
+
+    def _genrand(self) -> float:
+        mt = self.mt
+        if self.mti >= _N:
+            for k in range(_N):
+                y = (mt[k] & 0x80000000) | (mt[(k + 1) % _N] & 0x7FFFFFFF)
+                mt[k] = mt[(k + _M) % _N] ^ (y >> 1) ^ (0x9908B0DF if y & 1 else 0)
+            self.mti = 0
+        y = mt[self.mti]
+        self.mti += 1
+        y ^= y >> 11
+        y ^= (y << 7) & 0x9D2C5680
+        y ^= (y << 15) & 0xEFC60000
+        y ^= y >> 18
+        return y * 2.3283064365386963e-10
+
+    def unif(self) -> float:
+        value = self._genrand()
+        if value <= 0.0:
+            return 0.5 * 2.328306437080797e-10
+        if 1.0 - value <= 0.0:
+            return 1.0 - 0.5 * 2.328306437080797e-10
+        return value
+
+    def rnorm(self, n: int, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
+        big = 134217728
+        out = np.empty(n)
+        for i in range(n):
+            u = self.unif()
+            u = int(big * u) + self.unif()
+            out[i] = norm.ppf(u / big)
+        return mean + sd * out

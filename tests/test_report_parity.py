@@ -1,0 +1,90 @@
+"""English and Chinese say the same thing (issue 10): the demo report in both languages states
+the same set of numbers — every number in prose carries a machine-readable ``data-value`` — and
+gives every finding the same verdict."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from pairaid.ledger import Store
+from pairaid.report.build import build_report
+
+_READING = re.compile(r'<(p|li|div) class="(?:reading|card)[^"]*"([^>]*)>(.*?)</\1>', re.S)
+_SPAN = re.compile(r'<span class="num" data-value="([^"]*)"[^>]*>.*?</span>',
+                   re.S)
+_FINDING = re.compile(r'data-finding="([^"]+)" data-verdict="([^"]+)"')
+# a bare number in prose: digits not inside an identifier (sai_latent, GB codes in <code>)
+_BARE = re.compile(r"(?<![\w.])[-+−]?\d[\d,.]*")
+
+
+@pytest.fixture(scope="module")
+def pages(report_demo_db, tmp_path_factory) -> dict[str, str]:
+    out = {}
+    with Store.open(report_demo_db, create=False) as store:
+        for lang in ("en", "zh"):
+            folder = tmp_path_factory.mktemp(f"parity_{lang}")
+            result = build_report(store, folder, db_label="demo", lang=lang, png=False)
+            out[lang] = Path(result.index_html).read_text(encoding="utf-8")
+    return out
+
+
+def _prose(html: str) -> list[str]:
+    """Every reading paragraph and scorecard card (their inner HTML)."""
+    return [inner for _, _, inner in _READING.findall(html)]
+
+
+def _stated(html: str) -> Counter:
+    """The numbers the prose states: data-values, plus any bare number left in the text."""
+    found: Counter = Counter(float(v) for v in _SPAN.findall(html))  # prose and table cells
+    for inner in _prose(html):
+        text = unescape(re.sub(r"<code>.*?</code>", "", _SPAN.sub("", inner)))
+        text = re.sub(r"<[^>]+>", "", text)
+        found.update(f"bare:{m}" for m in _BARE.findall(text))
+    return found
+
+
+def test_both_languages_state_the_same_numbers(pages):
+    en, zh = _stated(pages["en"]), _stated(pages["zh"])
+    bare = sorted(k for k in (en + zh) if isinstance(k, str))
+    assert not bare, f"numbers in prose without data-value: {bare[:20]}"
+    assert set(en) == set(zh), (f"only in English: {sorted(set(en) - set(zh))[:20]}; "
+                                f"only in Chinese: {sorted(set(zh) - set(en))[:20]}")
+    assert len(en) > 60  # the page states many numbers; an empty page would pass trivially
+
+
+def test_every_finding_has_the_same_verdict_in_both_languages(pages):
+    en = _FINDING.findall(pages["en"])
+    zh = _FINDING.findall(pages["zh"])
+    assert en == zh
+    keys = {k for k, _ in en}
+    assert {"event_study.pretrend.wild", "elasticity.estimate.drop", "design.few_never_treated",
+            "dependence.self_financing_trend", "headline.funds_disbursed", "card.equity",
+            "audit.exact_duplicates", "inequality.concentration"} <= keys
+    assert len(en) > 50
+
+
+def test_the_pretrend_sentence_quotes_the_reported_p_value(pages, report_demo_db):
+    """Both languages read the test the verdict rests on (`p_value_reported`, the wild
+    bootstrap) first — the old Chinese text quoted the chi-squared p instead."""
+    from pairaid.evaluate.did import event_study
+    from pairaid.evaluate.ledger import panel_frame
+    from pairaid.panel import build_panel
+
+    with Store.open(report_demo_db, create=False) as store:
+        county = build_panel(store, "county")
+    frame, column = panel_frame(county, "sai_latent")
+    test = event_study(frame, outcome=column, estimator="cs", log=True).pretrend
+    assert test.p_value_wild is not None and test.p_value != test.p_value_reported
+    verdicts = set()
+    for lang in ("en", "zh"):
+        found = re.search(r'data-finding="event_study.pretrend[.a-z]*" data-verdict="([a-z_]+)"'
+                          r'>(.*?)</p>', pages[lang], re.S)
+        verdicts.add(found.group(1))
+        p_values = re.findall(r'data-value="([^"]*)"[^>]*data-kind="p_value"', found.group(2))
+        assert float(p_values[0]) == test.p_value_reported, lang
+    assert verdicts == {"does_not_reject" if test.p_value_reported >= 0.05 else "rejects"}
