@@ -131,7 +131,7 @@ def main() -> None:
     from pairaid.backup import backup
     from pairaid.ledger import Store
     from pairaid.ledger.fingerprint import ledger_fingerprint
-    from pairaid.ledger.store import MIGRATIONS, _revisions
+    from pairaid.ledger.migrate import MIGRATIONS, revisions
 
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="pairaid-faults-"))
@@ -153,7 +153,7 @@ def main() -> None:
         empty_flows = ledger_fingerprint(store)
     scripts = work / "migrations"
     shutil.copytree(str(MIGRATIONS), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    head, _known = _revisions(MIGRATIONS)
+    head, _known = revisions(MIGRATIONS)
     (scripts / "versions" / "f1_fault_probe.py").write_text(EXTRA_MIGRATION.format(head=head))
 
     def fresh(name: str, template: Path | None) -> Path:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from helpers import load_mini, pg_schema, postgres_url
 from pairaid.backup import BackupError, backup, restore
 from pairaid.cli.main import app
-from pairaid.ledger import Store
+from pairaid.ledger import Store, queries
 from pairaid.ledger.fingerprint import ledger_fingerprint
 
 runner = CliRunner()
@@ -34,6 +35,7 @@ def test_backup_then_restore_gives_an_equal_fingerprint(store, target_backend, f
 
     load_mini(store)
     store.set_meta(**META)
+    _coverage_and_a_reversal(store)
     fingerprint = ledger_fingerprint(store)
     meta = store.meta()
     made = backup(store, tmp_path / ("backup" if form == "folder" else "backup.zip"))
@@ -48,6 +50,29 @@ def test_backup_then_restore_gives_an_equal_fingerprint(store, target_backend, f
             assert again.meta() == meta
             assert again.is_synthetic()
             assert again.counts() == store.counts()
+            assert queries.coverage(again).drop(columns="pairing_id").equals(
+                queries.coverage(store).drop(columns="pairing_id"))
+            assert again.read_table("flows")["amount"].min() == -100.0
+
+
+def _coverage_and_a_reversal(store) -> None:
+    """Declared coverage (pairings named by id in the ledger) and a negative flow, as an IATI
+    reversal is stored: a backup must carry both."""
+    from sqlalchemy import text
+
+    pairings = store.pairings().sort_values("id")
+    spans = pd.DataFrame({"pairing_id": pairings["id"].iloc[:2], "year_from": [2000, 2010],
+                          "year_to": [2005, 2015]})
+    assert queries.declare_coverage(store, spans, source="office letter") == 2
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE flow SET amount = -100.0 WHERE ref = 'TX-2'"))
+
+
+def test_coverage_changes_the_fingerprint(store):
+    load_mini(store)
+    before = ledger_fingerprint(store)
+    _coverage_and_a_reversal(store)
+    assert ledger_fingerprint(store) != before
 
 
 def test_a_restored_demo_keeps_its_synthetic_label(report_demo_db, tmp_path):

@@ -302,7 +302,7 @@ def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
     from first_paired_year."""
     from types import SimpleNamespace
 
-    import pairaid.cli.main as main
+    import pairaid.cli.console as console
     import pairaid.panel
     from pairaid.evaluate.design import design_warnings
 
@@ -312,9 +312,12 @@ def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
                           "funds_per_capita": funds,
                           "first_paired_year": table["cohort"].replace(0, np.nan)})
     closed = []
-    monkeypatch.setattr(main, "_open", lambda db: SimpleNamespace(close=lambda: closed.append(1)))
+    # the CLI opens ledgers through cli/console.open_ledger (looked up when the command runs)
+    monkeypatch.setattr(console, "open_ledger",
+                        lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
     monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True))
+                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
+                                                                        coverage=None))
     runner = CliRunner()
     run = runner.invoke(app, ["dose-response", "--db", "ledger.db", "--outcome", "y", "--log",
                               "--intensity-years", "2", "--bins", "3", "--json"])

@@ -42,10 +42,12 @@ def _planted_att(panel: pd.DataFrame) -> float:
 @pytest.mark.parametrize("estimator", ["cs", "sa", "did2s"])
 def test_demo_att_is_the_planted_effect(demo_panel, estimator):
     truth = _planted_att(demo_panel)
-    assert truth == pytest.approx(0.228, abs=0.005)  # seed 2010's draw, for the record
+    assert truth == pytest.approx(0.130, abs=0.005)  # seed 2010 under the funding rule (demo/fiscal.py)
     result = event_study(demo_panel, outcome="sai_latent", log=True, estimator=estimator,
                          synthetic=True)
     # the estimators weight the cells differently from a plain mean over county-years, so the
     # band is 3 standard errors (about 0.05), far narrower than a sign check
     assert abs(result.att - truth) < 3 * result.att_std_error
-    assert result.att_std_error < 0.025
+    # 0.025 before the demo's funds followed the funding rule (demo/fiscal.py); the rule's
+    # revenue-driven dose spread makes the ATT noisier (0.030-0.033 for seed 2010)
+    assert result.att_std_error < 0.035

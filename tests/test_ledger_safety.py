@@ -21,7 +21,7 @@ from pairaid.cli.main import app
 from pairaid.ingest import import_frames
 from pairaid.ledger import LedgerError, Store
 from pairaid.ledger.fingerprint import ledger_fingerprint
-from pairaid.ledger.store import MIGRATIONS, _revisions
+from pairaid.ledger.migrate import MIGRATIONS, revisions
 
 runner = CliRunner()
 
@@ -64,7 +64,7 @@ def _schema_state(store: Store) -> dict:
 def _scripts_with_failing_migration(tmp_path: Path) -> Path:
     location = tmp_path / "migrations"
     shutil.copytree(str(MIGRATIONS), location, ignore=shutil.ignore_patterns("__pycache__"))
-    head, _known = _revisions(MIGRATIONS)
+    head, _known = revisions(MIGRATIONS)
     (location / "versions" / "9999_injected_failure.py").write_text(
         FAILING_MIGRATION.format(head=head), "utf-8")
     return location

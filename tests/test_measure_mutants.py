@@ -302,3 +302,77 @@ def test_pillar_weights_explicit_ahp_and_equal():
         "order": ["s", "q", "p"], "matrix": SAATY}}})
     weights, _ = _principal_by_power_iteration(SAATY)
     assert_allclose(pillar_weights(ahp), weights[[2, 1, 0]], rtol=1e-10)
+
+
+@pytest.mark.parametrize("overall", ["linear", "geometric", "topsis"])
+@pytest.mark.parametrize("reweight", [False, True])
+def test_pillars_to_index_by_hand_with_goalpost_groups_and_two_draws(overall, reweight):
+    import warnings
+
+    from pairaid.measure.aggregate import aggregate
+
+    z = np.array([[0.2, 0.4, 0.9], [0.6, 0.8, np.nan], [1.0, 0.0, 0.3], [0.5, 0.5, 0.5],
+                  [0.4, 0.2, 0.6], [0.9, 0.7, 0.2]])
+    group = np.array([0, 0, 0, 1, 1, 1])
+    pillar_index = np.array([0, 0, 1])
+    w = np.array([[1.0, 1.0], [1.0, 3.0], [1.0, 1.0]])
+    pillar_w = np.array([[3.0, 1.0], [1.0, 2.0]])
+    n = len(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        index, _ = aggregate(z, w, pillar_w, pillar_index, "linear", overall, True, reweight,
+                             group, np.ones(n, dtype=bool))
+    for r in range(2):
+        s = np.column_stack([(z[:, 0] * w[0, r] + z[:, 1] * w[1, r]) / (w[0, r] + w[1, r]),
+                             z[:, 2]])
+        pw = pillar_w[:, r]
+        if overall == "topsis":   # ideals per goalpost group
+            expected = np.concatenate([_topsis_by_hand(s[group == g], pw, reweight)
+                                       for g in (0, 1)])
+        else:
+            if overall == "geometric":   # each pillar rescaled to [1, 100] over all rows
+                low, high = np.nanmin(s, axis=0), np.nanmax(s, axis=0)
+                s = np.log(1 + 99 * (s - low) / (high - low))
+            seen = ~np.isnan(s)
+            num = np.where(seen, s, 0.0) @ pw
+            den = seen @ pw if reweight else np.full(n, pw.sum())
+            expected = num / den
+            expected[~seen.all(axis=1) & (not reweight)] = np.nan
+            if overall == "geometric":
+                expected = np.exp(expected)
+        assert_allclose(index[:, r], expected, rtol=1e-12)
+
+
+def test_pillar_weights_refusals_name_the_pillars_and_use_the_spec_limit():
+    from pairaid.measure import spec_from_dict
+    from pairaid.measure.spec import IndexDataError
+    from pairaid.measure.weight import pillar_weights
+
+    base = {"name": "t", "indicators": [{"code": "x", "pillar": "p"}, {"code": "y", "pillar": "q"},
+                                        {"code": "v", "pillar": "s"}]}
+    zero = spec_from_dict({**base, "aggregation": {"pillar_weights": {"p": 0, "q": 0, "s": 0}}})
+    with pytest.raises(IndexDataError, match=r"^pillar weights: every indicator got weight 0 "):
+        pillar_weights(zero)
+
+    def ahp(matrix, **limit):
+        return spec_from_dict({**base, "aggregation": {"pillar_weights": "ahp", "pillar_ahp": {
+            "order": ["s", "q", "p"], "matrix": matrix, **limit}}})
+
+    with pytest.raises(IndexSpecError, match=r"^AHP: the matrix is not reciprocal: s vs q is 2 "):
+        pillar_weights(ahp([[1, 2, 1], [1, 1, 1], [1, 1, 1]]))
+    inconsistent = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+    cr = ahp_weights(inconsistent, max_cr=None).consistency_ratio
+    with pytest.raises(IndexSpecError, match=r"exceeds 0\.1 "):
+        pillar_weights(ahp(inconsistent))
+    with pytest.raises(IndexSpecError, match=r"exceeds 2 "):
+        pillar_weights(ahp(inconsistent, max_cr=2.0))
+    assert len(pillar_weights(ahp(inconsistent, max_cr=cr + 0.01))) == 3
+
+
+def test_geometric_scale_of_a_column_constant_over_the_sample():
+    from pairaid.measure.aggregate import geometric_scale
+
+    # constant (3) on the sample rows: no spread to scale by, so a row outside the sample keeps
+    # its raw distance from the sample's value: 1 + 99 × (5 − 3) / 1
+    x = np.array([[3.0], [3.0], [5.0]])
+    assert_allclose(geometric_scale(x, np.array([True, True, False]))[:, 0], [1, 1, 199])

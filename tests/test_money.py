@@ -108,3 +108,32 @@ def test_a_rate_of_another_year_is_not_used():
                                         columns=["currency", "base", "year", "rate"]), CPI, "EUR")
     with pytest.raises(MoneyError, match="GBP→EUR 2015"):
         cross.convert(pd.Series([1.0]), pd.Series(["GBP"]), pd.Series([2015]))
+
+
+def test_defaults_are_cny_at_nominal_prices():
+    converter = MoneyConverter(RATES, CPI)
+    assert converter.basis == MoneyBasis("CNY", Prices(), None)
+    assert converter.prices == Prices()
+
+
+def test_a_cross_rate_needs_a_quote_of_the_amount_currency_itself():
+    # JPY and EUR are quoted in USD, GBP is not: GBP → EUR must fail, not borrow JPY's quote
+    quotes = pd.DataFrame([("JPY", "USD", 2015, 0.008), ("EUR", "USD", 2015, 1.1)],
+                          columns=["currency", "base", "year", "rate"])
+    converter = MoneyConverter(quotes, CPI, "EUR")
+    with pytest.raises(MoneyError, match=r"^no exchange rate for GBP→EUR 2015 \("):
+        converter.convert(pd.Series([1.0]), pd.Series(["GBP"]), pd.Series([2015]))
+
+
+def test_every_missing_price_year_is_listed_and_at_most_ten_rates():
+    converter = MoneyConverter(RATES, CPI, "CNY", "constant:2015")
+    with pytest.raises(MoneyError, match=r"^price index 'cpi_cn' has no value for 2012, 2013$"):
+        converter.convert(pd.Series([1.0, 1.0, 1.0]), pd.Series(["CNY", "CNY", "CNY"]),
+                          pd.Series([2013, 2012, 2015]))
+    codes = [f"C{k:02d}" for k in range(11)]
+    nominal = MoneyConverter(RATES, CPI, "CNY")
+    with pytest.raises(MoneyError) as caught:
+        nominal.convert(pd.Series([1.0] * 11), pd.Series(codes), pd.Series([2015] * 11))
+    listed = ", ".join(f"{c}→CNY 2015" for c in codes[:10])
+    assert str(caught.value) == (f"no exchange rate for {listed} (import them with `pairaid "
+                                 "import rates FILE`)")

@@ -356,7 +356,7 @@ def test_cli_ledger_defaults_to_never_paired_donors(app, monkeypatch):
     demo ledger takes longer to build than this whole file may run)."""
     from types import SimpleNamespace
 
-    import pairaid.cli.main as main
+    import pairaid.cli.console as console
     import pairaid.panel
 
     frame, _, _, _ = _factor_panel(n_donors=8, effect=2.0)
@@ -364,9 +364,12 @@ def test_cli_ledger_defaults_to_never_paired_donors(app, monkeypatch):
     first = {"T": 2020, "d06": 2012, "d07": 2016}  # d06 and d07 were paired: not donors
     frame["first_paired_year"] = pd.array(frame["unit"].map(first), dtype="Int64")
     closed = []
-    monkeypatch.setattr(main, "_open", lambda db: SimpleNamespace(close=lambda: closed.append(1)))
+    # the CLI opens ledgers through cli/console.open_ledger (looked up when the command runs)
+    monkeypatch.setattr(console, "open_ledger",
+                        lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
     monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True))
+                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
+                                                                        coverage=None))
     run = runner.invoke(app, ["synth", "--db", "ledger.db", "--outcome", "y", "--treated", "T",
                               "--json"])
     assert run.exit_code == 0, run.output

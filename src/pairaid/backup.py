@@ -78,6 +78,12 @@ def _write_files(store, folder: Path) -> dict:
         frame = store.read_table(name)
         write_frame(frame, folder / f"{name}.csv")
         rows[name] = len(frame)
+    from pairaid.ledger.fingerprint import coverage_rows
+
+    with store.snapshot() as conn:
+        declared = coverage_rows(store, conn)
+    write_frame(declared, folder / "coverage.csv")
+    rows["coverage"] = len(declared)
     raw = {}
     for table in store.other_tables():
         records = store.raw_rows(table)
@@ -166,6 +172,41 @@ def restore(source: str | os.PathLike, url: str, *, on_step=None) -> BackupResul
     return BackupResult(final, result.rows, result.ledger_sha256, result.synthetic)
 
 
+def _read_coverage(path: Path, source: Path):
+    """The backup's declared coverage (none in a backup made before coverage existed)."""
+    import pandas as pd
+
+    if not path.is_file():
+        return pd.DataFrame(columns=["donor", "recipient", "round", "year_from", "year_to",
+                                     "source"])
+    try:
+        frame = pd.read_csv(path, dtype={"donor": str, "recipient": str, "source": str},
+                            encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    except (ValueError, OSError) as exc:
+        raise BackupError(f"{source}: coverage.csv is unreadable ({exc})") from None
+    return frame
+
+
+def _restore_coverage(store, declared, conn, source: Path) -> None:
+    """Insert the declared coverage, each pairing found again by donor, recipient and round."""
+    if declared.empty:
+        return
+    import pandas as pd
+
+    pairings = store.pairings(conn=conn)[["id", "donor", "recipient", "round"]]
+    pairings["round"] = pd.to_numeric(pairings["round"]).astype("Int64")
+    declared = declared.assign(round=pd.to_numeric(declared["round"]).astype("Int64"))
+    found = declared.merge(pairings, on=["donor", "recipient", "round"], how="left")
+    if found["id"].isna().any():
+        first = found[found["id"].isna()].iloc[0]
+        raise BackupError(f"{source}: coverage.csv names a pairing the backup does not hold "
+                          f"({first['donor']} → {first['recipient']}, round {first['round']})")
+    store.insert_raw("coverage", [
+        {"pairing_id": int(r.id), "year_from": int(r.year_from), "year_to": int(r.year_to),
+         "source": None if pd.isna(r.source) else str(r.source)} for r in found.itertuples()],
+        conn)
+
+
 def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step) -> BackupResult:
     from pairaid.ingest import import_frames
     from pairaid.ingest.read import read_table_file
@@ -185,6 +226,7 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
         if len(frame):
             frames[name] = frame
             labels[name] = f"{source.name}/{name}.csv"
+    declared = _read_coverage(folder / "coverage.csv", source)
     raw = {}
     for table in manifest.get("raw_rows", {}):
         path = folder / "raw" / f"{table}.json"
@@ -206,6 +248,7 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
 
         def finish(conn) -> None:
             step("writing the metadata and checking the fingerprint")
+            _restore_coverage(store, declared, conn, source)
             for table, rows in raw.items():
                 store.insert_raw(table, rows, conn)
             if meta:
@@ -217,8 +260,11 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
                                   f"{str(manifest.get('ledger_sha256'))[:12]}): the files were "
                                   "changed after the backup; nothing was restored")
 
+        from pairaid.ingest.iati.load import FLOWS_FROM_IATI
+
+        # a ledger may hold the negative flows (reversals) an IATI import wrote
         import_frames(store, frames, source=source.name, labels=labels, on_step=step,
-                      before_commit=finish)
+                      before_commit=finish, specs={"flows": FLOWS_FROM_IATI})
         return BackupResult(Path(url), manifest["rows"], fingerprint["ledger"],
                             synthetic_flag(meta))
     finally:

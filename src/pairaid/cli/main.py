@@ -292,9 +292,7 @@ def backup(
     finally:
         store.close()
     if as_json:
-        sys.stdout.write(json.dumps({"path": str(result.path), "rows": result.rows,
-                                     "ledger_sha256": result.ledger_sha256,
-                                     "synthetic": result.synthetic}) + "\n")
+        sys.stdout.write(json.dumps(_backup_document(result)) + "\n")
         return
     out.print(f"{result.path}: {sum(result.rows.values()):,} rows in {len(result.rows)} tables; "
               f"ledger fingerprint {result.ledger_sha256[:16]}"
@@ -320,13 +318,17 @@ def restore(
         result = read_backup(source, db,
                              on_step=lambda step: status.update(f"Restoring: {step} ..."))
     if as_json:
-        sys.stdout.write(json.dumps({"path": str(result.path), "rows": result.rows,
-                                     "ledger_sha256": result.ledger_sha256,
-                                     "synthetic": result.synthetic}) + "\n")
+        sys.stdout.write(json.dumps(_backup_document(result)) + "\n")
         return
     out.print(f"{result.path}: restored {sum(result.rows.values()):,} rows; ledger fingerprint "
               f"{result.ledger_sha256[:16]} matches the backup"
               + ("  (SYNTHETIC demo data)" if result.synthetic else ""), highlight=False)
+
+
+def _backup_document(result) -> dict:
+    """What `backup` wrote or `restore` read, for --json."""
+    return {"path": str(result.path), "rows": dict(result.rows),
+            "ledger_sha256": result.ledger_sha256, "synthetic": bool(result.synthetic)}
 
 
 def _register_subcommands() -> None:

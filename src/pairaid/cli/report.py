@@ -46,8 +46,8 @@ def report(
         store = _open(db)
         try:
             with err.status("Writing the report ...") as status:
-                result = build_report(store, out_dir, force=force, db_label=store.location, lang=lang,
-                                      pdf=pdf, png=png, seed=seed, outcome=outcome,
+                result = build_report(store, out_dir, force=force, db_label=store.location,
+                                      lang=lang, pdf=pdf, png=png, seed=seed, outcome=outcome,
                                       progress=lambda m: status.update(f"Report: {m} ..."))
         finally:
             store.close()

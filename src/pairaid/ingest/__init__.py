@@ -66,7 +66,8 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                   source: str = "frame", dry_run: bool = False,
                   labels: dict[str, str] | None = None,
                   on_step: Callable[[str], None] | None = None,
-                  before_commit: Callable[[object], None] | None = None) -> list[ImportReport]:
+                  before_commit: Callable[[object], None] | None = None,
+                  specs: dict | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
@@ -74,7 +75,8 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
     `ImportValidationError`. Frames hold the import columns of `TABLES[name]`; cells may be text
     or typed values, empty/None/NaN for missing. Without a `_row` column, row numbers start at 2.
     `before_commit(conn)` runs last inside the transaction (a restore writes the metadata and
-    checks the fingerprint there; raising rolls everything back).
+    checks the fingerprint there; raising rolls everything back). `specs` replaces a table's
+    `TableSpec` (a restore accepts the negative flows an IATI import wrote).
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
@@ -89,7 +91,8 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                 frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
             label = labels.get(name, f"{source}:{name}")
             step(f"validating {len(frame):,} {name} rows")
-            rows, problems, existing = validate_table(store, conn, TABLES[name],
+            spec = (specs or {}).get(name, TABLES[name])
+            rows, problems, existing = validate_table(store, conn, spec,
                                                       frame.reset_index(drop=True), label, mode,
                                                       file_duplicates=False)
             if problems:

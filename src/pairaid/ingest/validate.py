@@ -142,9 +142,10 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
     check.flag(long, spec.name, f"longer than {spec.max_length} characters")
     nul = text.str.contains("\x00", regex=False).to_numpy(dtype=bool)
     check.flag(nul, spec.name, "contains a NUL character (\\x00), which text cannot hold")
-    free_text = spec.type == "text"  # tab and newline allowed there only
-    check.flag(hygiene.control_character_mask(text, free_text), spec.name,
-               lambda i: hygiene.control_character_reason(text.iloc[i], free_text))
+    if spec.type in ("code", "text"):  # code lists (enum, currency, sector) refuse them anyway
+        free_text = spec.type == "text"  # tab and newline allowed there only
+        check.flag(hygiene.control_character_mask(text, free_text), spec.name,
+                   lambda i: hygiene.control_character_reason(text.iloc[i], free_text))
     if spec.type == "currency":
         text = text.str.upper()
         unknown = ~text.isin(codes.currencies()).to_numpy() & ~empty

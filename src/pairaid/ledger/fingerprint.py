@@ -28,7 +28,21 @@ def ledger_fingerprint(store, conn=None) -> str:
             if len(frame):
                 frame = frame.sort_values(list(frame.columns[:3])).astype(str)
                 digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        declared = coverage_rows(store, reader)
+        if len(declared):  # only when declared, so a ledger without it keeps its fingerprint
+            digest.update(b"coverage" + str(len(declared)).encode())
+            digest.update(pd.util.hash_pandas_object(declared.astype(str), index=False)
+                          .to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def coverage_rows(store, conn) -> pd.DataFrame:
+    """The declared flow coverage with each pairing named by donor, recipient and round (not by
+    its ledger id, which a restore does not keep), in a fixed order."""
+    return store.query(
+        "SELECT p.donor_code AS donor, p.recipient_code AS recipient, p.round, c.year_from, "
+        "c.year_to, c.source FROM coverage c JOIN pairing p ON p.id = c.pairing_id "
+        "ORDER BY p.donor_code, p.recipient_code, p.round, c.year_from, c.year_to", conn=conn)
 
 
 def meta_fingerprint(meta: dict[str, str]) -> str:

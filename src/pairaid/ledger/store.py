@@ -10,7 +10,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -125,13 +124,6 @@ def _sqlite_begin(conn: Connection) -> None:
                          else "BEGIN")
 
 
-#: PostgreSQL advisory lock key that serialises ledger creation and upgrades ("pairaid" in hex).
-_PG_MIGRATION_LOCK = 0x70616972616964
-#: Tables whose presence (with Alembic's version table) marks a database as a pairaid ledger.
-_LEDGER_MARKERS = {"alembic_version", "meta", "region", "flow"}
-MIGRATIONS = resources.files("pairaid.ledger").joinpath("migrations")
-
-
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
@@ -218,64 +210,16 @@ class Store:
         return store
 
     def _prepare(self, create: bool) -> None:
-        """Refuse what is not a pairaid ledger; create or upgrade the schema when needed."""
-        head, _known = _revisions(MIGRATIONS)
-        with self.engine.connect() as conn:
-            _state, revision = self._ledger_state(conn)
-        if revision != head:
-            self.migrate(create=create)
+        from pairaid.ledger.migrate import prepare
 
-    def _ledger_state(self, conn: Connection) -> tuple[str, str | None]:
-        """('empty' | 'ledger', Alembic revision); a database with other tables is refused."""
-        from sqlalchemy import inspect
+        prepare(self, create)
 
-        tables = set(inspect(conn).get_table_names())
-        if not tables:
-            return "empty", None
-        if not _LEDGER_MARKERS <= tables:
-            listed = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
-            raise LedgerError(f"{self.location} is not a pairaid ledger (it holds the tables "
-                              f"{listed}); pairaid does not change a database it did not create: "
-                              "give a new file or an empty database")
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        return "ledger", revision
+    def migrate(self, *, create: bool = True,
+                script_location: str | os.PathLike | None = None) -> None:
+        """Bring the schema to the newest Alembic revision, all or nothing (`ledger.migrate`)."""
+        from pairaid.ledger.migrate import upgrade
 
-    def migrate(self, *, create: bool = True, script_location: str | os.PathLike | None = None) -> None:
-        """Bring the schema to the newest Alembic revision, all or nothing.
-
-        One transaction for the whole upgrade (DDL is transactional on SQLite and PostgreSQL),
-        taken with the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two
-        processes opening a new ledger at once create it once and the second sees it made.
-        """
-        from alembic import command
-        from alembic.config import Config
-
-        location = str(script_location or MIGRATIONS)
-        head, known = _revisions(location)
-        config = Config()
-        config.set_main_option("script_location", location)
-        with self.engine.connect() as conn:
-            conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                if self.backend == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                 {"key": _PG_MIGRATION_LOCK})
-                state, revision = self._ledger_state(conn)
-                if revision == head:
-                    return
-                if revision is not None and revision not in known:
-                    raise LedgerError(
-                        f"the ledger at {self.location} was made by a newer pairaid (schema "
-                        f"revision {revision}; this pairaid knows up to {head}): upgrade pairaid "
-                        "to open it")
-                if state == "empty" and not create:
-                    raise LedgerError(f"no ledger at {self.location} (the database is empty; "
-                                      "create one with `pairaid import` or `pairaid demo`)")
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-            if state == "empty" and self.backend == "sqlite":
-                # Readers and one writer at once; outside any transaction, as SQLite requires.
-                conn.connection.driver_connection.execute("PRAGMA journal_mode=WAL")
+        upgrade(self, create=create, script_location=script_location)
 
     def close(self) -> None:
         pinned, self._pinned = self._pinned, None
@@ -448,7 +392,8 @@ class Store:
     @staticmethod
     def other_tables() -> list[str]:
         """Ledger tables outside the import formats and `meta` (a backup copies them raw)."""
-        covered = {table for table, _key in LEDGER_TABLES.values()} | {schema.meta.name}
+        covered = ({table for table, _key in LEDGER_TABLES.values()}
+                   | {schema.meta.name, schema.coverage.name})  # coverage: backup.py by name
         return [t.name for t in schema.metadata.sorted_tables if t.name not in covered]
 
     def raw_rows(self, table_name: str) -> list[dict]:
@@ -504,17 +449,6 @@ class Store:
 
     def _excluded(self, table):
         return self._insert(table).excluded
-
-
-def _revisions(location: str | os.PathLike) -> tuple[str, set[str]]:
-    """(head revision, every revision) of the migration scripts at `location`."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(location))
-    script = ScriptDirectory.from_config(config)
-    return script.get_current_head(), {r.revision for r in script.walk_revisions()}
 
 
 def _column_values(series: pd.Series, order: np.ndarray | None = None) -> list:
