@@ -94,7 +94,8 @@ def test_ten_thousand_yuan_lands_exactly():
 
 
 @pytest.mark.parametrize("text,year", [("2021年3月", "2021"), ("2021-03", "2021"),
-                                       ("2021/3/15", "2021"), ("2021年", "2021"),
+                                       ("2021/3/15", "2021"), ("2021年", "2021"), ("2021年度", "2021"),
+                                       ("2021年3月15日", "2021"),
                                        ("2021-03-15T00:00:00", "2021"), ("2021.5", None),
                                        ("March 2021", None)])
 def test_dates_give_the_year(text, year):
@@ -122,6 +123,11 @@ def test_name_resolver_reads_the_usual_variants():
     assert names.region("温宿") == "652922"
     assert names.region("新疆") == "650000"
     assert names.region("和田", level="prefecture") == "653200"
+    assert names.region("和田地区和田县") == "653221"
+    assert names.region("新疆 温宿县") == "652922"
+    # 温宿县 is not in 和田地区: the qualified name names nothing
+    with pytest.raises(UnknownName):
+        names.region("和田地区温宿县")
 
 
 def test_name_resolver_lists_candidates_and_closest_names():

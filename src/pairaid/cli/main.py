@@ -110,8 +110,9 @@ def import_(
         "--mapping", help="TOML file mapping headers, names and values the rules cannot guess "
                           "(a dry run writes one)")] = None,
     save_mapping: Annotated[Path | None, typer.Option(
-        "--save-mapping", help="Where to write the guesses [default with --dry-run: "
-                               "FILE.mapping.toml beside the file]")] = None,
+        # the one file `import` writes: -o/--output as on every command that writes
+        "-o", "--output", "--save-mapping", help="Where to write the mapping of the guesses "
+        "(TOML) [default with --dry-run: FILE.mapping.toml beside the file]")] = None,
 ) -> None:
     """Validate a file and add its rows to the ledger; on any bad cell nothing is written.
 

@@ -4,7 +4,8 @@ The one place that reads names (the spreadsheet importer now; the IATI importer 
 later). A name matches when, after `name_key` (full-width folded, 巿 read as 市, spaces and case
 dropped), it equals a code, a Chinese or English name, or a name without its administrative suffix
 (市/县/区/省/自治区…, City/County/District…). A name that matches several units, or none, is an
-`UnknownName` error listing the closest names the ledger knows.
+`UnknownName` error listing the closest names the ledger knows. A region may be written with
+its parent in front (和田地区和田县, 新疆温宿县).
 
     resolver = NameResolver.from_store(store)
     resolver.donor("北京")                     # 'BJ'
@@ -84,12 +85,16 @@ class _Index:
     loose: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     label: dict[str, str] = field(default_factory=dict)
     level: dict[str, str] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
 
-    def add(self, code: str, names: list[str], label: str, level: str = "") -> None:
+    def add(self, code: str, names: list[str], label: str, level: str = "",
+            parent: str | None = None) -> None:
         self.codes.add(code)
         self.label[code] = label
         self.level[code] = level
+        if isinstance(parent, str) and parent:
+            self.parent[code] = parent
         self.exact[name_key(code)].add(code)
         for name in names:
             if name and isinstance(name, str):
@@ -109,7 +114,34 @@ class _Index:
                 return next(iter(hits))
             if len(hits) > 1:
                 raise UnknownName(name, self.what, sorted(self.label[c] for c in hits), True)
+        qualified = self._qualified(key, levels)
+        if qualified:
+            return qualified
         raise UnknownName(name, self.what, self.closest(key, levels), False)
+
+    def _hits(self, key: str) -> set[str]:
+        return self.exact.get(key) or self.loose.get(_without_suffix(key)) or set()
+
+    def _ancestors(self, code: str) -> set[str]:
+        seen: set[str] = set()
+        while code in self.parent and code not in seen:
+            seen.add(code)
+            code = self.parent[code]
+        return seen | {code}
+
+    def _qualified(self, key: str, levels: tuple[str, ...] | None) -> str | None:
+        """A name written with its parent in front (和田地区和田县, 新疆温宿县): the one unit
+        named by the rest whose parents include the one named by the front."""
+        found: set[str] = set()
+        for cut in range(2, len(key) - 1):
+            parents = self._hits(key[:cut])
+            if not parents:
+                continue
+            for code in self._hits(key[cut:]):
+                if (not levels or self.level[code] in levels) \
+                        and parents & (self._ancestors(code) - {code}):
+                    found.add(code)
+        return next(iter(found)) if len(found) == 1 else None
 
     def closest(self, key: str, levels: tuple[str, ...] | None) -> list[str]:
         keys = [k for k, codes in self.exact.items()
@@ -134,7 +166,8 @@ class NameResolver:
         self._regions = _Index("region")
         for row in regions.itertuples(index=False):
             self._regions.add(row.code, [row.name_zh, row.name_en],
-                              f"{row.name_zh or row.name_en} ({row.code}, {row.level})", row.level)
+                              f"{row.name_zh or row.name_en} ({row.code}, {row.level})", row.level,
+                              row.parent_code)
 
     @classmethod
     def from_store(cls, store, conn=None) -> NameResolver:

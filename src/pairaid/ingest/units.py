@@ -29,7 +29,7 @@ _UNIT_ROW = re.compile(r"(?:金额|计量|货币)?单位\s*[:：]?\s*(?:人民�
 _CELL_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(万元|亿元|千元|百万元|元|万|亿)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 # Not '2012.5': a year with a fraction is a typing error for validation to name, not a date.
-_DATE = re.compile(r"^(\d{4})\s*(?:年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[-/]\d{1,2}"
+_DATE = re.compile(r"^(\d{4})\s*(?:年度?(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|[-/]\d{1,2}"
                    r"(?:[-/]\d{1,2})?(?:[T ][\d:.]+)?)$")
 
 
