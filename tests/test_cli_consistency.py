@@ -13,9 +13,8 @@ from pairaid.cli.main import app
 
 #: options that name a file the command reads, not one it writes
 INPUTS = {"data", "file", "mapping", "spec"}
-#: extra files beside the command's main output: a chart (--plot), the column mapping an
-#: import used (--save-mapping; the import's output is the ledger)
-EXTRAS = {"plot", "save_mapping"}
+#: an extra file beside the command's main output: a chart (its destination is -o)
+EXTRAS = {"plot"}
 
 
 def _commands():
