@@ -90,6 +90,11 @@ def mini_ledger_frames() -> dict[str, pd.DataFrame]:
             ("BJ", "653201", 2016, "31120", 3, 48_000_000.0, "CNY", 120, _NA, _NA),
             ("SH", "652922", 2017, "12220", 1, _NA, _NA, _NA, "survey", "E-7"),
         ),
+        "coverage": _frame(
+            "donor recipient year_from year_to source round",
+            ("BJ", "653201", 2015, 2016, "office return: complete", _NA),
+            ("SH", "652901", 2016, 2017, _NA, 2010),
+        ),
         "indicators": _frame(
             "code name_en name_zh unit direction dimension aggregation",
             ("population", "Resident population", "常住人口", "persons", 0, "demographic", "sum"),

@@ -13,7 +13,7 @@ from pairaid.cli.main import app
 
 #: options that name a file the command reads, not one it writes
 INPUTS = {"data", "file", "mapping", "spec"}
-#: an extra image beside the command's main output (its destination is -o)
+#: an extra file beside the command's main output: a chart (its destination is -o)
 EXTRAS = {"plot"}
 
 

@@ -144,3 +144,38 @@ def test_summary_panel_and_coverage_commands_state_the_coverage(tmp_path):
     assert (shown["not_recorded"], shown["declared_complete"], shown["declared_spans"]) == (1, 1, 1)
     unknown = runner.invoke(app, ["coverage", "set", "--db", str(path), "--donor", "ZZ"])
     assert unknown.exit_code == 2 and "no pairing matches donor ZZ" in unknown.output
+
+
+def test_dependence_drops_unrecorded_assistance_instead_of_counting_it_as_zero():
+    import pandas as pd
+
+    from pairaid.distribution.dependence import dependence
+
+    frame = pd.DataFrame({"unit": ["a", "a", "b"], "year": [2020, 2021, 2020],
+                          "funds_disbursement": [10.0, np.nan, 0.0],
+                          "fiscal_revenue": [5.0, 5.0, 30.0],
+                          "fiscal_expenditure": [100.0, 100.0, 40.0]})
+    result = dependence(frame)
+    assert len(result.table) == 2 and 2021 not in set(result.table["year"])
+    assert any(n.startswith("1 unit-years dropped: assistance not recorded (missing, not "
+                            "zero; e.g. a 2021)") for n in result.notes)
+
+
+def test_coverage_imports_and_exports_as_a_table(ledger):
+    import pandas as pd
+
+    from pairaid.ingest import ImportValidationError
+
+    spans = pd.DataFrame({"donor": ["D"], "recipient": ["a1"], "year_from": [2019],
+                          "year_to": [2019], "source": ["office return"]})
+    report, = import_frames(ledger, {"coverage": spans}, source="office")
+    assert report.rows == 1
+    assert _row(build_panel(ledger, "county", 2019, 2021), "a1", 2019)["funds_disbursement"] == 0
+    exported = ledger.read_table("coverage")
+    assert exported[["donor", "recipient", "year_from", "year_to", "source"]].values.tolist() == [
+        ["D", "a1", 2019, 2019, "office return"]]
+    # a span before the pairing began names its row and writes nothing
+    early = spans.assign(year_from=[2012], year_to=[2013])
+    with pytest.raises(ImportValidationError, match="covers year_from 2012"):
+        import_frames(ledger, {"coverage": early}, source="office")
+    assert len(ledger.read_table("coverage")) == 1

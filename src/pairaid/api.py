@@ -203,7 +203,7 @@ class Ledger:
             unit="unit", k=k, synthetic=panel.synthetic, unit_label=level,
             group_label=group_label,
             context=f"{level} panel, money in {panel.basis.label}, {chosen_year}")
-        return with_coverage(result, panel, dropped=chosen["value"])
+        return with_coverage(result, panel, dropped=chosen["value"], year=chosen_year)
 
     def dependence(self, level: str = "county", **options):
         """Assistance as a share of local budgets, self-financing trends, taper scenario."""
@@ -235,9 +235,10 @@ class Ledger:
         return build_report(self.store, out_dir, db_label=self.store.location, **options)
 
 
-def with_coverage(result, panel: Panel, dropped: str | None = None):
+def with_coverage(result, panel: Panel, dropped: str | None = None, year: int | None = None):
     """`result` with the panel's coverage statement (and, for an analysis of a funds column,
-    the unit-years it could not use because their funds are not recorded) added to its notes."""
+    the unit-years it could not use because their funds are not recorded — in `year` only, for
+    an analysis of one year) added to its notes."""
     if panel.coverage is None or not dataclasses.is_dataclass(result) or \
             "notes" not in {f.name for f in dataclasses.fields(result)}:
         return result
@@ -247,6 +248,8 @@ def with_coverage(result, panel: Panel, dropped: str | None = None):
         from pairaid.coverage import NOT_RECORDED
 
         gap = panel.frame[FLOW_COVERAGE].isin([NOT_RECORDED, PARTIAL])
+        if year is not None:
+            gap &= panel.frame["year"] == year
         missing = panel.frame.loc[gap & panel.frame[dropped].isna(), ["unit", "year"]]
         if len(missing):
             named = ", ".join(f"{u} {y}" for u, y in missing.head(5).itertuples(index=False))

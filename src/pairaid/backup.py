@@ -74,7 +74,7 @@ def _write_files(store, folder: Path) -> dict:
     from pairaid.provenance import package_version
 
     rows = {}
-    for name in TABLE_ORDER:
+    for name in (t for t in TABLE_ORDER if t != "coverage"):  # coverage: below
         frame = store.read_table(name)
         write_frame(frame, folder / f"{name}.csv")
         rows[name] = len(frame)
@@ -217,7 +217,7 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
 
     step = on_step or (lambda _message: None)
     frames, labels = {}, {}
-    for name in TABLE_ORDER:
+    for name in (t for t in TABLE_ORDER if t != "coverage"):  # coverage: below
         path = folder / f"{name}.csv"
         if not path.is_file():
             raise BackupError(f"{source}: the backup has no {name}.csv")

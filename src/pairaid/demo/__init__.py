@@ -126,11 +126,6 @@ def build(out_dir: Path | str, seed: int = DEFAULT_SEED,
     store = Store.open(path)
     try:
         import_frames(store, frames, mode="append", source="demo")
-        # The demo's flows are complete by construction: a pairing-year without flows is a
-        # recorded zero, not a gap (pairaid.coverage)
-        from pairaid.coverage import declare_complete
-
-        declare_complete(store, source="demo: complete by construction")
         store.set_meta(**demo_meta(seed))
         planted = frames["flows"].attrs.get("planted_anomalies")
         if planted:  # what the audit must find (tests/test_audit_demo.py checks each)

@@ -177,6 +177,7 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
         "flows": flows,
         "personnel": personnel,
         "enterprises": enterprises,
+        "coverage": _coverage(pairings.frame, int(years.max())),
         "indicators": _frame("indicators", {
             k: [row[i] for row in INDICATORS] for i, k in enumerate(
                 ("code", "name_en", "name_zh", "unit", "direction", "dimension", "aggregation"))}),
@@ -187,6 +188,19 @@ def generate(seed: int = 2010, params: DemoParameters | None = None) -> dict[str
     if planted is not None:
         frames["flows"].attrs["planted_anomalies"] = planted
     return frames
+
+
+def _coverage(pairings: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """The demo's flows are complete by construction: every pairing, its start to its end (or
+    the last demo year), is declared complete (a pairing-year without flows is a recorded 0)."""
+    end = pd.to_numeric(pairings["end_year"]).fillna(last_year).clip(upper=last_year)
+    return _frame("coverage", {
+        "donor": pairings["donor"].to_numpy(dtype=object),
+        "recipient": pairings["recipient"].to_numpy(dtype=object),
+        "year_from": pairings["start_year"].to_numpy(),
+        "year_to": end.astype(int).to_numpy(),
+        "source": ["demo: complete by construction"] * len(pairings),
+        "round": pairings["round"].to_numpy()})
 
 
 # -- pairings ----------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ read from the indicator's ``unit`` (``10k CNY`` → 10,000; ``100m CNY``/``亿�
 Treatment of awkward rows (stated in the result's notes):
 
 * missing expenditure or revenue: the row is dropped and counted;
+* missing assistance: the row is dropped and counted (not recorded is not zero: a ledger panel
+  leaves funds missing where its flows are not recorded, `pairaid.coverage`);
 * zero or negative expenditure, negative revenue: `DependenceError` naming the rows (a budget
   cannot be spent from nothing; such rows are data errors to fix at the source);
 * units with no assistance in a year: share 0 (kept, and counted as never-paired units when they
@@ -201,10 +203,14 @@ def dependence(data, *, unit: str = "unit", time: str = "year", funds: str = FUN
                      "or expenditure missing")
     usable = frame[~missing].copy()
     _check_budgets(usable, unit, time, revenue, expenditure)
-    no_funds = int(usable[funds].isna().sum())
-    if no_funds:
-        notes.append(f"{no_funds} unit-years with no assistance recorded: counted as 0")
-    usable[funds] = usable[funds].fillna(0.0).astype(float)
+    unrecorded = usable[funds].isna()
+    if unrecorded.any():
+        named = ", ".join(f"{u} {t}" for u, t in usable.loc[unrecorded, [unit, time]]
+                          .head(5).itertuples(index=False))
+        notes.append(f"{int(unrecorded.sum())} unit-years dropped: assistance not recorded "
+                     f"(missing, not zero; e.g. {named})")
+        usable = usable[~unrecorded]
+    usable[funds] = usable[funds].astype(float)
     spent = usable[expenditure].astype(float) * scale
     raised = usable[revenue].astype(float) * scale
     table = pd.DataFrame({

@@ -99,6 +99,10 @@ _BY_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "dimension": ("维度", "领域", "pillar"),
         "aggregation": ("汇总方式", "聚合方式", "aggregate"),
     },
+    "coverage": {
+        "year_from": ("完整起始年份", "起始年份", "开始年份", "from year", "complete from"),
+        "year_to": ("完整截止年份", "截止年份", "结束年份", "to year", "complete to"),
+    },
     "observations": {
         "region": ("地区", "区划代码", "县", "县市", "地区名称", "region code"),
         "indicator": ("指标", "指标代码", "indicator code"),

@@ -257,6 +257,22 @@ _add(TableSpec(
 ))
 
 _add(TableSpec(
+    "coverage", "Flow coverage: the pairing-years for which the ledger holds every flow (a year "
+                "without flows is then a recorded zero, not a gap)",
+    (
+        _donor(), _recipient(),
+        _year("year_from", "First year the ledger is complete for this pairing", "2011"),
+        _year("year_to", "Last year the ledger is complete for this pairing", "2024"),
+        _source(), _round(),
+    ),
+    natural_key=("donor", "recipient", "year_from", "year_to"),
+    pairing_from=("donor", "recipient", "year_from"),
+    extra_notes=("A pairing-year with no flow rows is 'not recorded' (its funds are missing, not "
+                 "zero) unless a coverage row says the ledger is complete for it. The pairing "
+                 "is the one whose start_year..end_year covers year_from.",),
+))
+
+_add(TableSpec(
     "indicators", "Outcome indicators and how they aggregate up the region hierarchy",
     (
         ColumnSpec("code", "code", "Unique code", "rural_income"),
@@ -319,7 +335,7 @@ _add(TableSpec(
 #: Order in which a whole ledger is exported and re-imported (references point backwards).
 TABLE_ORDER = (
     "regions", "crosswalk", "donors", "pairings", "projects", "outputs", "flows", "personnel",
-    "enterprises", "indicators", "observations", "rates", "prices",
+    "enterprises", "coverage", "indicators", "observations", "rates", "prices",
 )
 assert set(TABLE_ORDER) == set(TABLES)
 

@@ -26,7 +26,7 @@ from pairaid.ledger.store import LEDGER_TABLES, Store
 _LEDGER_NAMES = {
     "regions": {}, "crosswalk": {}, "donors": {}, "indicators": {}, "rates": {}, "prices": {},
     "pairings": {"donor": "donor_code", "recipient": "recipient_code"},
-    "projects": {}, "flows": {"project": "project_code"}, "personnel": {},
+    "projects": {}, "flows": {"project": "project_code"}, "personnel": {}, "coverage": {},
     "outputs": {"project": "project_code"},
     "enterprises": {"origin": "origin_code", "destination": "destination_code"},
     "observations": {"region": "region_code", "indicator": "indicator_code"},

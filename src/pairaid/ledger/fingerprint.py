@@ -21,7 +21,7 @@ def ledger_fingerprint(store, conn=None) -> str:
 
     digest = hashlib.sha256()
     with contextlib.nullcontext(conn) if conn is not None else store.snapshot() as reader:
-        for name in TABLE_ORDER:
+        for name in (t for t in TABLE_ORDER if t != "coverage"):  # coverage: below
             frame = store.read_table(name, conn=reader)
             digest.update(name.encode())
             digest.update(str(len(frame)).encode())

@@ -40,6 +40,7 @@ LEDGER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "flows": ("flow", ("pairing_id", "year", "kind", "sector", "ref")),
     "personnel": ("personnel", ("pairing_id", "year", "category")),
     "enterprises": ("enterprise", ("origin_code", "destination_code", "year", "sector", "ref")),
+    "coverage": ("coverage", ("pairing_id", "year_from", "year_to")),
     "indicators": ("indicator", ("code",)),
     "observations": ("observation", ("region_code", "year", "indicator_code")),
     "rates": ("rate", ("currency", "base", "year")),
@@ -72,6 +73,9 @@ _EXPORT_SQL: dict[str, str] = {
     "enterprises": "SELECT origin_code AS origin, destination_code AS destination, year, sector, "
                    "count, investment, currency, jobs, source, ref FROM enterprise t "
                    "ORDER BY origin_code, destination_code, year, sector, ref",
+    "coverage": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year_from, "
+                f"t.year_to, t.source, p.round FROM coverage t {_P} ORDER BY p.donor_code, "
+                f"p.recipient_code, p.round, t.year_from, t.year_to",
     "indicators": "SELECT code, name_en, name_zh, unit, direction, dimension, aggregation "
                   "FROM indicator t ORDER BY code",
     "observations": "SELECT region_code AS region, year, indicator_code AS indicator, value, "
