@@ -83,6 +83,20 @@ def rank_findings(sensitivity, last: int, width: float, top) -> list[Finding]:
                     total=(float(top["total"]), "", "statistic"))]
 
 
+def coverage_findings(coverage) -> list[Finding]:
+    """What the figures built on flows rest on (`pairaid.coverage.FlowCoverage`): recorded,
+    declared complete, or not recorded — missing, not zero."""
+    if coverage is None:
+        return []
+    return [finding("coverage.flows", "describes" if coverage.complete else "flagged",
+                    with_flows=(coverage.pairings_with_flows, "count", "count"),
+                    pairings=(coverage.pairings, "count", "count"),
+                    first=(coverage.year_from, "year", "year"),
+                    last=(coverage.year_to, "year", "year"),
+                    declared=(coverage.declared_complete, "count", "count"),
+                    missing=(coverage.not_recorded, "count", "count"))]
+
+
 def gap_findings(gaps) -> list[Finding]:
     """A part of the report the ledger could not support: its name and the analysis' own
     message (kept verbatim, labelled as such)."""

@@ -487,6 +487,19 @@ READINGS: dict[tuple[str, str], Pair] = {
         "figures above are only as complete as the ledger.",
         "台账缺少哪些数据、由谁掌握。目前没有公开来源按受援县、年份和行业列出援助资金，县级结果数据也仅见于"
         "统计年鉴；以上数字的完整程度取决于台账。"),
+    ("coverage.flows", "describes"): (
+        "Flows are recorded for {with_flows} of {pairings} pairings over {first:year}–{last:year}"
+        "; every pairing-year the figures use is recorded or declared complete ({declared} "
+        "declared complete without flows: a recorded zero).",
+        "{first:year}—{last:year}年，{pairings}个结对中有{with_flows}个记录了资金流；数字所用的每个结对年份"
+        "均有记录或已声明完整（其中{declared}个无资金流但声明完整，即记录为零）。"),
+    ("coverage.flows", "flagged"): (
+        "Flows are recorded for {with_flows} of {pairings} pairings over {first:year}–{last:year}"
+        "; {missing} pairing-years are not recorded: their funds are missing, not zero, and the "
+        "figures built on flows leave them out ({declared} more are declared complete without "
+        "flows).",
+        "{first:year}—{last:year}年，{pairings}个结对中有{with_flows}个记录了资金流；{missing}个结对年份"
+        "没有记录：其资金为缺失而非零，基于资金流的数字不包含它们（另有{declared}个无资金流但声明完整）。"),
     ("data_gap", "*"): (
         "Not shown — {what}: {message} (the analysis' message, in English).",
         "未能显示——{what}：{message}（分析程序的原文，英文）。"),

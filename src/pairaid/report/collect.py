@@ -102,8 +102,6 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
                           meta=meta, summary=summary, pairings=queries.pairing_spans(store),
                           regions=queries.regions(store), county=county, prefecture=prefecture)
     inputs.seconds["summary_and_panels"] = round(time.perf_counter() - start, 3)
-    if county.coverage is not None and not county.coverage.complete:  # missing, not zero
-        inputs.gaps.append(f"flow coverage: {county.coverage.statement}")
     inputs.seeds = {"sensitivity": seed, "demo": int(meta["seed"]) if "seed" in meta else -1}
     clock = _Clock(inputs)
     _measure(clock, inputs, prefecture, draws, seed)
@@ -118,8 +116,10 @@ def derive_findings(inputs: ReportInputs) -> dict:
     from pairaid.findings import audit as audit_, distribution as dist, evaluate as ev
     from pairaid.findings import programme
 
+    # the coverage the flow figures rest on is stated always, in both languages (issue 12)
     found: dict[str, list] = {"headline": programme.headline_findings(inputs.summary)
-                              + programme.where_findings(inputs.summary, inputs.regions)}
+                              + programme.where_findings(inputs.summary, inputs.regions)
+                              + programme.coverage_findings(inputs.county.coverage)}
     frame = inputs.county.frame
     effects = []
     for result in (inputs.elasticity, inputs.elasticity_outcome):
