@@ -110,6 +110,10 @@ def test_cli_errors_and_compliance_on_the_demo(report_demo_db, tmp_path):
     assert "missing is not zero" in document["caveat"]
     frame = pd.read_csv(table)
     assert sorted(frame["year"].unique()) == [2012, 2013, 2014] and len(frame) == 18 * 3
+    # the table carries its label when it travels: money basis, source, synthetic demo
+    assert set(frame["money"]) == {"CNY, nominal (current) prices"}
+    assert frame["synthetic"].all() and frame["source"].str.contains("China Daily").all()
+    assert document["label"]["synthetic"] is True
     with Store.open(report_demo_db, create=False) as store:
         flows = store.read_table("flows")
     disbursed = flows[(flows["kind"] == "disbursement") & (flows["year"] == 2013)

@@ -72,10 +72,11 @@ def coverage_show(db: Db = None, year_from: FromYear = None, year_to: ToYear = N
     def body():
         from pairaid import api
         from pairaid.cli.console import out
+        from pairaid.ledger import queries
 
         with api.Ledger(_store(db)) as ledger:
             coverage = ledger.coverage(year_from, year_to)
-            declared = ledger.store.query("SELECT COUNT(*) AS n FROM coverage").iloc[0, 0]
+            declared = len(queries.coverage(ledger.store))
         if as_json:
             sys.stdout.write(json.dumps({**coverage.to_dict(), "declared_spans": int(declared)},
                                         ensure_ascii=False) + "\n")

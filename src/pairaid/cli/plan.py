@@ -25,13 +25,23 @@ Output = Annotated[Path | None, typer.Option("-o", "--output", help="Write the t
                                              "(.csv .xlsx .parquet .json)")]
 
 
-def _emit(result, as_json: bool, output: Path | None) -> None:
+#: every figure of `plan` is in yuan at current prices (rules bind nominal budgets)
+MONEY = "CNY, nominal (current) prices"
+
+
+def _label(store, source: str) -> dict:
+    """What a table or document must carry when it travels: money basis, source, synthetic."""
+    return {"money": MONEY, "source": source, "synthetic": store.is_synthetic()}
+
+
+def _emit(result, as_json: bool, output: Path | None, label: dict) -> None:
     from pairaid.ingest.export import write_frame
 
     if output is not None:
-        write_frame(result.tidy(), output)
+        write_frame(result.tidy().assign(**label), output)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps({**result.to_dict(), "label": label}, ensure_ascii=False,
+                                    indent=1) + "\n")
     else:
         out.print(str(result), markup=False, highlight=False)
         if output is not None:
@@ -56,7 +66,8 @@ def commitments(
 
     parsed = load_rule(rule)
     with open_ledger(db) as store:
-        _emit(commitments_on_ledger(store, parsed, year), as_json, output)
+        _emit(commitments_on_ledger(store, parsed, year), as_json, output,
+              _label(store, parsed.source))
 
 
 @plan_app.command("compliance")
@@ -79,7 +90,8 @@ def compliance(
 
     parsed = load_rule(rule)
     with open_ledger(db) as store:
-        _emit(compliance_on_ledger(store, parsed, year_from, year_to), as_json, output)
+        _emit(compliance_on_ledger(store, parsed, year_from, year_to), as_json, output,
+              _label(store, parsed.source))
 
 
 @plan_app.command("match")
@@ -115,13 +127,14 @@ def match(
                                          change_penalty=change_penalty,
                                          prefecture_penalty=prefecture_penalty,
                                          time_limit=time_limit)
+        label = _label(store, f"{parsed.source}; need = population")
     if output is not None:
         from pairaid.ingest.export import write_frame
 
-        write_frame(result.tidy(), output)
+        write_frame(result.tidy().assign(**label), output)
     if as_json:
-        sys.stdout.write(json.dumps({**result.to_dict(), "equity": equity}, ensure_ascii=False,
-                                    indent=1, default=float) + "\n")
+        sys.stdout.write(json.dumps({**result.to_dict(), "equity": equity, "label": label},
+                                    ensure_ascii=False, indent=1, default=float) + "\n")
         return
     out.print(str(result), markup=False, highlight=False)
     for label, figures in equity.items():
@@ -152,4 +165,5 @@ def scenario(
 
     parsed = load_scenario(file)
     with open_ledger(db) as store:
-        _emit(scenario_on_ledger(store, parsed), as_json, output)
+        _emit(scenario_on_ledger(store, parsed), as_json, output,
+              _label(store, f"scenario {parsed.name}; a projection, not a forecast"))

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from pairaid.evaluate.iv import FirstStage
-from pairaid.evaluate.results import SYNTHETIC_NOTE, TIDY_COLUMNS
+from pairaid.evaluate.results import SYNTHETIC_NOTE, TIDY_COLUMNS, CoefficientViews
 from pairaid.jsonable import plain
 from pairaid.provenance import package_version as _version
 
@@ -22,7 +22,7 @@ MOP_CRITICAL_TAU10 = 23.109
 
 
 @dataclass(frozen=True)
-class IVResult:
+class IVResult(CoefficientViews):
     terms: tuple[str, ...]
     estimates: np.ndarray
     covariance: np.ndarray
@@ -44,15 +44,6 @@ class IVResult:
     mde: float | None = None
     notes: tuple[str, ...] = ()
     synthetic: bool = False
-
-    @property
-    def params(self) -> pd.Series:
-        return pd.Series(self.estimates, index=list(self.terms), name="estimate")
-
-    @property
-    def std_errors(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.covariance)), index=list(self.terms),
-                         name="std_error")
 
     @property
     def elasticity(self) -> float:

@@ -35,8 +35,22 @@ class WildBootstrap:
                 "seed": self.seed}
 
 
+class CoefficientViews:
+    """`params` and `std_errors` from a result's `terms`, `estimates` and `covariance` (the
+    OLS and the IV results share them)."""
+
+    @property
+    def params(self) -> pd.Series:
+        return pd.Series(self.estimates, index=list(self.terms), name="estimate")
+
+    @property
+    def std_errors(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.covariance)), index=list(self.terms),
+                         name="std_error")
+
+
 @dataclass(frozen=True)
-class ElasticityResult(ResultsMixin):
+class ElasticityResult(CoefficientViews, ResultsMixin):
     #: terms as shown (``log(funds_per_capita)``) in formula order
     terms: tuple[str, ...]
     estimates: np.ndarray
@@ -67,15 +81,6 @@ class ElasticityResult(ResultsMixin):
     randomisation: "RandomisationInference | None" = None
 
     # -- views ---------------------------------------------------------------------------------
-    @property
-    def params(self) -> pd.Series:
-        return pd.Series(self.estimates, index=list(self.terms), name="estimate")
-
-    @property
-    def std_errors(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.covariance)), index=list(self.terms),
-                         name="std_error")
-
     @property
     def cov(self) -> pd.DataFrame:
         return pd.DataFrame(self.covariance, index=list(self.terms), columns=list(self.terms))

@@ -25,6 +25,12 @@ def indicators(store: Store) -> pd.DataFrame:
                        "FROM indicator ORDER BY code")
 
 
+def indicator_values(store: Store, code: str) -> pd.DataFrame:
+    """Every observation of one indicator: region, year, value, flag."""
+    return store.query("SELECT region_code AS region, year, value, flag FROM observation "
+                       "WHERE indicator_code = :code", {"code": code})
+
+
 def year_span(store: Store) -> tuple[int | None, int | None]:
     """First and last year with any flow or observation."""
     frame = store.query("SELECT MIN(y) AS lo, MAX(y) AS hi FROM ("

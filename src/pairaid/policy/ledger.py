@@ -19,8 +19,7 @@ def _revenue(store: Store, rule: FundingRule) -> pd.DataFrame:
         raise PolicyError(f"the ledger has no indicator '{rule.base_indicator}' (the rule's base): "
                           "import the donors' fiscal series as observations first")
     scale = money_scale(indicators.loc[rule.base_indicator, "unit"])
-    rows = store.query("SELECT region_code AS region, year, value, flag FROM observation "
-                       "WHERE indicator_code = :code", {"code": rule.base_indicator})
+    rows = queries.indicator_values(store, rule.base_indicator)
     rows["value_yuan"] = rows["value"].astype(float) * scale
     rows["flag"] = rows["flag"].fillna("")
     return rows[["region", "year", "value_yuan", "flag"]]

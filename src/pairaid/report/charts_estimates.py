@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pairaid.report.chart_style import (MUTED, OKABE_ITO, categories, finish, legend_orient,
-                                        level_pct, require, values, width, wrap, years)
+from pairaid.report.chart_style import (MUTED, OKABE_ITO, categories, finish, level_pct,
+                                        require, values, width, wrap, years)
 from pairaid.report.i18n import (check_lang, currency_name, fmt_number, label,
                                  label_or_text)
 

@@ -83,7 +83,6 @@ def _designs(inputs, lang: str) -> Section | None:
         reading += readings(inputs.findings.get("designs", []), lang, "bacon.")
     if sc is not None:
         names = place_names(inputs, lang)
-        where = names.get(sc.treated, sc.treated)
         charts.append(Chart("synthetic_control", "synthetic_control_plot",
                             sc.path()[["time", "actual", "counterfactual"]],
                             {"treat_time": float(sc.treat_time), "outcome": sc.outcome},

@@ -435,11 +435,9 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
 
 
 def _write_all(store: Store, conn, mapper: _Mapper, report: IatiImportReport, step) -> None:
-    existing_regions = set(store.query("SELECT code FROM region", conn=conn)["code"])
-    existing_donors = set(store.query("SELECT code FROM donor", conn=conn)["code"])
-    pairings = store.query("SELECT d.code AS donor, p.recipient_code AS recipient, p.start_year, "
-                           "p.end_year FROM pairing p JOIN donor d ON d.code = p.donor_code",
-                           conn=conn)
+    existing_regions = store.codes("regions", conn=conn)
+    existing_donors = store.codes("donors", conn=conn)
+    pairings = store.pairings(conn=conn)
     regions = [(code, *row) for code, row in mapper.regions.items() if code not in existing_regions]
     regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
                 existing_regions else None) for c, zh, en, level, parent in regions]
