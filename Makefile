@@ -38,8 +38,11 @@ demo: $(STAMP) system-packages
 
 # One BLAS thread: the bootstraps' many small matrix products ran ~30x slower with OpenBLAS's
 # default threads on this 2-core machine (Sun-Abraham's 99 draws: 3.5 s instead of 0.09 s).
+# Two workers (pytest-xdist), one test file at a time each, so a module's fixtures (a demo
+# ledger, a built report) are made once per file; --durations lists the slowest in the CI log.
+TEST_WORKERS ?= 2
 test: $(STAMP) system-packages
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

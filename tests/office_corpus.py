@@ -240,4 +240,46 @@ def build(directory: Path) -> list[OfficeCase]:
         encoding="utf-8")
     cases.append(OfficeCase("flows", "flows_bad_kind.csv", problems=[
         (2, "kind", "'赠送' is not one of: commitment, disbursement")]))
+
+    # 16. Years as columns, as offices keep them: a title, a unit row, names, blank cells (not
+    #     recorded: no row) and a right 合计 per year.
+    _book(d / "flows_wide.xlsx", {"资金": [
+        ["2019—2021年援疆资金到位情况"],
+        ["单位：万元"],
+        ["援助方", "受援县", "类型", "领域", "2019年", "2020年", "2021年"],
+        ["北京市", "和田市", "拨付", "农业", 100, 200.5, None],
+        ["天津市", "和田县", "拨付", "教育", None, 3, 4],
+        ["合计", None, None, None, 100, 203.5, 4],
+    ]}, merges={"资金": ["A1:G1"]})
+    cases.append(OfficeCase("flows", "flows_wide.xlsx", rows=[
+        ("BJ", "653201", 2019, "disbursement", 1_000_000.0, "CNY", "311"),
+        ("BJ", "653201", 2020, "disbursement", 2_005_000.0, "CNY", "311"),
+        ("TJ", "653221", 2020, "disbursement", 30_000.0, "CNY", "111"),
+        ("TJ", "653221", 2021, "disbursement", 40_000.0, "CNY", "111"),
+    ], notes=["years as columns (3: 2019–2021)", "2 blank cells not recorded",
+              "total row '合计 2020' checked", "amounts in 万元 × 10,000"]))
+
+    # 17. Observations with years as columns (a yearbook's layout), region names.
+    (d / "observations_wide.csv").write_text(
+        "地区,指标,来源,2016,2017,2018\n和田市,population,统计年鉴,391000,392500,\n"
+        "阿克苏市,rural_income,统计年鉴,12000.5,,13100\n", encoding="utf-8")
+    cases.append(OfficeCase("observations", "observations_wide.csv",
+                            columns=("region", "year", "indicator", "value"),
+                            rows=[("653201", 2016, "population", 391_000.0),
+                                  ("653201", 2017, "population", 392_500.0),
+                                  ("652901", 2016, "rural_income", 12_000.5),
+                                  ("652901", 2018, "rural_income", 13_100.0)],
+                            notes=["read as one row per observation and year"]))
+
+    # 18. A wide sheet with a bad cell (named by its year column) and a wrong total in 2019.
+    _book(d / "flows_wide_bad.xlsx", {"资金": [
+        ["援助方", "受援县", "类型", "领域", "2019年（万元）", "2020年（万元）"],
+        ["北京市", "和田市", "拨付", "农业", 100, "一百"],
+        ["天津市", "和田县", "拨付", "教育", 5, 6],
+        ["合计", None, None, None, 110, None],
+    ]})
+    cases.append(OfficeCase("flows", "flows_wide_bad.xlsx", problems=[
+        (2, "2020年（万元）", "'一百'"),
+        (4, "2019年（万元）", "total row '合计 2019' says 110 万元 but the 2 rows it covers add up to "
+                      "105 万元")]))
     return cases

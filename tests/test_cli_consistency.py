@@ -63,7 +63,8 @@ def test_every_writing_command_has_o_output(name, command):
     assert all(p in destinations for p in with_o), f"pairaid {name}: -o is not its output"
 
 
-@pytest.mark.parametrize("flag", ["--from", "--to", "--db", "--json", "-o", "--level"])
+@pytest.mark.parametrize("flag", ["--from", "--to", "--db", "--json", "-o", "--level", "--log",
+                                  "--lang"])
 def test_shared_options_mean_one_thing(flag):
     kinds = {}
     for name, command in COMMANDS:
@@ -79,3 +80,11 @@ def test_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"pairaid {__version__}"
     assert __version__ != "unknown"
+
+
+def test_every_analysis_command_reads_in_both_languages():
+    """--lang en|zh on each command whose result has readings (cli/reading.py)."""
+    names = {name for name, command in COMMANDS
+             if "--lang" in {o for p in command.params for o in p.opts}}
+    assert {"estimate", "event-study", "synth", "dose-response", "equity", "dependence",
+            "environment", "audit", "summary"} <= names

@@ -302,8 +302,8 @@ def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
     from first_paired_year."""
     from types import SimpleNamespace
 
+    import pairaid.api
     import pairaid.cli.console as console
-    import pairaid.panel
     from pairaid.evaluate.design import design_warnings
 
     table = _panel(5, n_units=60)
@@ -315,12 +315,14 @@ def test_cli_on_the_ledger_uses_the_ledger_bridge(app, monkeypatch):
     # the CLI opens ledgers through cli/console.open_ledger (looked up when the command runs)
     monkeypatch.setattr(console, "open_ledger",
                         lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
-    monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
-                                                                        coverage=None))
+    # the command runs the Python API's dose_response (pairaid.api.Ledger) on this panel
+    monkeypatch.setattr(pairaid.api.Ledger, "panel",
+                        lambda self, level="county", *rest: SimpleNamespace(
+                            frame=frame, synthetic=True, coverage=None))
+    monkeypatch.setattr(pairaid.api.Ledger, "coverage", lambda self, *years: None)
     runner = CliRunner()
     run = runner.invoke(app, ["dose-response", "--db", "ledger.db", "--outcome", "y", "--log",
-                              "--intensity-years", "2", "--bins", "3", "--json"])
+                              "drop", "--intensity-years", "2", "--bins", "3", "--json"])
     assert run.exit_code == 0, run.output
     payload = json.loads(run.stdout)
     expected = continuous_did(ledger_intensity(frame, years=2), outcome="y",

@@ -79,7 +79,7 @@ def test_demo_pairing_raises_log_sai_latent_and_shows_event_times(demo_panel):
 
 def test_demo_command_json_has_the_documented_shape(app, demo_db):
     run = runner.invoke(app, ["event-study", "--db", str(demo_db), "--outcome", "sai_latent",
-                              "--log", "--json"])
+                              "--log", "drop", "--json"])
     assert run.exit_code == 0, run.output
     payload = json.loads(run.stdout)
     assert set(payload["aggregations"]) == {"simple", "group", "dynamic", "calendar"}
@@ -102,7 +102,7 @@ def test_demo_other_estimators_agree_in_sign(demo_panel, estimator):
 
 def test_demo_command_text_and_twfe(app, demo_db):
     run = runner.invoke(app, ["event-study", "--db", str(demo_db), "--outcome", "sai_latent",
-                              "--log", "--estimator", "twfe"])
+                              "--log", "drop", "--estimator", "twfe"])
     assert run.exit_code == 0, run.output
     assert "Two-way fixed-effects" in run.stdout and "Pre-trend test" in run.stdout
 

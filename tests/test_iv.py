@@ -5,7 +5,6 @@ revenue a strong instrument and the planted elasticity is 0.5."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +14,9 @@ from numpy.testing import assert_allclose
 
 from pairaid.evaluate.guards import ElasticityError
 from pairaid.evaluate.iv import estimate_iv, fit_iv, parse_iv_formula
+from pairaid.evaluate.r_rng import RRandom
 
 REFERENCE = Path(__file__).parent / "reference" / "iv"
-sys.path.insert(0, str(REFERENCE))
-from r_rng import RRandom  # noqa: E402
 
 PLANTED = 0.5
 
@@ -204,3 +202,24 @@ def test_demo_donor_clustering_says_why(demo_db):
     default = CliRunner().invoke(app, ["estimate", "--db", str(demo_db), "--outcome",
                                        "sai_latent", "--json"])
     assert "--cluster donor" in json.loads(default.stdout)["cluster_reason"]
+
+
+def test_demo_formula_on_the_ledger_takes_the_donor_default_vcov(demo_db):
+    """`--db --formula` runs through api.Ledger.estimate_formula, which decides the covariance
+    as `estimate_with_design` does: CRV3 for one-way donor clustering, CRV1 for 2SLS."""
+    from typer.testing import CliRunner
+
+    from pairaid.cli.main import app
+
+    runner = CliRunner()
+    ols = runner.invoke(app, ["estimate", "--db", str(demo_db), "--formula",
+                              "log(sai_latent) ~ log(funds_per_capita) | unit + year",
+                              "--outcome", "sai_latent", "--cluster", "donor", "--json"])
+    assert ols.exit_code == 0, ols.output
+    data = json.loads(ols.stdout)
+    assert data["vcov"] == "CRV3" and "jackknife" in data["cluster_reason"]
+    iv = runner.invoke(app, ["estimate", "--db", str(demo_db), "--formula",
+                             "log(sai_latent) ~ 1 | unit + year | log(funds_per_capita) ~ "
+                             "log(donor_revenue)", "--cluster", "donor", "--json"])
+    assert iv.exit_code == 0, iv.output
+    assert json.loads(iv.stdout)["vcov"] == "CRV1"

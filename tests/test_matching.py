@@ -95,3 +95,47 @@ def test_greedy_baseline_is_feasible_and_not_better_than_the_optimum():
     problem = MatchingProblem(donors, recipients)
     greedy = assignment_cost(problem, greedy_matching(problem))["objective"]
     assert solve_matching(problem).objective <= greedy + 1e-9
+
+
+def test_a_node_limited_search_gives_the_same_answer_every_run():
+    """The report stops the search by nodes, not seconds, so two builds (English, Chinese) agree;
+    a node limit of 0 returns the local search's pairing, better than both starts, with the LP
+    relaxation's bound."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    donors = pd.DataFrame({"donor": [f"D{i}" for i in range(6)],
+                           "capacity": rng.integers(10, 100, 6) * 1e6, "max_recipients": 8})
+    recipients = pd.DataFrame({"recipient": [f"R{i}" for i in range(30)],
+                               "need": rng.integers(1, 50, 30),
+                               "prefecture": [f"P{i % 5}" for i in range(30)]})
+    current = {f"R{i}": f"D{i % 6}" for i in range(30)}
+    problem = MatchingProblem(donors, recipients, current, 0.1, 0.05)
+    runs = [solve_matching(problem, time_limit=100, node_limit=1) for _ in range(2)]
+    assert runs[0].objective == runs[1].objective and runs[0].nodes == runs[1].nodes
+    assert runs[0].gap == runs[1].gap
+    assert (runs[0].assignment["donor"] == runs[1].assignment["donor"]).all()
+    start = solve_matching(problem, node_limit=0)
+    assert start.nodes == 0 and start.status in ("local search", "optimal")
+    starts = min(assignment_cost(problem, greedy_matching(problem))["objective"],
+                 assignment_cost(problem, current)["objective"])
+    assert start.objective < starts - 0.01  # the local search improves on both starts here
+    assert 0 <= start.gap < start.objective  # the LP relaxation bounds it
+    assert runs[0].objective <= start.objective + 1e-12
+    assert runs[0].objective - runs[0].gap >= start.objective - start.gap - 1e-9  # bound no worse
+
+
+@settings(max_examples=25, deadline=None)
+@given(problems())
+def test_local_search_alone_is_feasible_and_its_bound_is_valid(problem):
+    """With no branch and bound (node limit 0) the answer is a feasible pairing whose objective
+    is its closed form, and objective − gap (the LP bound) never exceeds the true optimum."""
+    result = solve_matching(problem, node_limit=0)
+    table = result.assignment
+    limits = dict(zip(problem.donors["donor"], problem.donors["max_recipients"]))
+    assert all(n <= limits[d] for d, n in table["donor"].value_counts().items())
+    mine = assignment_cost(problem, dict(zip(table["recipient"], table["donor"])))["objective"]
+    assert mine == pytest.approx(result.objective, abs=1e-9)
+    best = _brute_force(problem)
+    assert best - 1e-9 <= result.objective
+    assert result.objective - result.gap <= best + 1e-7

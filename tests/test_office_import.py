@@ -48,7 +48,7 @@ FILENAMES = [
     "flows_total_wrong.xlsx", "flows_subtotals.xlsx", "flows_gb18030.csv", "flows_mixed.csv",
     "flows_unknown_name.xlsx", "flows_ambiguous.csv", "flows_cell_units.csv",
     "personnel_office.xlsx", "enterprises_office.xlsx", "donors_office.csv", "flows_options.xlsx",
-    "flows_bad_kind.csv",
+    "flows_bad_kind.csv", "flows_wide.xlsx", "observations_wide.csv", "flows_wide_bad.xlsx",
 ]
 
 

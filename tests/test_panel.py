@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pairaid.errors import InputError
 from pairaid.ingest import import_frames
 from pairaid.ledger.errors import LedgerError
 from pairaid.money import MoneyError
@@ -95,8 +96,9 @@ def test_missing_rates_and_bad_requests_are_clear(ledger):
         build_panel(ledger, "county", 2020, 2021, prices="constant:1999")
     with pytest.raises(MoneyError, match="not understood"):
         build_panel(ledger, "county", prices="real")
-    with pytest.raises(LedgerError, match="before --from"):
+    with pytest.raises(InputError, match="before --from") as refused:  # the request's error
         build_panel(ledger, "county", 2021, 2020)
+    assert not isinstance(refused.value, LedgerError)  # not the ledger's (the API's 503)
 
 
 def test_empty_ledger_has_no_panel(sqlite_store):

@@ -134,3 +134,35 @@ def test_match_on_the_demo_is_never_worse_than_todays_pairing(report_demo_db):
     with Store.open(report_demo_db, create=False) as store:
         donors = set(store.read_table("donors")["code"])
     assert set(assignment["donor"]) <= donors
+
+
+def test_match_equity_has_the_between_group_theil_by_hand(report_demo_db):
+    """Theil between prefectures and between census minority-share bands of the recorded flows
+    (issue 14 item 3), against T_between = Σ_g (Y_g / Y) ln(μ_g / μ) written out here; the
+    optimal allocation's are near nil."""
+    import numpy as np
+
+    from pairaid.panel import build_panel
+    from pairaid.policy import load_rule
+    from pairaid.policy.ledger import match_on_ledger
+
+    with Store.open(report_demo_db, create=False) as store:
+        result, equity = match_on_ledger(store, load_rule("xinjiang_2010"), 2019, node_limit=0)
+        panel = build_panel(store, "county", 2019, 2019).frame.set_index("unit")
+    table = result.assignment.set_index("recipient")
+    money = table["recorded_yuan"].dropna()
+    people = panel.loc[money.index, "population"].astype(float)
+    share = panel.loc[money.index, "minority_share"].astype(float)
+
+    def between(groups):
+        total, mean = money.sum(), money.sum() / people.sum()
+        return sum(money[m].sum() / total * np.log((money[m].sum() / people[m].sum()) / mean)
+                   for m in (groups == g for g in groups.unique()))
+
+    bands = pd.cut(share, [0, 25, 50, 75, 100], include_lowest=True).astype(str)
+    current = equity["current (recorded flows)"]
+    assert current["theil_between_minority_bands"] == pytest.approx(between(bands), rel=1e-9)
+    assert current["theil_between_prefectures"] == pytest.approx(
+        between(panel.loc[money.index, "parent"].astype(str)), rel=1e-9)
+    assert current["theil_between_minority_bands"] > 0.01  # the demo's spread is not nil
+    assert equity["optimal"]["theil_between_minority_bands"] < 0.01

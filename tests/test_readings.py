@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pairaid.findings import Finding, Number, finding, interval_verdict, significance_verdict
+from pairaid.findings.evaluate import cluster_terms, unit_terms
 from pairaid.readings import CARD_TITLES, READINGS, VERDICT_WORDS, render, template
 
 
@@ -36,7 +37,8 @@ def test_every_verdict_has_words_in_both_languages():
 
 def test_a_finding_renders_its_numbers_as_tagged_spans_and_escapes_terms():
     made = finding("elasticity.estimate.drop", "covers_zero",
-                   {"outcome": "<b>x</b>", "treatment": "funds_per_capita"},
+                   {"outcome": "<b>x</b>", "treatment": "funds_per_capita",
+                    **unit_terms("county"), **cluster_terms(None, "county")},
                    b=(0.5, "", "estimate"), lo=(-0.1, "", "ci_low"), hi=(1.1, "", "ci_high"),
                    ten=(0.0488, "share", "estimate"), ten_in=(0.1, "share", "value"),
                    nobs=(1098, "count", "count"), clusters=(84, "count", "count"),
@@ -102,3 +104,32 @@ def test_every_design_warning_renders_in_both_languages_without_bare_numbers():
 def test_cards_have_titles():
     assert set(CARD_TITLES) == {"card.spending", "card.effect", "card.equity",
                                 "card.dependence", "card.environment", "card.audit"}
+
+
+@pytest.mark.parametrize("key", sorted(__import__("pairaid.readings", fromlist=["x"])
+                                       .CHART_TITLES))
+def test_chart_titles_quote_the_same_numbers_in_both_languages(key):
+    from pairaid.readings import CHART_TITLES
+
+    en, zh = CHART_TITLES[key]
+    assert _fields(en) == _fields(zh), key
+    assert re.search(r"[\u4e00-\u9fff]", zh), key
+    assert _fields(en), key  # a message states the finding's numbers, a label would not
+    for text in (en, zh):
+        literal = "".join(part for part, *_ in string.Formatter().parse(text))
+        assert not re.search(r"(?<![A-Za-z(])\d", literal), (key, literal)
+
+
+def test_a_chart_title_is_the_finding_rendered_by_verdict():
+    from pairaid.readings import chart_title
+
+    rising = finding("headline.funds_trend", "rises", start=(1e9, "CNY", "money"),
+                     end=(2e9, "CNY", "money"), first=(2011, "year", "year"),
+                     last=(2024, "year", "year"))
+    assert chart_title("funds_by_year", rising, "en") == (
+        "Yearly disbursements rose from 1.00 bn CNY in 2011 to 2.00 bn CNY in 2024")
+    falling = finding("headline.funds_trend", "falls", **dict(rising.values))
+    assert "fell" in chart_title("funds_by_year", falling, "en")
+    assert chart_title("funds_by_year", rising, "zh").startswith("年度拨付资金从2011年")
+    with pytest.raises(KeyError):
+        chart_title("no_such_chart", rising, "en")

@@ -103,6 +103,26 @@ def test_every_chart_draws_without_errors_or_requests(printed_report, browser, w
     page.close()
 
 
+def test_phone_reads_wide_tables_row_by_row(printed_report, browser):
+    """At 390 px a table of more than three columns is stacked: each row a block of "column:
+    value" lines, nothing clipped, no word broken into a column a few letters wide."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((printed_report / "index.html").as_uri())
+    state = page.evaluate("""() => {
+      const table = document.querySelector("#table-headline");
+      const cells = [...table.querySelectorAll("tbody td")].filter(td => td.offsetParent);
+      return {wrap: table.parentElement.scrollWidth - table.parentElement.clientWidth,
+              display: getComputedStyle(cells[1]).display,
+              label: getComputedStyle(cells[1], "::before").content,
+              narrowest: Math.min(...cells.map(td => td.getBoundingClientRect().width)),
+              screen: window.innerWidth};
+    }""")
+    page.close()
+    assert state["wrap"] <= 1, state  # nothing runs off to the side
+    assert state["display"] != "table-cell" and state["label"] not in ("none", ""), state
+    assert state["narrowest"] > state["screen"] * 0.75, state  # a cell spans the screen
+
+
 #: the smallest rendered text size in px: chart texts (their font size times the scale the SVG
 #: is drawn at) and the page's own text
 _SMALLEST_TEXT = """() => {

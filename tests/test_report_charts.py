@@ -337,9 +337,75 @@ def test_map_draws_corps_divisions_as_points_and_counts_the_table_rows():
                                          "en", year=2024), validate=False)
     assert "2024" in json.dumps(spec["title"]["subtitle"])
     assert "Map of 6 units" in spec["description"]
-    assert "2 corps divisions as points" in spec["description"]
-    assert "1 without a place" in spec["description"]
+    # the parts add up to the rows: 3 areas + 2 points + 0 without a value + 1 without a place
+    assert ("3 drawn as areas (0 of them without a value), 2 corps divisions as points at their "
+            "seat; not drawn: 0 without a value, 1 without a place") in spec["description"]
     text = json.dumps(spec, ensure_ascii=False)
     assert '"Hotan"' in text and '"Kashgar"' in text  # place labels
     # the county-level cities under the region are drawn as their members' areas
     assert "Cities (Shihezi City)" in text
+
+
+def test_map_shows_a_division_with_zero_funds_and_its_seat_is_not_no_data():
+    """A corps division that received nothing that year is a point (a recorded zero), not
+    left off; the corps city that seats a drawn division is not "no data"."""
+    frame = pd.DataFrame({"code": ["653100", "XPCC01", "XPCC11", "XPCC02"],
+                          "name": ["Kashgar", "1st Div", "11th Div", "2nd Div"],
+                          "value": [1800.5, np.nan, np.nan, np.nan],
+                          "total": [2e9, 3e8, 0.0, np.nan]})
+    spec = charts.spec(charts.choropleth(prefecture_features(), frame,
+                                         "choropleth.funds_per_capita", "unit.per_capita",
+                                         "en", year=2024), validate=False)
+    assert ("1 drawn as areas (0 of them without a value), 2 corps divisions as points at their "
+            "seat; not drawn: 1 without a value, 0 without a place") in spec["description"]
+    text = json.dumps(spec, ensure_ascii=False)
+    shapes = [f for p, v in _walk(spec) if p and p[-1] == "values" and isinstance(v, list)
+              for f in v if isinstance(f, dict) and f.get("type") == "Feature"]
+    seat = next(f for f in shapes if f["properties"]["code"] == "659002")  # Alar: XPCC01
+    assert seat["properties"]["value_text"] == "Corps city: see its division's dot"
+    other = next(f for f in shapes if f["properties"]["code"] == "659003")  # Tumxuk: XPCC03
+    assert other["properties"]["value_text"] == "No data"
+    assert '"11th Div"' in text
+
+
+def test_dose_response_bins_over_a_factor_of_ten_are_drawn_on_a_log_axis():
+    """An open-ended top bin (1,100 to 9,400 CNY in the demo) squeezed every other bin into
+    the first tenth of a linear axis."""
+    wide = pd.DataFrame({"dose_bin": ["0", "1", "2", "3"], "dose_low": [0.0, 120.0, 340.0, 1100.0],
+                         "dose_high": [0.0, 330.0, 1090.0, 9400.0],
+                         "estimate": [np.nan, -0.2, 0.1, 0.5], "conf_low": [np.nan, -0.3, 0.0, 0.4],
+                         "conf_high": [np.nan, -0.1, 0.2, 0.6]})
+    spec = charts.spec(charts.dose_response_plot(wide, "en"))
+    scales = [v.get("scale", {}).get("type") for p, v in _walk(spec)
+              if p[-2:] == ("encoding", "x") and isinstance(v, dict)]
+    assert "log" in scales and "log scale" in json.dumps(spec["layer"])
+    rows = [r for p, v in _walk(spec) if p[-1:] == ("values",) and isinstance(v, list)
+            for r in v if isinstance(r, dict) and "dose_low" in r]
+    assert rows and all(r["dose_low"] > 0 for r in rows)  # zero has no place on a log axis
+    narrow_range = wide.iloc[1:3].assign(dose_high=[330.0, 900.0])
+    spec = charts.spec(charts.dose_response_plot(narrow_range, "en"))
+    assert "log" not in [v.get("scale", {}).get("type") for p, v in _walk(spec)
+                         if p[-2:] == ("encoding", "x") and isinstance(v, dict)]
+
+
+def test_phone_flow_diagram_has_short_names_and_room_for_its_links():
+    """At phone width the full recipient names ("Kizilsu Kirghiz Autonomous Prefecture") were
+    wider than the plot: the two label columns overlapped and the links vanished."""
+    from pairaid.report.chart_style import narrow
+    from pairaid.report.charts_programme import flow_label
+
+    assert flow_label("Kizilsu Kirghiz Autonomous Prefecture", "en") == "Kizilsu"
+    assert flow_label("XPCC 3rd Division", "en") == "XPCC 3rd"
+    assert flow_label("新疆生产建设兵团第三师", "zh") == "兵团第三师"
+    assert flow_label("克孜勒苏柯尔克孜自治州", "zh") == "克孜勒苏"
+    frame = pd.DataFrame({"donor": ["Guangdong", "Heilongjiang"],
+                          "recipient": ["Kizilsu Kirghiz Autonomous Prefecture",
+                                        "XPCC 3rd Division"], "amount": [5e9, 1e9]})
+    with narrow():
+        spec = charts.spec(charts.pairing_flows(frame, "en"), validate=False)
+    nodes = [r for p, v in _walk(spec) if p[-1:] == ("values",) and isinstance(v, list)
+             for r in v if isinstance(r, dict) and "side" in r]
+    left = max(r["x2"] for r in nodes if r["side"] == "l")
+    right = min(r["x"] for r in nodes if r["side"] == "r")
+    assert right - left > 80, (left, right)  # the links have room between the two columns
+    assert {r["label"] for r in nodes if r["side"] == "r"} == {"Kizilsu", "XPCC 3rd"}

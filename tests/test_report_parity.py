@@ -88,3 +88,29 @@ def test_the_pretrend_sentence_quotes_the_reported_p_value(pages, report_demo_db
         p_values = re.findall(r'data-value="([^"]*)"[^>]*data-kind="p_value"', found.group(2))
         assert float(p_values[0]) == test.p_value_reported, lang
     assert verdicts == {"does_not_reject" if test.p_value_reported >= 0.05 else "rejects"}
+
+
+def _chart_titles(html: str) -> dict[str, str]:
+    import json
+
+    specs = json.loads(re.search(r'<script type="application/json" id="chart-specs">(.*?)'
+                                 r"</script>", html, re.S).group(1).replace("<\\/", "</"))
+    out = {}
+    for chart, spec in specs.items():
+        # the footer wraps the chart: its title is on the chart's own view
+        title = spec.get("title") or next(v["title"] for v in spec["vconcat"] if "title" in v)
+        text = title["text"] if isinstance(title, dict) else title
+        out[chart] = " ".join(text) if isinstance(text, list) else text
+    return out
+
+
+def test_every_chart_title_is_a_message_with_its_numbers_in_both_languages(pages):
+    """A title says what the chart shows (a finding, with its figure), not what it is
+    ("Funds by year"): every chart's title states a number, in both languages."""
+    en, zh = _chart_titles(pages["en"]), _chart_titles(pages["zh"])
+    assert set(en) == set(zh) and len(en) >= 18
+    for chart in en:
+        assert re.search(r"\d", en[chart]) and re.search(r"\d", zh[chart]), (chart, en[chart],
+                                                                              zh[chart])
+        assert re.search(r"[\u4e00-\u9fff]", zh[chart]), zh[chart]
+    assert en["funds_by_year"].startswith("Yearly disbursements rose from")

@@ -239,7 +239,7 @@ def _round_trip(store: Store, fresh, directory: Path, formats=FORMATS) -> None:
             target.close()
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(frames=ledgers())
 def test_export_then_import_is_the_identity(frames, empty_ledger_file: Path):

@@ -356,8 +356,8 @@ def test_cli_ledger_defaults_to_never_paired_donors(app, monkeypatch):
     demo ledger takes longer to build than this whole file may run)."""
     from types import SimpleNamespace
 
+    import pairaid.api
     import pairaid.cli.console as console
-    import pairaid.panel
 
     frame, _, _, _ = _factor_panel(n_donors=8, effect=2.0)
     frame = frame.rename(columns={"region": "unit"})
@@ -367,9 +367,10 @@ def test_cli_ledger_defaults_to_never_paired_donors(app, monkeypatch):
     # the CLI opens ledgers through cli/console.open_ledger (looked up when the command runs)
     monkeypatch.setattr(console, "open_ledger",
                         lambda db, create=False: SimpleNamespace(close=lambda: closed.append(1)))
-    monkeypatch.setattr(pairaid.panel, "build_panel",
-                        lambda store, level: SimpleNamespace(frame=frame, synthetic=True,
-                                                                        coverage=None))
+    # the command runs the Python API's synth (pairaid.api.Ledger) on this panel
+    monkeypatch.setattr(pairaid.api.Ledger, "panel",
+                        lambda self, level="county", *rest: SimpleNamespace(
+                            frame=frame, synthetic=True, coverage=None))
     run = runner.invoke(app, ["synth", "--db", "ledger.db", "--outcome", "y", "--treated", "T",
                               "--json"])
     assert run.exit_code == 0, run.output

@@ -98,6 +98,8 @@ def pairing_years(store, year_from: int, year_to: int,
                       year_to)
     span = np.maximum(last - first + 1, 0)
     rows = pairings.loc[pairings.index.repeat(span)].reset_index(drop=True)
+    if rows.empty:  # no pairing runs in these years (/api/summary?from=2090&to=2095)
+        return pd.DataFrame(columns=columns)
     offset = np.arange(len(rows)) - np.repeat(np.cumsum(span) - span, span)
     rows["year"] = np.repeat(first, span) + offset
     if with_flows is None:

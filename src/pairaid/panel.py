@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pairaid import coverage as flow_coverage
+from pairaid.errors import InputError
 from pairaid.ledger import codes, queries
 from pairaid.ledger.errors import LedgerError
 from pairaid.ledger.store import Store
@@ -122,7 +123,8 @@ def build_panel(store: Store, level: Level = "county", year_from: int | None = N
         raise LedgerError("the ledger holds no flows or observations yet: nothing to build a "
                           "panel from")
     if year_to < year_from:
-        raise LedgerError(f"--to {year_to} is before --from {year_from}")
+        # the request is wrong, not the ledger (a LedgerError: the API answered 503)
+        raise InputError(f"--to {year_to} is before --from {year_from}")
     converter = MoneyConverter(store.read_table("rates"), store.read_table("prices"), currency,
                                prices)
     regions = queries.regions(store)

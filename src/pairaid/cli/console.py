@@ -12,7 +12,13 @@ from rich.markup import escape
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
-state = {"debug": False}
+state = {"debug": False, "include_drafts": False}
+
+
+def use_drafts(include: bool) -> None:
+    """Whether the ledgers this command opens to read show drafts to the analysis (issue 15:
+    analytics use approved records unless `--include-drafts`)."""
+    state["include_drafts"] = bool(include)
 
 
 def open_ledger(db: str | None, create: bool = False):
@@ -23,7 +29,8 @@ def open_ledger(db: str | None, create: bool = False):
     commits."""
     from pairaid.ledger import Store
 
-    return Store.open(db, create=create, snapshot=not create)
+    return Store.open(db, create=create, snapshot=not create,
+                      include_drafts=state["include_drafts"] and not create)
 
 
 def bad_input(func):

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, FromYear, Json, ToYear, run_command
+from pairaid.cli.options import Db, FromYear, Json, Token, ToYear, run_command
 
 coverage_app = typer.Typer(
     help="What the ledger holds completely: a pairing-year without flows is missing (not zero) "
@@ -34,19 +34,22 @@ def delete(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the rows; delete "
                                           "nothing")] = False,
     as_json: Json = False,
+    token: Token = None,
 ) -> None:
     """Delete the rows that meet every --where condition, and name them; on any error nothing
-    is removed.
+    is removed. The journal keeps each deleted row's last state.
 
     Example: `pairaid delete flows --where donor=BJ --where year=2015 --dry-run`
     """
     def body():
         from pairaid.cli.console import open_ledger, out
+        from pairaid.ledger.accounts import local_writer
         from pairaid.ledger.corrections import delete_rows
 
         store = open_ledger(db)
         try:
-            result = delete_rows(store, table, list(where), dry_run=dry_run)
+            writer = local_writer(store, token)
+            result = delete_rows(store, table, list(where), dry_run=dry_run, actor=writer.actor)
         finally:
             store.close()
         if as_json:

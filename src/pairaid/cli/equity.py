@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Db, Json, Level, read_plain_table, run_command
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import (Db, IncludeDrafts, Json, Lang, Level, read_plain_table,
+                                 run_command)
 
 Data = Annotated[Path | None, typer.Option("--data", help="A plain table instead of the ledger "
                                            "(.csv .xlsx .parquet .json), one row per unit")]
@@ -40,7 +42,9 @@ def equity(
                        "filters a 'year' column if there is one")] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="Small-cell threshold: group cells "
                                    "from fewer units are suppressed")] = 3,
+    lang: Lang = "en",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Who benefits: population-weighted Gini, Theil T/L split between and within groups, and
     the concentration index of a value ranked by need (negative = pro-poor), with a group table
@@ -50,8 +54,10 @@ def equity(
     `pairaid equity --data counties.csv --value aid_pc --weight pop --group prefecture
     --rank-by income_pc`
     """
+    use_drafts(include_drafts)
+
     def body():
-        from pairaid.cli import render
+        from pairaid.cli import reading, render
         from pairaid.cli.console import out
         from pairaid.distribution import InequalityInputError, describe_inequality
         from pairaid.distribution.inequality import (
@@ -75,6 +81,7 @@ def equity(
                 raise InequalityInputError("--year given but the table has no 'year' column")
             if chosen["group"] == MINORITY_BAND:
                 frame, group_label = minority_bands(frame), MINORITY_BAND_LABEL
+            coverage = None
             result = describe_inequality(frame, chosen["value"], chosen["weight"],
                                          chosen["group"], chosen["rank_by"], unit=unit, k=k,
                                          synthetic=synthetic, unit_label=unit_label,
@@ -87,11 +94,13 @@ def equity(
                 raise InequalityInputError(f"unknown --level '{level}' (county or prefecture)")
             with api.Ledger(_open(db)) as ledger:
                 result = ledger.equity(value, weight, group, rank_by, level, year, k)
+                coverage = None if as_json else ledger.coverage()
         if as_json:
             sys.stdout.write(result.to_json() + "\n")
             return
         if result.synthetic:
             render.synthetic_banner(out, "Equity figures computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
+        reading.show(reading.equity(result), lang, coverage)
 
     run_command(body)

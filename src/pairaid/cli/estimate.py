@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Data, Db, Json, Level, read_plain_table, run_command
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import (Data, Db, IncludeDrafts, Json, Lang, Level, LogChoice,
+                                 log_option, read_plain_table, run_command)
 from pairaid.evaluate.ledger import INDEX_OUTCOME
 
 
@@ -42,13 +44,14 @@ def estimate(
                              "capita instrumented by the paired donor's lagged revenue per "
                              "recipient resident (logs of all three; unit and year effects)")]
         = None,
-    vcov: Annotated[str, typer.Option("--vcov", help="iid | hetero | CRV1 | CRV3")] = "CRV1",
-    log: Annotated[str | None, typer.Option(
-        "--log", help="Logs of outcome and treatment when pairaid builds the model (ledger "
-                      "mode, --outcome/--treatment): drop (log; rows <= 0 left out and counted)"
-                      " | log1p (log(1+x), zeros kept) | none [default: drop]. A --formula is "
-                      "taken as written, as fixest does (write log(y) ~ log(x) | unit + year "
-                      "for logs) unless --log is given")] = None,
+    vcov: Annotated[str | None, typer.Option(
+        "--vcov", help="iid | hetero | CRV1 | CRV3 [default: CRV3 (leave-one-cluster-out "
+                       "jackknife) with --cluster donor, where CRV1 under-covers with 19 "
+                       "donors; CRV1 otherwise and for --instrument]")] = None,
+    log: Annotated[LogChoice | None, log_option(
+        "drop, of outcome and treatment, when pairaid builds the model (--outcome/"
+        "--treatment); a --formula is taken as written, as fixest does (write log(y) ~ log(x) "
+        "| unit + year for logs) unless --log is given")] = None,
     wild_bootstrap: Annotated[int, typer.Option(
         "--wild-bootstrap", min=0, help="Wild cluster bootstrap test with B reps (advised "
                                         "below 42 clusters); 0 = off")] = 0,
@@ -58,7 +61,9 @@ def estimate(
                                        "the elasticity's t); 0 = off")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the wild bootstrap and the "
                                                      "randomisation draws")] = 0,
+    lang: Lang = "en",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Elasticity of an outcome to funds per capita (or any treatment) by two-way fixed effects,
     with cluster-robust errors, its minimum detectable effect, and what the number does and
@@ -70,96 +75,103 @@ def estimate(
     `pairaid estimate --data t.csv --formula "y ~ x1 + x2 | unit + year" --cluster unit`;
     `pairaid estimate --data t.csv --formula "y ~ 1 | unit + year | x ~ z"`
     """
-    from pairaid.cli.console import err
+    use_drafts(include_drafts)
 
     def body():
         from pairaid.evaluate import FewClustersWarning, estimate_elasticity
 
         from pairaid.evaluate.iv import estimate_iv, is_iv_formula
 
-        donor_level = data is None and (randomisation > 0 or (
-            cluster is not None and _DONOR in cluster.split("+")))
         if randomisation and (data is not None or formula is not None):
             from pairaid.evaluate import ElasticityError
 
             raise ElasticityError("--randomisation re-draws the donors' start years: it needs "
                                   "a ledger and --outcome/--treatment (no --data, --formula)")
         if instrument is not None:
-            result = _instrumented(db, data, level, outcome, treatment, instrument, cluster,
-                                   vcov, log)
-            _print(result, as_json)
+            result, coverage = _instrumented(db, data, level, outcome, treatment, instrument,
+                                             cluster, vcov, log)
+            _print(result, as_json, (), lang, level, coverage)
             return
-        frame, synthetic, y, notes = _source(db, data, level, outcome, formula, unit, time,
-                                             donor_level)
         extra = tuple(c.strip() for c in (controls or "").split(",") if c.strip())
-        reason = _cluster_reason(cluster) if data is None else ""
+        if data is None:
+            # the ledger: the Python API's estimate (one code path for this command, a notebook
+            # and /api/estimate)
+            from pairaid import api
+            from pairaid.cli.console import open_ledger as _open
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", FewClustersWarning)
+                with api.Ledger(_open(db)) as ledger:
+                    if formula is None:
+                        result, found = ledger.estimate_with_design(
+                            outcome, treatment, level, controls=extra, cluster=cluster,
+                            vcov=vcov, log=log, wild_bootstrap=wild_bootstrap, seed=seed,
+                            randomisation=randomisation)
+                    else:  # design warnings need named unit and treatment columns
+                        result, found = ledger.estimate_formula(
+                            formula, level, cluster=cluster, vcov=vcov, log=log,
+                            wild_bootstrap=wild_bootstrap, seed=seed, outcome=outcome), []
+                    coverage = None if as_json else ledger.coverage()
+            _warn(caught)
+            _print(result, as_json, found, lang, level, coverage)
+            return
+        from pairaid.evaluate.ledger import default_vcov
+
+        frame = _table(data, db, outcome, formula)
+        # 2SLS has no jackknife here: CRV1 unless asked
+        iv = formula is not None and is_iv_formula(formula)
+        chosen = (vcov or "CRV1") if iv else default_vcov(cluster, vcov)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FewClustersWarning)
-            if formula is not None and is_iv_formula(formula):
-                result = estimate_iv(frame, formula, cluster=cluster, vcov=vcov,
-                                     cluster_reason=reason, notes=notes, synthetic=synthetic)
+            if iv:
+                result = estimate_iv(frame, formula, cluster=cluster, vcov=chosen)
             elif formula is not None:
-                result = estimate_elasticity(frame, formula, cluster=cluster, vcov=vcov,
+                result = estimate_elasticity(frame, formula, cluster=cluster, vcov=chosen,
                                              log=log or "none", wild_bootstrap=wild_bootstrap,
-                                             seed=seed, synthetic=synthetic,
-                                             cluster_reason=reason, notes=notes)
+                                             seed=seed)
             else:
-                result = estimate_elasticity(frame, outcome=y, treatment=treatment,
+                result = estimate_elasticity(frame, outcome=outcome, treatment=treatment,
                                              controls=extra, unit=unit, time=time,
-                                             cluster=cluster, vcov=vcov, log=log or "drop",
-                                             wild_bootstrap=wild_bootstrap, seed=seed,
-                                             synthetic=synthetic, cluster_reason=reason,
-                                             notes=notes)
-        if randomisation:
-            from pairaid.evaluate.ledger import with_randomisation
-
-            result = with_randomisation(frame, result, outcome=y, treatment=treatment,
-                                        draws=randomisation, seed=seed, controls=extra,
-                                        cluster=cluster, vcov=vcov, log=log or "drop",
-                                        synthetic=synthetic)
-        for warning in caught:
-            if issubclass(warning.category, FewClustersWarning):
-                err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
+                                             cluster=cluster, vcov=chosen, log=log or "drop",
+                                             wild_bootstrap=wild_bootstrap, seed=seed)
+        _warn(caught)
         # every estimator command prints its design warnings (issue 11; not with --formula,
         # whose unit and treatment columns are not named)
         from pairaid.evaluate.design import design_warnings
 
         found = [] if formula is not None else design_warnings(
-            frame, unit=unit, time=time, cohort=None, treatment=treatment, outcome=y)
-        _print(result, as_json, found)
+            frame, unit=unit, time=time, cohort=None, treatment=treatment, outcome=outcome)
+        _print(result, as_json, found, lang, "unit")
 
     return run_command(body)
 
 
-_DONOR = "donor"
+def _warn(caught) -> None:
+    from pairaid.cli.console import err
+    from pairaid.evaluate import FewClustersWarning
+
+    for warning in caught:
+        if issubclass(warning.category, FewClustersWarning):
+            err.print(f"[bold yellow]warning:[/] {warning.message}", highlight=False)
 
 
-def _cluster_reason(cluster: str | None) -> str:
-    from pairaid.evaluate.ledger import DONOR_CLUSTER_REASON
-
-    if cluster is not None and _DONOR in cluster.split("+"):
-        return DONOR_CLUSTER_REASON + (" (two-way with the county: each county's own serial "
-                                       "correlation too)" if "+" in cluster else "")
-    return ("clustered by county (the default: serial correlation within a county); "
-            "assignment is made by donor, so --cluster donor (with --wild-bootstrap, 19 "
-            "clusters) is the level that matches the design")
-
-
-def _print(result, as_json: bool, design: list[str] | tuple = ()) -> None:
+def _print(result, as_json: bool, design: list[str] | tuple = (), lang: str = "en",
+           level: str = "unit", coverage=None) -> None:
     import json
 
-    from pairaid.cli import render
-    from pairaid.cli.console import err, out
+    from pairaid.api import effect_document
+    from pairaid.cli import reading, render
+    from pairaid.cli.console import out
 
     if as_json:
-        payload = json.loads(result.to_json()) | {"design_warnings": list(design)}
+        payload = effect_document(result, design)
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
-    for message in design:
-        err.print(f"[bold yellow]design:[/] {message}", highlight=False)
+    reading.design(design, lang)
     if result.synthetic:
         render.synthetic_banner(out, "The estimate uses SYNTHETIC demo data.")
     sys.stdout.write(result.summary + "\n")
+    reading.show(reading.effect(result, level), lang, coverage)
 
 
 def _instrumented(db, data, level, outcome, treatment, instrument, cluster, vcov, log):
@@ -172,40 +184,23 @@ def _instrumented(db, data, level, outcome, treatment, instrument, cluster, vcov
     if data is not None:
         raise ElasticityError("--instrument donor_revenue needs a ledger (--db); with --data "
                               "use --formula 'y ~ 1 | unit + year | x ~ z'")
+    from pairaid import api
     from pairaid.cli.console import open_ledger as _open
-    from pairaid.evaluate.ledger import iv_on_ledger
 
-    store = _open(db)
-    try:
-        return iv_on_ledger(store, outcome, treatment, level, cluster=cluster, vcov=vcov,
-                            log=log or "drop")
-    finally:
-        store.close()
+    with api.Ledger(_open(db)) as ledger:
+        return (ledger.instrumented(outcome, treatment, level, cluster=cluster, vcov=vcov,
+                                    log=log or "drop"), ledger.coverage())
 
 
-def _source(db, data, level, outcome, formula, unit, time, donor_level=False):
-    """The table to estimate on, the outcome column and notes: (frame, synthetic, outcome,
-    notes). `donor_level` adds each unit's donor (ledger mode)."""
+def _table(data, db, outcome, formula):
+    """The --data table to estimate on."""
     from pairaid.evaluate import ElasticityError
 
-    if data is not None:
-        if db is not None:
-            raise ElasticityError("give either --db or --data, not both")
-        frame = read_plain_table(data, ElasticityError)
-        # 'index' means the bundled index only in the ledger; a table's own 'index' column is
-        # an outcome like any other (issue 11)
-        if formula is None and outcome == INDEX_OUTCOME and INDEX_OUTCOME not in frame:
-            raise ElasticityError("with --data, give --formula or --outcome COLUMN")
-        return frame, False, outcome, ()
-    from pairaid.cli.console import open_ledger as _open
-    from pairaid.evaluate.ledger import ledger_frame, with_donor_columns
-
-    store = _open(db)
-    try:
-        frame, synthetic, column = ledger_frame(store, level, outcome)
-        notes: tuple[str, ...] = ()
-        if donor_level:
-            frame, notes = with_donor_columns(store, frame)
-        return frame, synthetic, column, notes
-    finally:
-        store.close()
+    if db is not None:
+        raise ElasticityError("give either --db or --data, not both")
+    frame = read_plain_table(data, ElasticityError)
+    # 'index' means the bundled index only in the ledger; a table's own 'index' column is an
+    # outcome like any other (issue 11)
+    if formula is None and outcome == INDEX_OUTCOME and INDEX_OUTCOME not in frame:
+        raise ElasticityError("with --data, give --formula or --outcome COLUMN")
+    return frame

@@ -13,8 +13,10 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import (Db, Json, Level, PanelData, Plot, Time, Unit, panel_or_table,
-                                 run_command, write_chart)
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import (Db, IncludeDrafts, Json, Lang, Level, LogChoice, PanelData,
+                                 Plot, Time, Unit, log_option, panel_or_table, run_command,
+                                 write_chart)
 
 
 def event_study(
@@ -42,8 +44,8 @@ def event_study(
     base_period: Annotated[str, typer.Option(
         "--base-period", help="cs only: varying (each pre-period against the one before) | "
                               "universal (all against the period before treatment)")] = "varying",
-    log: Annotated[bool, typer.Option("--log", help="Analyse the natural log of the outcome")]
-    = False,
+    log: Annotated[LogChoice | None, log_option(
+        "none; with drop a unit with a year <= 0 leaves the balanced panel")] = None,
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", min=0, help="cs only: multiplier-bootstrap draws for the standard errors "
                                    "(0 = analytic)")] = 0,
@@ -57,9 +59,20 @@ def event_study(
     bacon: Annotated[bool, typer.Option(
         "--bacon", help="twfe only: also decompose the static TWFE coefficient into its 2×2 "
                         "comparisons and weights (Goodman-Bacon); JSON key \"bacon\"")] = False,
+    honest: Annotated[bool, typer.Option(
+        "--honest", help="Also run the Rambachan–Roth sensitivity to violations of parallel "
+                         "trends (HonestDiD): relative magnitudes and smoothness bounds for the "
+                         "effect at --honest-target, with their breakdown values; JSON key "
+                         "\"sensitivity\"")] = False,
+    honest_target: Annotated[str, typer.Option(
+        "--honest-target", help="--honest: the event time whose effect is bounded (0 = on "
+                                "impact, HonestDiD's default) or 'average' (event times "
+                                "0–3)")] = "0",
     level: Level = "county",
     plot: Plot = None,
+    lang: Lang = "en",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Staggered DiD and event study: Callaway–Sant'Anna group-time effects with simple,
     group, dynamic and calendar aggregations (or Sun–Abraham, Gardner's two-stage did2s, or a
@@ -67,7 +80,7 @@ def event_study(
     pre-trend test (a wild cluster bootstrap, reported; the analytic chi-squared in the JSON)
     and a simultaneous (sup-t) band on the event path.
 
-    Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log --json`;
+    Example: `pairaid event-study --db pairaid-demo/demo.db --outcome sai_latent --log drop --json`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
     --outcome lemp --estimator cs --control notyet`;
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
@@ -75,48 +88,83 @@ def event_study(
     `pairaid event-study --data mpdta.csv --unit countyreal --time year --cohort first.treat
     --outcome lemp --estimator twfe --bacon`
     """
+    use_drafts(include_drafts)
+
     def body():
-        from pairaid.cli import render
+        from pairaid.cli import reading, render
         from pairaid.cli.console import out
         from pairaid.evaluate.did import DidError
-        from pairaid.evaluate.did import event_study as estimate
 
         if bacon and estimator != "twfe":
             raise DidError("--bacon decomposes the static TWFE coefficient: use it with "
                            "--estimator twfe")
-        frame, unit_col, time_col, synthetic = panel_or_table(db, data, level, DidError,
-                                                              unit, time)
-        result = estimate(frame, outcome=outcome, estimator=estimator, unit=unit_col,
-                          time=time_col, cohort=cohort, control=control, method=method,
-                          base_period=base_period, log=log, bootstrap=bootstrap, seed=seed,
-                          synthetic=synthetic, covariates=covariates,
-                          small_cohorts=small_cohorts)
-        decomposition = None
-        if bacon:
-            from pairaid.evaluate.bacon import bacon_decomposition
+        rule = log or "none"
+        options = dict(estimator=estimator, cohort=cohort, control=control, method=method,
+                       base_period=base_period, log=rule, bootstrap=bootstrap, seed=seed,
+                       covariates=covariates, small_cohorts=small_cohorts)
+        sensitivity = dict(honest=("rm", "sd") if honest else (),
+                           honest_target=_target(honest_target, DidError))
+        decomposition = coverage = None
+        if data is None:
+            # the ledger: the Python API's event study (its notes carry the flow coverage), one
+            # code path for this command and /api/event-study
+            from pairaid import api
+            from pairaid.cli.console import open_ledger as _open
 
-            decomposition = bacon_decomposition(frame, outcome=outcome, unit=unit_col,
-                                                time=time_col, cohort=cohort, log=log,
-                                                synthetic=synthetic)
+            with api.Ledger(_open(db)) as ledger:
+                result = ledger.event_study(outcome, level, **sensitivity, **options)
+                if bacon:
+                    decomposition = ledger.bacon(outcome, level, cohort, rule)
+                coverage = None if as_json else ledger.coverage()
+        else:
+            frame, unit_col, time_col, synthetic = panel_or_table(db, data, level, DidError,
+                                                                  unit, time)
+            from pairaid.api import event_study_frame
+
+            result = event_study_frame(frame, outcome, unit=unit_col, time=time_col,
+                                       synthetic=synthetic, **sensitivity, **options)
+            if bacon:
+                from pairaid.evaluate.bacon import bacon_decomposition
+
+                decomposition = bacon_decomposition(frame, outcome=outcome, unit=unit_col,
+                                                    time=time_col, cohort=cohort, log=rule,
+                                                    synthetic=synthetic)
         if plot is not None:
             from pairaid.report.charts import event_study_plot
 
             write_chart(event_study_plot(result.event_path(), subtitle=(
-                "note.synthetic" if synthetic else None)), plot, DidError)
+                "note.synthetic" if result.synthetic else None)), plot, DidError)
         if as_json:
-            payload = result.to_dict()
+            from pairaid.api import effect_document
+
+            payload = effect_document(result)
             if decomposition is not None:
                 payload["bacon"] = decomposition.to_dict()
             sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
             return
-        from pairaid.cli.console import err
-
-        for message in result.design_warnings:
-            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
+        reading.design(result.design_warnings, lang)
         if result.synthetic:
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
         if decomposition is not None:
             sys.stdout.write("\n" + decomposition.summary + "\n")
+        found = reading.effect(result)
+        if decomposition is not None:
+            found += reading.effect(decomposition)
+        reading.show(found, lang, coverage)
 
     run_command(body)
+
+
+def _target(text: str, error) -> int | str:
+    """--honest-target: an event time (0, 1, …) or 'average'."""
+    if text.strip().lower() == "average":
+        return "average"
+    try:
+        value = int(text)
+    except ValueError:
+        raise error(f"--honest-target takes an event time (0, 1, …) or 'average', not "
+                    f"'{text}'") from None
+    if value < 0:
+        raise error("--honest-target must be an event time after treatment (0 or later)")
+    return value

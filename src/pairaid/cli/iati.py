@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from pairaid.cli.console import bad_input, err, open_ledger, out
-from pairaid.cli.options import Db, Json
+from pairaid.cli.options import Db, Json, Token
 
 iati_app = typer.Typer(
     help="IATI 2.03, the international aid-transparency standard: publish the ledger "
@@ -51,10 +51,14 @@ def export(
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         return
     out.print(f"{output}: {counts['activities']:,} activities, {counts['transactions']:,} "
-              f"transactions, {counts['results']:,} results; "
+              f"transactions, {counts['results']:,} results ({counts['personnel']:,} personnel "
+              f"and {counts['enterprises']:,} enterprise rows among them); "
               + ("valid IATI 2.03 (schema and rules)" if check.valid else
                  f"{len(check.errors)} validation errors (pairaid iati validate {output})"),
               highlight=False)
+    if counts["enterprises_unpaired"]:
+        out.print(f"{counts['enterprises_unpaired']:,} enterprise rows left out: their origin and "
+                  "destination are not a pairing, so no activity holds them", highlight=False)
     if synthetic:
         out.print("SYNTHETIC demo ledger: every activity's description and the file's comment "
                   "say so", style="bold yellow", highlight=False)
@@ -97,6 +101,7 @@ def import_(
                           "region or location (e.g. UG)")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing")] = False,
     as_json: Json = False,
+    token: Token = None,
 ) -> None:
     """Read IATI activity files into the ledger (streamed; all files or nothing).
 
@@ -104,11 +109,14 @@ def import_(
     flows, results → outputs. Example: `pairaid iati import uganda.xml --country UG`
     """
     from pairaid.ingest.iati import import_iati
+    from pairaid.ledger.accounts import local_writer
 
     with open_ledger(db, create=not dry_run) as store:
+        writer = local_writer(store, token)
         with err.status("Importing IATI ...") as status:
             report = import_iati(store, files, default_country=country, dry_run=dry_run,
-                                 on_step=lambda m: status.update(m))
+                                 on_step=lambda m: status.update(m), actor=writer.actor,
+                                 approval=writer.approval, note=writer.note)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     else:

@@ -44,19 +44,25 @@ def _ledger_for(db: str | None, dry_run: bool):
 
 def run_import(table: str, file: Path, db: str | None, *, dry_run: bool, mode: str,
                as_json: bool, sheet: str | None, header_row: int | None,
-               amount_unit: str | None, mapping: Path | None, save_mapping: Path | None) -> None:
+               amount_unit: str | None, mapping: Path | None, save_mapping: Path | None,
+               token: str | None = None) -> None:
     from pairaid.atomic import write_text
     from pairaid.ingest import ImportValidationError, Mapping, OfficeOptions, import_file
 
     options = OfficeOptions(sheet, header_row, amount_unit,
                             Mapping.load(mapping) if mapping else None)
     guessed = None
+    from pairaid.ledger.accounts import local_writer
+
     with _ledger_for(db, dry_run) as (store, empty_note):
+        writer = local_writer(store, token)
         try:
             with err.status(f"Importing {file.name} ...") as status:
                 report = import_file(store, table, file, mode=mode, dry_run=dry_run,
                                      options=options, on_step=lambda step: status.update(
-                                         f"Importing {file.name}: {step} ..."))
+                                         f"Importing {file.name}: {step} ..."),
+                                     actor=writer.actor, approval=writer.approval,
+                                     note=writer.note)
         except ImportValidationError as failed:
             guessed = failed.mapping
             written = _save_mapping(guessed, file, save_mapping, dry_run, write_text)
@@ -79,10 +85,14 @@ def run_import(table: str, file: Path, db: str | None, *, dry_run: bool, mode: s
         written = _save_mapping(report.mapping, file, save_mapping, dry_run, write_text)
     if as_json:
         extra = {"note": empty_note, "mapping_written": str(written) if written else None}
+        if not dry_run:  # who the journal says wrote the rows, and their approval state
+            extra.update(actor=writer.actor, approval=writer.approval, journal_note=writer.note)
         out.print_json(data={"ok": True, **report.to_dict(),
                              **{k: v for k, v in extra.items() if v is not None}})
         return
     out.print(str(report), highlight=False)
+    if not dry_run:
+        out.print(f"journal: {writer.note}", highlight=False)
     if empty_note:
         out.print(empty_note, highlight=False)
     if written:

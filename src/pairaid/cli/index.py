@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import Data, Db, Json, Level, Output, Unit, read_plain_table, run_command
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import (Data, Db, IncludeDrafts, Json, Level, Output, Unit,
+                                 read_plain_table, run_command)
 
 index_app = typer.Typer(
     help="Composite indices (e.g. sustainable agricultural development): build one from a spec "
@@ -82,6 +84,7 @@ def build(
         "--save-as", help="Also write the score into the ledger (--db) as indicator CODE")] = None,
     output: Output = None,
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Build a composite index: scores, pillar scores, ranks within each year, and weights.
 
@@ -89,6 +92,8 @@ def build(
     `pairaid index build --data t.csv --unit county --time year --indicators "gdp:+,gap:-"
     --weights entropy --aggregate topsis`
     """
+    use_drafts(include_drafts)
+
     def body():
         from pairaid.cli import render
         from pairaid.cli.console import open_ledger as _open, out
@@ -132,6 +137,7 @@ def sensitivity_command(
     indicators: Indicators = None,
     output: Output = None,
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Uncertainty and sensitivity: median rank and 5–95 % rank interval per unit-year over
     draws of imputation, normalisation, weighting, weight noise and aggregation, and which
@@ -139,6 +145,8 @@ def sensitivity_command(
 
     Example: `pairaid index sensitivity sustainable_agriculture --db demo.db --draws 1000`
     """
+    use_drafts(include_drafts)
+
     def body():
         from rich.progress import Progress
 

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 import typer
 from pairaid.cli import console, render
-from pairaid.cli.console import bad_input, err, open_ledger as _open, out
-from pairaid.cli.options import Db, FromYear, Json, ToYear
+from pairaid.cli.console import bad_input, err, open_ledger as _open, out, use_drafts
+from pairaid.cli.options import Db, FromYear, IncludeDrafts, Json, Lang, Token, ToYear
 from pairaid.ingest.tables import TABLE_ORDER
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")]
                                                help="Print the version and exit")] = False
          ) -> None:
     console.state["debug"] = debug
+    console.state["include_drafts"] = False  # a command that reads drafts says so itself
 
 
 @app.command()
@@ -113,11 +114,13 @@ def import_(
         # the one file `import` writes: -o/--output as on every command that writes
         "-o", "--output", "--save-mapping", help="Where to write the mapping of the guesses "
         "(TOML) [default with --dry-run: FILE.mapping.toml beside the file]")] = None,
+    token: Token = None,
 ) -> None:
     """Validate a file and add its rows to the ledger; on any bad cell nothing is written.
 
     Office sheets go in as they are: Chinese or English headers, donor and region names,
-    万元/亿元, dates, title, unit and total rows; every change made is listed.
+    万元/亿元, dates, title, unit and total rows; every change made is listed. On a ledger with
+    accounts, records are drafts unless an admin's --token is given (the journal says which).
 
     Example: `pairaid import flows 援疆资金.xlsx --dry-run`
     """
@@ -125,7 +128,7 @@ def import_(
 
     run_import(table, file, db, dry_run=dry_run, mode=mode, as_json=as_json, sheet=sheet,
                header_row=header_row, amount_unit=amount_unit, mapping=mapping,
-               save_mapping=save_mapping)
+               save_mapping=save_mapping, token=token)
 
 
 @app.command()
@@ -148,7 +151,7 @@ def export(
     if table == "all":
         written = {}
         for name in TABLE_ORDER:
-            frame = store.read_table(name)
+            frame = store.read_table(name, drafts=True)  # the record: every row
             written[name] = (str(write_frame(frame, output / f"{name}.csv")), len(frame))
             if not as_json:
                 out.print(f"{written[name][0]}", highlight=False)
@@ -158,7 +161,7 @@ def export(
         return
     if table not in TABLES:
         raise typer.BadParameter(f"unknown table '{table}' (tables: {', '.join(TABLE_ORDER)})")
-    frame = store.read_table(table)
+    frame = store.read_table(table, drafts=True)
     path = write_frame(frame, output, sheet=table)
     if as_json:
         sys.stdout.write(json.dumps({"files": [{"table": table, "file": str(path),
@@ -202,12 +205,15 @@ def panel(
     currency: Currency = "CNY",
     prices: PricesOpt = "nominal",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """One row per unit and year: funds by kind and sector, per capita, personnel, projects,
     enterprises and every indicator, aggregated up the region hierarchy.
 
     Example: `pairaid panel --level prefecture --from 2012 --to 2022 --prices constant:2012 -o p.csv`
     """
+    use_drafts(include_drafts)
+
     from pairaid import api
     from pairaid.ingest.export import write_frame
 
@@ -232,13 +238,17 @@ def summary(
     year_to: ToYear = None,
     currency: Currency = "CNY",
     prices: PricesOpt = "nominal",
+    lang: Lang = "en",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """The headline table: funds, investment, enterprises, personnel, projects, GDP and income
     growth, each with its period, money basis and source.
 
     Example: `pairaid summary --from 2012 --currency USD --json`
     """
+    use_drafts(include_drafts)
+
     from pairaid import api
 
     with api.Ledger(_open(db)) as ledger:
@@ -246,28 +256,43 @@ def summary(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
-    render.summary(out, result.headline)
-    out.print(f"Coverage: {result.coverage.statement}.", highlight=False)
+    render.summary(out, result.headline, lang)
+    if lang == "en":
+        out.print(f"Coverage: {result.coverage.statement}.", highlight=False)
+    from pairaid.cli import reading
+
+    reading.show((), lang, result.coverage)
 
 
 @app.command()
 @bad_input
 def info(db: Db = None, as_json: Json = False) -> None:
-    """Where the ledger is, whether it is synthetic, and how many rows each table holds.
+    """Where the ledger is, whether it is synthetic, how many rows each table holds, how many
+    records await approval, and the journal's head.
 
     Example: `pairaid info --db pairaid-demo/demo.db`
     """
+    from pairaid.ledger.approval import pending_counts
+    from pairaid.ledger.journal_read import head
     from pairaid.ledger.store import synthetic_flag
 
     store = _open(db)
     counts = store.counts()
     meta = store.meta()
+    pending, journal = pending_counts(store), head(store)
     if as_json:
         out.print_json(data={"ledger": store.location, "backend": store.backend,
                              "schema_revision": store.schema_revision(),
-                             "synthetic": synthetic_flag(meta), "rows": counts})
+                             "synthetic": synthetic_flag(meta), "rows": counts,
+                             "awaiting_approval": pending, "journal": journal.to_dict()})
         return
     render.info(out, store.location, store.backend, meta, counts)
+    waiting = sum(pending.values())
+    out.print(f"Awaiting approval: {waiting:,} record{'s' if waiting != 1 else ''}"
+              + (" (" + ", ".join(f"{t} {n:,}" for t, n in pending.items() if n) + ")"
+                 if waiting else ""), highlight=False)
+    out.print(f"Journal: {journal.seq:,} entries, head {journal}", highlight=False,
+              soft_wrap=True)
 
 
 @app.command()
@@ -344,7 +369,10 @@ def _register_subcommands() -> None:
     from pairaid.cli.index import index_app
     from pairaid.cli.plan import plan_app
     from pairaid.cli.report import report
+    from pairaid.cli.serve import serve
     from pairaid.cli.synth import synth
+    from pairaid.cli.users import users_app
+    from pairaid.cli.journal import approve, journal_app, return_
     from pairaid.cli.dose_response import dose_response
 
     app.command()(equity)
@@ -359,8 +387,13 @@ def _register_subcommands() -> None:
     app.command()(synth)
     app.command("dose-response")(dose_response)
     app.command()(report)
+    app.command()(serve)
     app.command()(delete)
     app.add_typer(coverage_app, name="coverage")
+    app.add_typer(users_app, name="users")
+    app.add_typer(journal_app, name="journal")
+    app.command()(approve)
+    app.command("return")(return_)
 
 
 _register_subcommands()

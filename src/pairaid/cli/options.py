@@ -17,6 +17,23 @@ Time = Annotated[str, typer.Option("--time", help="Period column of --data")]
 Level = Annotated[Literal["county", "prefecture"], typer.Option(
     "--level", help="Panel level with --db: county or prefecture")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout")]
+#: one meaning everywhere (`evaluate.guards.LogRule`): drop | log1p | none; each command's help
+#: says its default and what the sample becomes
+LogChoice = Literal["drop", "log1p", "none"]
+
+
+def log_option(default_text: str):
+    """The `--log` option of an estimator, its default named in the help."""
+    return typer.Option("--log", help="Logs of the outcome: drop (natural log; rows <= 0 left "
+                                      "out and counted) | log1p (log(1+x), zeros kept) | none "
+                                      f"(as recorded) [default: {default_text}]. The sample it "
+                                      "implies is stated with the result")
+
+
+#: the language of the readings (the sentences that say what a result means)
+Lang = Annotated[Literal["en", "zh"], typer.Option(
+    "--lang", help="Language of the readings printed under the result: en | zh (the tables "
+                   "and --json stay as they are)")]
 #: one meaning everywhere: the first and last year of the analysis (inclusive)
 FromYear = Annotated[int | None, typer.Option("--from", help="First year [default: first in the "
                                               "data]")]
@@ -102,3 +119,13 @@ def panel_or_table(db: str | None, data: Path | None, level: str, error: type[Ex
         # what the analysis rests on: unit-years without recorded funds are missing, not zero
         err.print(f"Coverage: {panel.coverage.statement}.", highlight=False, markup=False)
     return panel.frame, "unit", "year", panel.synthetic
+
+
+#: who writes, on a shared ledger (`pairaid.ledger.accounts.local_writer`)
+Token = Annotated[str | None, typer.Option(
+    "--token", envvar="PAIRAID_TOKEN", show_envvar=True,
+    help="Your API token on a ledger with accounts (an admin's imports are approved, others' "
+         "are drafts) [default: the local user]")]
+#: analytics read approved records unless asked (issue 15)
+IncludeDrafts = Annotated[bool, typer.Option(
+    "--include-drafts", help="Also use draft and returned records (default: approved only)")]

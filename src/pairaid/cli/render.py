@@ -50,7 +50,7 @@ def synthetic_banner(console: Console, notice: str) -> None:
     console.print(Box(notice or "SYNTHETIC DATA", title="SYNTHETIC DEMO DATA", style="bold yellow"))
 
 
-def summary(console: Console, result) -> None:
+def summary(console: Console, result, lang: str = "en") -> None:
     if result.synthetic:
         synthetic_banner(console, result.notice)
     table = Table(title=f"Headline figures {result.year_from}–{result.year_to}",
@@ -85,7 +85,7 @@ def summary(console: Console, result) -> None:
     from pairaid.readings import render
 
     for found in headline_findings(result):  # the report's sentences, in plain text
-        console.print(render(found, "en", html=False), highlight=False, markup=False)
+        console.print(render(found, lang, html=False), highlight=False, markup=False)
     if len(result.funds_by_donor):
         top = result.funds_by_donor.head(5)
         shares = ", ".join(f"{r.name_en} {r.share:.0%}" for r in top.itertuples() if r.share == r.share)
@@ -98,6 +98,8 @@ def panel(console: Console, result, output: Path | None) -> None:
     console.print(result.description, highlight=False)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False)
+    if result.coverage is not None and not any(n.startswith("Coverage") for n in result.notes):
+        console.print(f"Coverage: {result.coverage.statement}.", highlight=False)
     if output:
         console.print(f"written to {output}", highlight=False)
         return

@@ -5,18 +5,20 @@ Thin: open the ledger, call `pairaid.report.build.build_report`, say where the f
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from pairaid.cli.options import Db, Json, run_command
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import Db, IncludeDrafts, Json, run_command
 
 
 def report(
     db: Db = None,
     out_dir: Annotated[Path, typer.Option("-o", "--output", "--out", help="Folder for index.html, charts/, "
                                           "data/ and provenance.json")] = Path("pairaid-report"),
-    lang: Annotated[str, typer.Option("--lang", help="Language of the page: en | zh")] = "en",
+    lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Language of the page: "
+                                                                     "en | zh")] = "en",
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf with headless "
                                       "Chromium")] = False,
     png: Annotated[bool, typer.Option("--png/--no-png", help="Also write every chart as PNG "
@@ -31,6 +33,7 @@ def report(
                           "bundled sustainable-agriculture index) [default: the demo's "
                           "sai_latent when present, else index]")] = None,
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Write the evaluation report: headline figures, pairings, maps, the index and its rank
     uncertainty, effect estimates, who benefits, dependence, environment, audit findings, data
@@ -38,6 +41,8 @@ def report(
 
     Example: `pairaid report --db pairaid-demo/demo.db -o pairaid-demo/report --lang zh --pdf`
     """
+    use_drafts(include_drafts)
+
     def body():
         from pairaid.cli import render
         from pairaid.cli.console import err, open_ledger as _open, out

@@ -13,14 +13,15 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.options import (Db, Json, Level, PanelData, Plot, Time, Unit, panel_or_table,
-                                 run_command, write_chart)
+from pairaid.cli.console import use_drafts
+from pairaid.cli.options import (Db, IncludeDrafts, Json, Lang, Level, PanelData, Plot, Time,
+                                 Unit, read_plain_table, run_command, write_chart)
 
 
 def synth(
     outcome: Annotated[str, typer.Option("--outcome", help="Outcome column, e.g. sai_latent")],
-    treated: Annotated[str, typer.Option("--treated", help="The treated unit (a region code "
-                                         "with --db)")],
+    treated: Annotated[str, typer.Option("--treated", help="The treated unit (with --db a "
+                                         "region code or name: 652300, 昌吉回族自治州)")],
     treat_time: Annotated[float | None, typer.Option(
         "--treat-time", help="First treated period; with --db it defaults to the unit's "
                              "first_paired_year")] = None,
@@ -47,7 +48,9 @@ def synth(
     = False,
     level: Level = "county",
     plot: Plot = None,
+    lang: Lang = "en",
     as_json: Json = False,
+    include_drafts: IncludeDrafts = False,
 ) -> None:
     """Synthetic control or HCW regression control for one treated unit against a donor pool:
     weights, actual vs counterfactual path, average effect and a placebo-in-space p-value.
@@ -56,50 +59,62 @@ def synth(
     `pairaid synth --data basque.csv --unit regionname --time year --outcome gdpcap --treated
     "Basque Country (Pais Vasco)" --treat-time 1970 --method hcw --json`
     """
+    use_drafts(include_drafts)
+
     def body():
-        from pairaid.cli import render
+        from pairaid.cli import reading, render
         from pairaid.cli.console import out
         from pairaid.evaluate.synth import SynthError, synthetic_control
 
-        donor_list = [d.strip() for d in donors.split(",") if d.strip()] or None
-        columns = tuple(p.strip() for p in predictors.split(",") if p.strip())
-        when = treat_time
-        if data is not None and db is None and when is None:
-            raise SynthError("--treat-time is required with --data")
-        frame, unit_col, time_col, synthetic = panel_or_table(db, data, level, SynthError,
-                                                              unit, time)
-        if data is None:
-            from pairaid.evaluate.ledger import synth_defaults
+        donor_list = [d.strip() for d in donors.split(",") if d.strip()]
+        options = dict(method=method, predictors=tuple(
+            p.strip() for p in predictors.split(",") if p.strip()), criterion=criterion,
+            placebos=not no_placebos, placebo_cutoff=placebo_cutoff)
+        coverage, name = None, treated
+        if data is not None:
+            if db is not None:
+                raise SynthError("give either --db or --data, not both")
+            if treat_time is None:
+                raise SynthError("--treat-time is required with --data")
+            from pairaid.evaluate.design import synth_design_warnings
 
-            when, donor_list = synth_defaults(frame, treated, when, donor_list)
-        result = synthetic_control(frame, outcome=outcome, treated=treated, treat_time=when,
-                                   unit=unit_col, time=time_col, method=method,
-                                   donors=donor_list, predictors=columns, criterion=criterion,
-                                   placebos=not no_placebos, placebo_cutoff=placebo_cutoff,
-                                   drop_incomplete_donors=not donors.strip(),
-                                   synthetic=synthetic)
+            result = synthetic_control(read_plain_table(data, SynthError), outcome=outcome,
+                                       treated=treated, treat_time=treat_time, unit=unit,
+                                       time=time, donors=donor_list or None,
+                                       drop_incomplete_donors=not donor_list, **options)
+            found = synth_design_warnings(result)
+        else:
+            # the ledger: the Python API's synthetic control (one path for the CLI, a notebook
+            # and /api/synth), which names the treated unit by the panel's level
+            from pairaid import api
+            from pairaid.cli.console import open_ledger as _open
+
+            with api.Ledger(_open(db)) as ledger:
+                result, found = ledger.synth(outcome, treated, level, treat_time, donor_list,
+                                             **options)
+                if not as_json:  # what the readings name: the unit, and the coverage
+                    coverage = ledger.coverage()
+                    name = reading.region_name(ledger, result.treated)
         if plot is not None:
             from pairaid.report.charts import synthetic_control_plot
 
             write_chart(synthetic_control_plot(
                 result.path()[["time", "actual", "counterfactual"]], float(result.treat_time),
-                outcome=result.outcome, subtitle="note.synthetic" if synthetic else None),
+                outcome=result.outcome, subtitle="note.synthetic" if result.synthetic else None),
                 plot, SynthError)
-        from pairaid.evaluate.design import synth_design_warnings
-
-        found = synth_design_warnings(result)
         if as_json:
             import json
 
-            payload = result.to_dict() | {"design_warnings": list(found)}
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-            return
-        from pairaid.cli.console import err
+            from pairaid.api import effect_document
 
-        for message in found:
-            err.print(f"[bold yellow]design:[/] {message}", highlight=False)
+            sys.stdout.write(json.dumps(effect_document(result, found), ensure_ascii=False)
+                             + "\n")
+            return
+        reading.design(found, lang)
         if result.synthetic:
             render.synthetic_banner(out, "The estimates are computed from SYNTHETIC demo data.")
         sys.stdout.write(result.summary + "\n")
+        reading.show(reading.effect(result, level if data is None else "unit", name), lang,
+                     coverage)
 
     run_command(body)

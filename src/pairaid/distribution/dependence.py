@@ -106,6 +106,18 @@ class Taper:
             raise DependenceError("the elasticity must be finite and its standard error >= 0")
 
 
+def taper_scenario(taper: float | None, elasticity: float | None, elasticity_se: float = 0.0,
+                   outcome: str | None = None) -> Taper | None:
+    """The taper of `pairaid dependence --taper --elasticity` (None without --taper)."""
+    if taper is not None:
+        if elasticity is None:
+            raise DependenceError("--taper needs --elasticity (and --elasticity-se)")
+        return Taper(taper, elasticity, elasticity_se, outcome)
+    if elasticity is not None:
+        raise DependenceError("--elasticity is used with --taper: give --taper too")
+    return None
+
+
 def project_taper(taper: Taper) -> TaperProjection:
     """Δlog y = e·log(1 − x), se = |log(1 − x)|·se(e), interval from e ± 1.96 se."""
     shift = float(np.log1p(-taper.cut))

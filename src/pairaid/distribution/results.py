@@ -72,6 +72,8 @@ class InequalityResult(ResultsMixin):
     unit_label: str = "unit"
     group_label: str = "group"
     context: str = ""
+    #: the year measured, when the table had several (`one_year`)
+    year: int | None = None
 
     # -- views ---------------------------------------------------------------------------------
     @property

@@ -177,7 +177,7 @@ class BaconDecomposition(ResultsMixin):
 
 def bacon_decomposition(frame: pd.DataFrame | DidData, *, outcome: str = "",
                         unit: str = "unit", time: str = "year",
-                        cohort: str = "first_paired_year", log: bool = False,
+                        cohort: str = "first_paired_year", log: bool | str = False,
                         synthetic: bool = False) -> BaconDecomposition:
     """Decompose the static TWFE coefficient of ``y ~ D | unit + period`` (D = 1 from the
     cohort's first treated period on) into its 2×2 DiDs and weights (Goodman-Bacon 2021,

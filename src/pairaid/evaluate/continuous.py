@@ -39,15 +39,15 @@ class ContinuousDidError(InputError):
 
 def continuous_did(frame: pd.DataFrame, *, outcome: str, intensity: str, unit: str = "unit",
                    time: str = "year", post: str | None = None, cohort: str | None = None,
-                   bins: int = 5, log: bool = False, level: float = 0.95,
+                   bins: int = 5, log: bool | str = False, level: float = 0.95,
                    wild_bootstrap: int = 0, seed: int = 0,
                    synthetic: bool = False) -> ContinuousDidResult:
     """Continuous-treatment DiD slope and dose-response bins, unit and period fixed effects.
 
     Give either `post` (a 0/1 column, 1 once the unit is treated) or `cohort` (the first treated
     period; 0 or empty = never treated, post = period ≥ cohort). `intensity` must hold one value
-    per unit; never-treated units may leave it empty (it multiplies post = 0). ``log=True`` uses
-    the natural log of the outcome. ``wild_bootstrap=B`` adds a wild cluster bootstrap test of
+    per unit; never-treated units may leave it empty (it multiplies post = 0). ``log``: ``drop``
+    (or True) the natural log of the outcome, rows <= 0 left out; ``log1p``; ``none`` (False). ``wild_bootstrap=B`` adds a wild cluster bootstrap test of
     the slope (advised below 42 units).
     """
     if (post is None) == (cohort is None):
@@ -57,7 +57,7 @@ def continuous_did(frame: pd.DataFrame, *, outcome: str, intensity: str, unit: s
         raise ContinuousDidError(f"level must be between 0 and 1, not {level}")
     if bins < 1:
         raise ContinuousDidError(f"--bins must be at least 1, not {bins}")
-    work, notes = _prepare(frame, outcome, intensity, unit, time, post, cohort, log)
+    work, notes, shown = _prepare(frame, outcome, intensity, unit, time, post, cohort, log)
     n_clusters = _guard(work, "dose_post")
     fit = _feols("y ~ dose_post | unit + time", work)
     slope, cov, df_t = _coefficients(fit, ["dose_post"])
@@ -79,7 +79,7 @@ def continuous_did(frame: pd.DataFrame, *, outcome: str, intensity: str, unit: s
     dosed = work.groupby("unit")["dose"].first()
     dosed = dosed[(dosed != 0) & work.groupby("unit")["post"].max().astype(bool)]
     return ContinuousDidResult(
-        outcome=f"log({outcome})" if log else outcome, intensity=intensity,
+        outcome=shown, intensity=intensity,
         slope=float(slope[0]), slope_std_error=float(np.sqrt(cov[0, 0])), df_t=df_t,
         bin_terms=tuple(bin_terms), bin_estimates=bin_estimates, bin_covariance=bin_cov,
         dose_frame=dose_frame, binning=binning, nobs=int(fit._N),
@@ -87,7 +87,8 @@ def continuous_did(frame: pd.DataFrame, *, outcome: str, intensity: str, unit: s
         n_dosed=int(len(dosed)), dose_sd=float(dosed.std(ddof=1)) if len(dosed) > 1 else np.nan,
         staggered=bool(staggered), level=level, wild_bootstrap=wild,
         r2_within=_float(getattr(fit, "_r2_within", None)),
-        notes=tuple(notes + bin_notes), data_hash=_hash(work), synthetic=synthetic)
+        notes=tuple(notes + bin_notes), data_hash=_hash(work), synthetic=synthetic,
+        period=(int(work["time"].min()), int(work["time"].max())))
 
 
 def ledger_intensity(frame: pd.DataFrame, funds: str = "funds_per_capita",
@@ -112,8 +113,8 @@ def ledger_intensity(frame: pd.DataFrame, funds: str = "funds_per_capita",
 
 # -- preparation -----------------------------------------------------------------------------
 def _prepare(frame, outcome, intensity, unit, time, post, cohort, log):
-    """A working frame ``unit`` (int codes), ``time``, ``y``, ``dose``, ``post``, ``dose_post``
-    and the notes on what was left out."""
+    """A working frame ``unit`` (int codes), ``time``, ``y``, ``dose``, ``post``, ``dose_post``,
+    the notes on what was left out and the outcome's name as analysed (``log(y)``)."""
     guards.check_columns(frame, [unit, time, outcome, intensity, post or cohort],
                          ContinuousDidError)
     for name, what in ((outcome, "outcome"), (intensity, "intensity"), (time, "time"),
@@ -144,13 +145,10 @@ def _prepare(frame, outcome, intensity, unit, time, post, cohort, log):
     ever = work.groupby("unit")["post"].transform("max") > 0
     # a never-treated unit's intensity multiplies post = 0: empty is fine there, it is untreated
     work.loc[~ever & work["dose"].isna(), "dose"] = 0.0
-    notes: list[str] = []
-    if log:
-        bad = work["y"] <= 0
-        if bad.any():
-            raise ContinuousDidError(f"outcome '{outcome}' has {int(bad.sum())} zero or negative "
-                                     f"values: its log is undefined")
-        work["y"] = np.log(work["y"])
+    rule = guards.log_rule(log, ContinuousDidError)
+    work["y"], dropped, shown = guards.log_values(work["y"].to_numpy(), rule, outcome,
+                                              ContinuousDidError)
+    notes: list[str] = [guards.log_note(rule, outcome, dropped)] if rule != "none" else []
     gone = work["y"].isna() | work["post"].isna()
     if gone.all():
         raise ContinuousDidError(f"no row has both the outcome '{outcome}' and "
@@ -167,7 +165,7 @@ def _prepare(frame, outcome, intensity, unit, time, post, cohort, log):
                                  "to compare with")
     _check_intensity(work, intensity, unit)
     work["dose_post"] = work["dose"] * work["post"]
-    return work, notes
+    return work, notes, shown
 
 
 def _check_intensity(work: pd.DataFrame, intensity: str, unit: str) -> None:

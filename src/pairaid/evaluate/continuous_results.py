@@ -58,6 +58,8 @@ class ContinuousDidResult(ResultsMixin):
     notes: tuple[str, ...]
     data_hash: str
     synthetic: bool = False
+    #: first and last period of the estimation sample
+    period: tuple[int, int] | None = None
 
     # -- views ---------------------------------------------------------------------------------
     @property

@@ -124,16 +124,22 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
     event_time = dynamic.rename(columns={"level": "event_time"})
     events = model._result_dict["full_sample"]["aggregate_inst"].event  # pinned 0.3.0 layout
     order = {int(e.relative_period): i for i, e in enumerate(events)}
-    band = sup_t_band(np.column_stack([events[order[int(e)]].influence_func
-                                       for e in event_time["event_time"]]),
-                      level=level, seed=seed)
+    path_influence = np.column_stack([np.asarray(events[order[int(e)]].influence_func,
+                                                 dtype=float).reshape(n, -1)[:, 0]
+                                      for e in event_time["event_time"]])
+    band = sup_t_band(path_influence, level=level, seed=seed)
     event_time = with_band(event_time, band)
+    # R did's (and HonestDiD's honest_did.AGGTEobj's) V = IF'IF / n²
+    path_covariance = path_influence.T @ path_influence / n**2
     if handled and small_cohorts == "conservative":
         cells_base = group_time.assign(base=[int(c.base_period) for c in cells])
+        added = _small.comparison_covariance(data, cells_base, control)
+        path_covariance = path_covariance + _small.conservative_path_covariance(
+            cells_base, event_time["event_time"], added, cohort_sizes(data.frame))
         aggregations, group_time, event_time = _small.conservative_cs(
-            aggregations, group_time, event_time,
-            _small.comparison_covariance(data, cells_base, control),
-            cohort_sizes(data.frame))
+            aggregations, group_time, event_time, added, cohort_sizes(data.frame))
+    if bootstrap:  # the bootstrap's standard errors with the influence functions' correlation
+        path_covariance = _rescaled(path_covariance, event_time["std_error"].to_numpy(float))
     return EventStudyResult(
         estimator="cs", outcome=data.outcome, control=control, method=method,
         base_period=base_period, group_time=group_time, event_time=event_time,
@@ -143,9 +149,17 @@ def callaway_santanna(frame: pd.DataFrame | DidData, *, outcome: str = "", unit:
         level=level, notes=data.notes + _engine_notes(caught),
         data_hash=data.data_hash, synthetic=synthetic,
         engine=f"differences {_version('differences')}", band=band_summary(band),
-        small_cohorts=handled,
+        small_cohorts=handled, event_covariance=path_covariance,
         inference=(f"multiplier bootstrap, {bootstrap} draws, seed {seed}" if bootstrap
                    else "analytic (influence functions)"), covariates=data.covariates)
+
+
+def _rescaled(covariance: np.ndarray, std_errors: np.ndarray) -> np.ndarray:
+    """`covariance` with its correlation kept and its diagonal set to std_errors²."""
+    own = np.sqrt(np.diag(covariance))
+    scale = np.where((own > 0) & np.isfinite(std_errors), std_errors / np.where(own > 0, own, 1),
+                     0.0)
+    return covariance * np.outer(scale, scale)
 
 
 def _engine_notes(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
@@ -247,7 +261,7 @@ def twfe_event_study(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: 
                             "cohorts or over time (negative weights); compare with --estimator "
                             "cs."),), data_hash=data.data_hash, synthetic=synthetic,
         engine="numpy (alternating projections)", inference="CR1, clustered by unit",
-        band=band_summary(band, "normal"), small_cohorts=handled)
+        band=band_summary(band, "normal"), small_cohorts=handled, event_covariance=covariance)
 
 
 def _absorb(y: np.ndarray, X: np.ndarray, units: np.ndarray, periods: np.ndarray,
@@ -337,7 +351,8 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
         .rename(columns={"level": "event_time"})
     path = np.vstack([weights((cells["event_time"] == e).to_numpy())
                       for e in event_time["event_time"]])
-    band = sup_t_from_covariance(path @ covariance @ path.T, level=level, seed=seed)
+    path_covariance = path @ covariance @ path.T
+    band = sup_t_from_covariance(path_covariance, level=level, seed=seed)
     event_time = with_band(event_time, band)
     pre = np.flatnonzero((cells["event_time"] < -1).to_numpy())
     pretrend = (_wald(beta[pre], analytic[np.ix_(pre, pre)],
@@ -359,7 +374,8 @@ def sun_abraham(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str =
         level=level, notes=data.notes + _sa_notes(_engine_notes(caught)),
         data_hash=data.data_hash, synthetic=synthetic,
         engine=f"pyfixest {_version('pyfixest')}", inference="CRV1, clustered by unit",
-        band=band_summary(band, "normal"), small_cohorts=handled)
+        band=band_summary(band, "normal"), small_cohorts=handled,
+        event_covariance=path_covariance)
 
 
 def _sa_notes(notes: tuple[str, ...]) -> tuple[str, ...]:
@@ -379,7 +395,7 @@ def _sa_cell(name: str) -> tuple[int, int]:
 
 def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs",
                 unit: str = "unit", time: str = "year", cohort: str = "first_paired_year",
-                control: Control = "never", method: Method = "dr", log: bool = False,
+                control: Control = "never", method: Method = "dr", log: bool | str = False,
                 base_period: BasePeriod = "varying", level: float = 0.95, bootstrap: int = 0,
                 seed: int = 0, synthetic: bool = False,
                 covariates: Sequence[str] | str | None = (),
@@ -407,7 +423,8 @@ def event_study(frame: pd.DataFrame, *, outcome: str, estimator: Estimator = "cs
     from pairaid.evaluate.design import design_warnings
 
     found = design_warnings(frame, unit=unit, time=time, cohort=cohort, outcome=outcome)
-    return replace(result, design_warnings=tuple(found))
+    return replace(result, design_warnings=tuple(found),
+                   n_units_input=int(frame[unit].nunique()))
 
 
 def _estimate(data: DidData, estimator: str, *, control, method, base_period, level, bootstrap,

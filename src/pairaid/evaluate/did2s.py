@@ -264,5 +264,5 @@ def did2s(frame: pd.DataFrame | DidData, *, outcome: str = "", unit: str = "unit
         n_never_treated=int(panel.loc[panel["cohort"].isna(), "unit"].nunique()), level=level,
         notes=tuple(notes), data_hash=data.data_hash, synthetic=synthetic,
         engine="numpy (two-stage normal equations)", band=band_summary(band, "normal"),
-        small_cohorts=handled,
+        small_cohorts=handled, event_covariance=event_fit.vcov,
         inference="GMM (two-stage), clustered by unit")

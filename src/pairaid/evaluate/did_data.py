@@ -19,7 +19,7 @@ from scipy import stats
 from pairaid.errors import InputError
 from pairaid.evaluate import did_covariates as _cov
 from pairaid.evaluate.did_results import PreTrendTest
-from pairaid.evaluate.guards import check_columns
+from pairaid.evaluate.guards import check_columns, log_note, log_rule, log_values
 
 Estimator = Literal["cs", "sa", "twfe", "did2s"]
 Control = Literal["never", "notyet"]
@@ -69,9 +69,11 @@ def check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "year",
             cohort: str = "first_paired_year", control: Control = "never",
-            log: bool = False, covariates: Sequence[str] | str | None = ()) -> DidData:
+            log: bool | str = False, covariates: Sequence[str] | str | None = ()) -> DidData:
     """Check the columns and return a balanced panel; cohort 0 or empty means never treated.
-    ``log=True`` analyses the natural log of the outcome (effects then read as proportions).
+    ``log``: ``drop`` (or True) analyses the natural log of the outcome (effects then read as
+    proportions), its rows <= 0 left out (so their units, the panel being balanced);
+    ``log1p`` log(1 + y); ``none`` (or False) the outcome as recorded.
     ``covariates``: numeric columns carried as ``x0, x1, …``; units with a missing value are
     dropped (as R ``did`` does), a covariate without variation is an error."""
     check_choice(control, CONTROLS, "control group")
@@ -86,12 +88,10 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
                          "y": frame[outcome].to_numpy(dtype=float),
                          **_cov.covariate_columns(frame, names, unit=unit, time=time,
                                                   cohort=cohort, error=DidError)})
-    if log:
-        if (data["y"] <= 0).any():
-            raise DidError(f"outcome '{outcome}' has zero or negative values: its log is "
-                           "undefined (drop the log, or transform the outcome yourself)")
-        data["y"] = np.log(data["y"])
-        outcome = f"log({outcome})"
+    rule = log_rule(log, DidError)
+    data["y"], dropped, shown = log_values(data["y"].to_numpy(), rule, outcome, DidError)
+    notes: list[str] = [log_note(rule, outcome, dropped)] if rule != "none" else []
+    outcome = shown
     if data["time"].isna().any():
         raise DidError(f"time column '{time}' has empty values")
     if (data["time"] != np.round(data["time"])).any():
@@ -112,7 +112,6 @@ def prepare(frame: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str 
         values = sorted(data.loc[outside, "cohort"].unique())[:5]
         raise DidError(f"cohort column '{cohort}' has values outside the time range {low}–{high}: "
                        f"{', '.join(f'{v:g}' for v in values)} (0 or empty means never treated)")
-    notes: list[str] = []
     missing = data["y"].isna()
     incomplete = data.loc[missing, "unit"].unique()
     if len(incomplete):

@@ -138,6 +138,14 @@ class EventStudyResult(ResultsMixin):
     design_warnings: tuple[str, ...] = ()
     #: how cohorts of one or two units were handled (`pairaid.evaluate.small_cohorts`)
     small_cohorts: str = ""
+    #: units in the table given, before those missing a period were left out
+    n_units_input: int | None = None
+    #: the variance–covariance of the event-time estimates, rows and columns in the order of
+    #: `event_time` (a reference period's row and column are zero); its diagonal is
+    #: std_error². What HonestDiD needs (`pairaid.evaluate.honest_event`)
+    event_covariance: np.ndarray | None = None
+    #: Rambachan–Roth sensitivity analyses run on this path (`honest_event.honest_sensitivity`)
+    sensitivity: tuple = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aggregations", MappingProxyType(dict(self.aggregations)))
@@ -152,6 +160,22 @@ class EventStudyResult(ResultsMixin):
     @property
     def att_std_error(self) -> float:
         return self.aggregations["simple"].std_error
+
+    @cached_property
+    def mde(self) -> dict | None:
+        """Minimum detectable effect of the simple ATT (80 % power, two-sided 5 %, normal as
+        the interval; `pairaid.evaluate.power`) and of each event time after treatment."""
+        if "simple" not in self.aggregations:
+            return None
+        from pairaid.evaluate.power import minimum_detectable_effect
+
+        post = self.event_time[self.event_time["event_time"] >= 0]
+        return {"estimate": minimum_detectable_effect(self.att_std_error, float("inf")),
+                "term": "ATT(simple)", "power": 0.8, "alpha": 0.05,
+                "by_event_time": [{"event_time": int(e),
+                                   "mde": minimum_detectable_effect(float(s), float("inf"))}
+                                  for e, s in post[["event_time", "std_error"]]
+                                  .itertuples(index=False)]}
 
     @cached_property
     def provenance(self) -> dict:
@@ -229,6 +253,15 @@ class EventStudyResult(ResultsMixin):
                            for row in self.event_time.to_dict("records")],
             "band": {k: _num(v) if isinstance(v, float) else v for k, v in self.band.items()}
             or None,
+            "event_covariance": (None if self.event_covariance is None else {
+                "event_time": [int(e) for e in self.event_time["event_time"]],
+                "matrix": [[_num(v) for v in row] for row in self.event_covariance]}),
+            "sensitivity": [s.to_dict() for s in self.sensitivity],
+            "mde": (None if self.mde is None else
+                    {**self.mde, "estimate": _num(self.mde["estimate"]),
+                     "by_event_time": [{"event_time": r["event_time"], "mde": _num(r["mde"])}
+                                       for r in self.mde["by_event_time"]],
+                     "interpretation": self.mde_reading}),
             "pretrend_test": self.pretrend.to_dict() if self.pretrend else None,
             "pretrend_missing": None if self.pretrend else NO_PRETREND,
             "design_warnings": list(self.design_warnings),
@@ -283,6 +316,18 @@ class EventStudyResult(ResultsMixin):
                 f"anticipated treatment). It is an average over the treated cohorts and periods "
                 f"observed, not the effect on any single unit nor on units never treated.{pre}")
 
+    @property
+    def mde_reading(self) -> str:
+        """How to read the ATT beside its minimum detectable effect."""
+        if self.mde is None:
+            return ""
+        from pairaid.evaluate.power import mde_sentence
+
+        agg = self.aggregations["simple"]
+        z = stats.norm.ppf(0.5 + self.level / 2)
+        significant = abs(agg.estimate) > z * agg.std_error
+        return mde_sentence(self.mde["estimate"], agg.estimate, significant)
+
     @cached_property
     def summary(self) -> str:
         lines = [f"{_TITLES.get(self.estimator, self.estimator)}: outcome '{self.outcome}'",
@@ -322,6 +367,11 @@ class EventStudyResult(ResultsMixin):
             if test.wild_missing:
                 lines.append(f"  {test.wild_missing}")
         lines += ["", self.interpretation]
+        if self.mde is not None:
+            lines.append(f"Minimum detectable effect (ATT, 80 % power, 5 %): "
+                         f"{self.mde['estimate']:.4g}. {self.mde_reading}")
+        for found in self.sensitivity:
+            lines += ["", found.summary, *[f"  note: {n}" for n in found.notes]]
         if self.small_cohorts:
             lines.append(f"small cohorts: {self.small_cohorts}")
         lines += [f"note: {n}" for n in self.notes]

@@ -21,12 +21,11 @@ import numpy as np
 import pandas as pd
 
 from pairaid.evaluate import guards
-from pairaid.evaluate.guards import ElasticityError, Formula
+from pairaid.evaluate.guards import ElasticityError, Formula, LogRule
 from pairaid.evaluate.power import minimum_detectable_effect
 from pairaid.evaluate.results import ElasticityResult, WildBootstrap
 
 Vcov = Literal["iid", "hetero", "CRV1", "CRV3"]
-LogRule = Literal["drop", "log1p", "none"]
 _CLUSTERED = ("CRV1", "CRV3")
 
 
@@ -107,7 +106,16 @@ def estimate_elasticity(
         list(result.terms).index(result.treatment)]))
     return dataclasses.replace(result, cluster_reason=cluster_reason,
                                notes=tuple(notes) + result.notes,
-                               mde=minimum_detectable_effect(se, result.df_t))
+                               mde=minimum_detectable_effect(se, result.df_t),
+                               period=sample_period(data, time, used.index))
+
+
+def sample_period(data: pd.DataFrame, time: str, rows) -> tuple[int, int] | None:
+    """First and last period of the rows used, when `time` is a numeric column of `data`."""
+    if time not in data.columns or not pd.api.types.is_numeric_dtype(data[time]):
+        return None
+    values = data.loc[rows, time].dropna()
+    return (int(values.min()), int(values.max())) if len(values) else None
 
 
 def _formula(formula, outcome, treatment, controls, unit, time) -> Formula:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,55 @@ FEW_CLUSTERS = 42
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*(?![A-Za-z0-9_.]*\s*\()")
+
+
+#: one meaning of `log` in every estimator (CLI `--log`): ``drop`` natural logs, rows where the
+#: value is zero or negative left out and counted; ``log1p`` log(1 + x), zeros kept; ``none`` as is
+LogRule = Literal["drop", "log1p", "none"]
+LOG_RULES: tuple[str, ...] = ("drop", "log1p", "none")
+
+
+def log_rule(log: bool | str | None, error: type[Exception]) -> str:
+    """A `log` argument as a rule: True (the older flag) is ``drop``, False/None ``none``."""
+    if log is True:
+        return "drop"
+    if log is False or log is None:
+        return "none"
+    if log not in LOG_RULES:
+        raise error(f"log '{log}': use one of {', '.join(LOG_RULES)}")
+    return log
+
+
+def log_values(values: np.ndarray, rule: str, name: str,
+               error: type[Exception]) -> tuple[np.ndarray, int, str]:
+    """`values` under a log rule: (transformed, rows left out for being <= 0, the name shown:
+    ``log(name)``, ``log1p(name)`` or `name`). Left-out rows become NaN."""
+    values = np.asarray(values, dtype=float)
+    if rule == "none":
+        return values, 0, name
+    if rule == "log1p":
+        negative = values < 0
+        if negative.any():
+            raise error(f"'{name}' has {int(negative.sum())} negative values: log1p is for "
+                        f"amounts that can be zero; use --log drop or --log none")
+        return np.log1p(values), 0, f"log1p({name})"
+    bad = values <= 0
+    if len(values) and bad[~np.isnan(values)].all():
+        raise error(f"'{name}' has no value above zero: its log is undefined (use --log none, "
+                    f"or log1p for amounts that can be zero)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logged = np.where(bad, np.nan, np.log(np.where(bad, 1.0, values)))
+    return logged, int(bad.sum()), f"log({name})"
+
+
+def log_note(rule: str, name: str, dropped: int) -> str:
+    """The sample a log rule implies, said once (results' notes)."""
+    if rule == "none":
+        return f"logs: none ({name} as recorded)"
+    if rule == "log1p":
+        return f"logs: log(1 + {name}), zeros kept"
+    return (f"logs: natural log of {name}; {dropped:,} rows with {name} <= 0 left out"
+            if dropped else f"logs: natural log of {name}; no row has {name} <= 0")
 
 
 class ElasticityError(InputError):

@@ -18,7 +18,7 @@ example of HonestDiD's README). The breakdown value is the largest M (on a fine 
 bisection) at which the interval still excludes zero.
 
 Relative magnitudes Δ^RM(M̄) (HonestDiD's C-LF method, a conditional-least-favourable hybrid
-test inverted on a grid) is NOT implemented here.
+test inverted on a grid) are in `pairaid.evaluate.honest_rm`.
 """
 
 from __future__ import annotations

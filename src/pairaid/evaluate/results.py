@@ -79,6 +79,8 @@ class ElasticityResult(CoefficientViews, ResultsMixin):
     mde: float | None = None
     #: randomisation inference over the donors' start years (inference.py)
     randomisation: "RandomisationInference | None" = None
+    #: first and last period of the estimation sample (None: the time column is not a number)
+    period: tuple[int, int] | None = None
 
     # -- views ---------------------------------------------------------------------------------
     @property

@@ -167,3 +167,13 @@ def conservative_cs(aggregations: dict, group_time: pd.DataFrame, event_time: pd
         path["band_low"], path["band_high"] = middle - wider, middle + wider
     path["std_error"] = np.sqrt(path["std_error"] ** 2 + extra)
     return out, cells, path
+
+
+def conservative_path_covariance(group_time: pd.DataFrame, event_times, added: np.ndarray,
+                                 sizes: pd.Series) -> np.ndarray:
+    """The `added` covariance of the cells carried to the event path through R did's dynamic
+    weights: W added W' with one row of W per event time (the full matrix whose diagonal
+    `conservative_cs` adds to the event-time variances)."""
+    levels = cs_weights(group_time, sizes)["dynamic"][1]
+    weights = np.vstack([levels[float(e)] for e in event_times])
+    return weights @ added @ weights.T

@@ -13,9 +13,15 @@ PROPORTIONAL = 0.01
 CLEAR_T = 1.96
 
 
+def _units(result) -> dict:
+    from pairaid.findings.evaluate import unit_terms
+
+    return unit_terms(getattr(result, "unit_label", "unit"))
+
+
 def inequality_findings(result, year: int | None = None) -> list[Finding]:
-    out = [finding("inequality.gini", "describes",
-                   {"value": result.value, "units_label": result.unit_label},
+    year = year if year is not None else getattr(result, "year", None)
+    out = [finding("inequality.gini", "describes", {"value": result.value, **_units(result)},
                    gini=(result.gini, "", "statistic"),
                    gap=(2 * result.gini, "ratio", "statistic"),
                    units=(result.n_units, "count", "count"), year=(year, "year", "year"),
@@ -27,13 +33,15 @@ def inequality_findings(result, year: int | None = None) -> list[Finding]:
                            between=(part.between, "", "statistic"),
                            share=(part.between_share, "share", "share")))
     if result.theil_l is None:
-        out.append(finding("inequality.theil_l", "undefined", {"value": result.value}))
+        out.append(finding("inequality.theil_l", "undefined",
+                           {"value": result.value, **_units(result)}))
     c = result.concentration
     if c is not None:
         verdict = ("proportional" if abs(c.index) < PROPORTIONAL else
                    "pro_poor" if c.index < 0 else "pro_rich")
         out.append(finding("inequality.concentration", verdict,
-                           {"value": result.value, "rank_by": result.rank_by},
+                           {"value": result.value, "rank_by": result.rank_by,
+                            **_units(result)},
                            index=(c.index, "", "estimate"), se=(c.std_error, "", "std_error"),
                            lo=(c.index - 1.96 * c.std_error, "", "ci_low"),
                            hi=(c.index + 1.96 * c.std_error, "", "ci_high")))
@@ -66,7 +74,7 @@ def group_findings(result) -> list[Finding]:
                            funds=(row.value_share, "share", "share"),
                            people=(row.population_share, "share", "share"),
                            units=(row.n_units, "count", "count")))
-    out.append(finding("inequality.suppression", "describes",
+    out.append(finding("inequality.suppression", "describes", _units(result),
                        k=(result.group_table.k, "count", "threshold")))
     return out
 

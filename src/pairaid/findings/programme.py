@@ -66,6 +66,37 @@ def where_findings(summary, regions) -> list[Finding]:
                     recipients=(len(totals), "count", "count"))]
 
 
+def funds_trend_findings(summary) -> list[Finding]:
+    """Yearly disbursements in the first and the last year with any (the funds chart's title)."""
+    by_year = summary.funds_by_year
+    paid = by_year[by_year["disbursed"].fillna(0) > 0].sort_values("year")
+    if paid.empty:
+        return []
+    start, end = float(paid["disbursed"].iloc[0]), float(paid["disbursed"].iloc[-1])
+    verdict = "rises" if end > start else "falls" if end < start else "no_change"
+    currency = summary.basis.currency
+    return [finding("headline.funds_trend", verdict,
+                    start=(start, currency, "money"), end=(end, currency, "money"),
+                    first=(int(paid["year"].iloc[0]), "year", "year"),
+                    last=(int(paid["year"].iloc[-1]), "year", "year"))]
+
+
+def map_findings(key: str, values, year: int, unit=None) -> list[Finding]:
+    """The places a map shows highest and lowest: `values` has name_en, name_zh and value
+    (one row a place); `unit` the value's unit as a term (English, Chinese)."""
+    shown = values.dropna(subset=["value"]).sort_values("value", ascending=False)
+    if len(shown) < 2:
+        return []
+    top, bottom = shown.iloc[0], shown.iloc[-1]
+    terms = {"top": (str(top["name_en"]), str(top["name_zh"])),
+             "bottom": (str(bottom["name_en"]), str(bottom["name_zh"]))}
+    if unit is not None:
+        terms["unit"] = unit
+    return [finding(key, "describes", terms, high=(float(top["value"]), "", "value"),
+                    low=(float(bottom["value"]), "", "value"), year=(year, "year", "year"),
+                    places=(len(shown), "count", "count"))]
+
+
 def timeline_findings(spans, last: int) -> list[Finding]:
     starts = spans["start_year"].astype(int)
     return [finding("timeline.pairings", "describes",

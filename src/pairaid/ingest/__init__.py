@@ -16,6 +16,7 @@ from pairaid.ingest.office import OfficeOptions, normalise
 from pairaid.ingest.read import ROW, read_table_file
 from pairaid.ingest.tables import TABLE_ORDER, TABLES, unknown_table
 from pairaid.ingest.validate import duplicate_problems, validate_table
+from pairaid.ingest.wide import name_year_columns, unpivot_years
 from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store, WriteMode
 
@@ -67,7 +68,8 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                   labels: dict[str, str] | None = None,
                   on_step: Callable[[str], None] | None = None,
                   before_commit: Callable[[object], None] | None = None,
-                  specs: dict | None = None) -> list[ImportReport]:
+                  specs: dict | None = None, actor=None, approval: str | None = None,
+                  note: str | None = None) -> list[ImportReport]:
     """Validate and write several tables in ONE transaction (in dependency order).
 
     Each table is validated against what the earlier tables of the same call wrote, so a whole
@@ -77,6 +79,12 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
     `before_commit(conn)` runs last inside the transaction (a restore writes the metadata and
     checks the fingerprint there; raising rolls everything back). `specs` replaces a table's
     `TableSpec` (a restore accepts the negative flows an IATI import wrote).
+
+    `actor` (an account, a name; None: the local user) is who the journal says wrote each row.
+    `approval` ("draft" or "approved") is the state the written records take; None: drafts when
+    the actor is an account (the web service: an approver approves them), approved for a local
+    process (the CLI, a script, the demo: whoever holds the database file). `note`: the
+    journal's comment on the write (`ledger.accounts.local_writer` says why records are approved).
     """
     unknown = [n for n in frames if n not in TABLES]
     if unknown:
@@ -84,7 +92,10 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
     reports = []
     labels = labels or {}
     step = on_step or (lambda _message: None)
-    with store.transaction() as conn:
+    from pairaid.ledger.journal import actor_name
+
+    approval = resolve_approval(actor, approval)
+    with store.transaction(actor_name(actor), note) as conn:
         for name in (n for n in TABLE_ORDER if n in frames):
             frame = frames[name]
             if ROW not in frame:
@@ -108,7 +119,7 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
             step(f"writing {len(rows):,} {name} rows")
             try:
                 # Written even in a dry run (rolled back below), so later tables see these rows.
-                store.write(name, rows.drop(columns=ROW), mode, conn)
+                store.write(name, rows.drop(columns=ROW), mode, conn, approval=approval)
             except DuplicateKeyError as refused:
                 # The unique index saw a repeated key: name the rows (the transaction rolls back).
                 raise ImportValidationError(
@@ -126,13 +137,18 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
 
 def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode = "append",
                 dry_run: bool = False, on_step: Callable[[str], None] | None = None,
-                options: OfficeOptions | None = None) -> ImportReport:
+                options: OfficeOptions | None = None,
+                authorise: Callable[[pd.DataFrame], None] | None = None, actor=None,
+                approval: str | None = None, note: str | None = None) -> ImportReport:
     """Read, validate and write one file; nothing is written if any cell is wrong.
 
     Office sheets (Chinese headers, names, 万元, title and total rows) are read as `office` and
     `layout` describe; `options` override their guesses. Every change made on the way in is in
     the report's `transformations` (and in the error's, when the import fails).
-    `on_step` hears what is happening (for a progress display)."""
+    `on_step` hears what is happening (for a progress display). `authorise(rows)` sees the
+    validated rows (import columns) inside the transaction, before it commits: raising there
+    writes nothing (the web service refuses rows outside an editor's region or donor).
+    `actor`, `approval` and `note` as in `import_frames`."""
     if table not in TABLES:
         raise unknown_table(table)
     options = (options or OfficeOptions()).resolved()
@@ -147,21 +163,38 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
     frame = read_table_file(path, table, TABLES[table].column_names, sheet=options.sheet,
                             header_row=options.header_row)
     label = frame.attrs.get("label", path.name)
+    frame = unpivot_years(frame, TABLES[table])  # years as columns → one row per year
     office = normalise(frame, TABLES[table], label, lambda: NameResolver.from_store(store),
                        options, known=store.codes)
     notes = tuple(office.notes)
     try:
         report = import_frames(store, {table: office.frame}, mode=mode, dry_run=dry_run or
-                               bool(office.problems), labels={table: label}, on_step=on_step)[0]
+                               bool(office.problems), labels={table: label}, on_step=on_step,
+                               before_commit=None if authorise is None
+                               else lambda _conn: authorise(office.frame),
+                               actor=actor, approval=approval, note=note)[0]
     except ImportValidationError as failed:
         # A cell the office step already named is not reported twice by validation.
         named = {(p.row, p.column) for p in office.problems}
         problems = office.problems + [p for p in failed.problems if (p.row, p.column) not in named]
-        raise _with_notes(ImportValidationError(problems), notes, office.guessed) from None
+        raise _with_notes(ImportValidationError(name_year_columns(problems, frame)), notes,
+                          office.guessed) from None
     if office.problems:
-        raise _with_notes(ImportValidationError(office.problems), notes, office.guessed)
+        raise _with_notes(ImportValidationError(name_year_columns(office.problems, frame)),
+                          notes, office.guessed)
     return ImportReport(report.table, report.file, report.rows, report.new, report.updated,
                         report.dry_run, report.changes, notes, office.guessed)
+
+
+def resolve_approval(actor, approval: str | None) -> str:
+    """The state written records take: as asked, else drafts for an account (web), approved
+    for a local process."""
+    if approval is None:
+        return "draft" if hasattr(actor, "role") else "approved"
+    if approval not in ("draft", "approved"):
+        raise InputError(f"approval {approval!r}: draft or approved (records are returned by "
+                         "an approver, not imported as returned)")
+    return approval
 
 
 def _with_notes(error: ImportValidationError, notes: tuple[str, ...],

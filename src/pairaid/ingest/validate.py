@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from pairaid.ingest import hygiene
 from pairaid.ingest.errors import Problem
+from pairaid.ingest.lookups import PAIR_SEPARATOR, Lookups
 from pairaid.ingest.read import ROW, as_text_frame
 from pairaid.ingest.tables import ColumnSpec, TableSpec
 from pairaid.ledger import codes
@@ -197,15 +198,17 @@ def match_header(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.DataFrame,
                    file: str, mode: str, file_duplicates: bool = True,
-                   ledger_duplicates: bool = True,
+                   ledger_duplicates: bool = True, lookups: Lookups | None = None,
                    ) -> tuple[pd.DataFrame, list[Problem], int]:
     """Check every cell; return (ledger rows with their `_row`, problems, rows that already
     exist in the ledger).
 
     With `file_duplicates=False` repeats within the file are left to the database's unique
     index (the caller then asks `duplicate_problems` which rows they were): on a million rows
-    that saves half a second on the path where there are none.
+    that saves half a second on the path where there are none. An import written in chunks
+    passes one `lookups` for all of them, so codes and pairings are read once, not per chunk.
     """
+    lookups = lookups or Lookups(store, conn)
     frame = match_header(frame, spec)
     problems = check_columns(frame, spec, file)
     if problems:
@@ -218,10 +221,10 @@ def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.Da
     for column in spec.columns:
         series = frame[column.name] if column.name in frame else pd.Series("", index=frame.index)
         typed[column.name] = _parse_column(check, column, series)
-    _check_references(store, conn, spec, typed, check)
+    _check_references(lookups, spec, typed, check)
     _check_rules(spec, typed, check)
     if spec.pairing_from:
-        typed["pairing_id"] = _resolve_pairings(store, conn, spec, typed, check)
+        typed["pairing_id"] = _resolve_pairings(lookups, spec, typed, check)
     ledger = _to_ledger(spec, typed)
     if file_duplicates or mode == "upsert":  # an upsert would silently keep the last repeat
         _file_duplicates(spec, ledger, check)
@@ -234,19 +237,17 @@ def validate_table(store: Store, conn: Connection, spec: TableSpec, frame: pd.Da
     return ledger, check.problems, existing
 
 
-def _check_references(store: Store, conn: Connection, spec: TableSpec, typed: pd.DataFrame,
+def _check_references(lookups: Lookups, spec: TableSpec, typed: pd.DataFrame,
                       check: Checker) -> None:
-    known: dict[str, set[str]] = {}
     for column in spec.columns:
         if not column.references:
             continue
-        if column.references not in known:
-            known[column.references] = store.codes(column.references, conn=conn)
-        allowed = known[column.references]
-        if column.references == spec.name:  # a region's parent may be in the same file
-            allowed = allowed | set(typed["code"].dropna())
         values = typed[column.name]
-        unknown = (values.notna() & ~values.isin(allowed)).to_numpy()
+        if column.references == spec.name:  # a region's parent may be in the same file
+            allowed = lookups.codes(column.references) | set(typed["code"].dropna())
+            unknown = (values.notna() & ~values.isin(allowed)).to_numpy()
+        else:
+            unknown = values.notna().to_numpy() & ~lookups.known(column.references, values)
         noun = _REFERENCE_NAMES[column.references]
         check.flag(unknown, column.name, lambda i, v=values, n=noun, t=column.references:
                    f"unknown {n} code '{v.iloc[i]}' (not in the {t} table: import {t} first)")
@@ -273,12 +274,12 @@ def _check_rules(spec: TableSpec, typed: pd.DataFrame, check: Checker) -> None:
                    "a region cannot be its own parent")
 
 
-def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd.DataFrame,
+def _resolve_pairings(lookups: Lookups, spec: TableSpec, typed: pd.DataFrame,
                       check: Checker) -> pd.Series:
     """Each row's pairing: same donor and recipient, and a start..end span covering its year
     (or the given round)."""
     donor_col, recipient_col, year_col = spec.pairing_from
-    pairings = store.pairings(conn=conn)
+    pairings = lookups.pairings()
     rows = pd.DataFrame({
         "i": np.arange(len(typed)), "donor": typed[donor_col].to_numpy(),
         "recipient": typed[recipient_col].to_numpy(), "year": typed[year_col].to_numpy(),
@@ -288,13 +289,11 @@ def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd
     found_id = np.full(len(typed), -1, dtype=np.int64)
     # Fast path: a donor-recipient pair with one pairing row is found by a hash lookup in Arrow;
     # the general merge below handles pairs with several rounds and pairs with none.
-    pair_key = pairings["donor"] + "\x1f" + pairings["recipient"]
-    single = pairings[~pair_key.duplicated(keep=False)]
+    single, single_keys = lookups.single_pairings()
     row_key = pc.binary_join_element_wise(
         *(pa.array(typed[c].fillna("")).cast(pa.large_string()) for c in (donor_col, recipient_col)),
-        pa.scalar("\x1f", pa.large_string()))
-    position = pc.index_in(row_key, value_set=pa.array(
-        (single["donor"] + "\x1f" + single["recipient"]).tolist(), pa.large_string()))
+        pa.scalar(PAIR_SEPARATOR, pa.large_string()))
+    position = pc.index_in(row_key, value_set=single_keys)
     position = position.fill_null(-1).to_numpy(zero_copy_only=False)
     hit = np.flatnonzero(position >= 0)
     if len(hit):
@@ -309,20 +308,21 @@ def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd
         n_matches[hit] = covers
         found_id[hit[covers]] = single["id"].to_numpy()[at[covers]]
     others = np.flatnonzero(position < 0)
-    usable = rows.iloc[others].dropna(subset=["donor", "recipient", "year"])
-    matches = usable.merge(pairings, on=["donor", "recipient"], how="inner")
-    end = pd.to_numeric(matches["end_year"]).fillna(9999)
-    given = matches["round_given"].notna()
-    # A given round picks among overlapping rounds; the round must still cover the row's year.
-    covers = ((matches["start_year"] <= matches["year"]) & (matches["year"] <= end)
-              & (~given | (matches["round"] == pd.to_numeric(matches["round_given"]))))
-    matches = matches[covers.to_numpy(dtype=bool)]
-    counted = matches.groupby("i").size()
-    n_matches[counted.index.to_numpy()] = counted.to_numpy()
-    first = matches.drop_duplicates("i")
-    found_id[first["i"].to_numpy()] = first["id"].to_numpy()
+    if len(others):  # merging even no rows with every pairing costs a copy of the pairings
+        usable = rows.iloc[others].dropna(subset=["donor", "recipient", "year"])
+        matches = usable.merge(pairings, on=["donor", "recipient"], how="inner")
+        end = pd.to_numeric(matches["end_year"]).fillna(9999)
+        given = matches["round_given"].notna()
+        # A given round picks among overlapping rounds; the round must still cover the row's year.
+        covers = ((matches["start_year"] <= matches["year"]) & (matches["year"] <= end)
+                  & (~given | (matches["round"] == pd.to_numeric(matches["round_given"]))))
+        matches = matches[covers.to_numpy(dtype=bool)]
+        counted = matches.groupby("i").size()
+        n_matches[counted.index.to_numpy()] = counted.to_numpy()
+        first = matches.drop_duplicates("i")
+        found_id[first["i"].to_numpy()] = first["id"].to_numpy()
     resolvable = rows[["donor", "recipient", "year"]].notna().all(axis=1).to_numpy() & ~check.bad
-    paired = set(zip(pairings["donor"], pairings["recipient"]))
+    paired: set[tuple] = set()  # filled when a row needs explaining (a set per chunk is costly)
 
     def spans(key: tuple) -> str:
         rounds = pairings[(pairings["donor"] == key[0]) & (pairings["recipient"] == key[1])]
@@ -331,6 +331,8 @@ def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd
 
     def why_none(i: int) -> str:
         key = (rows["donor"].iat[i], rows["recipient"].iat[i])
+        if not paired:
+            paired.update(zip(pairings["donor"], pairings["recipient"]))
         if key not in paired:
             return f"donor '{key[0]}' is not paired with recipient '{key[1]}' (add the pairing first)"
         if pd.notna(rows["round_given"].iat[i]):
@@ -347,6 +349,16 @@ def _resolve_pairings(store: Store, conn: Connection, spec: TableSpec, typed: pd
                      index=typed.index).where(found_id >= 0)
 
 
+def _direction(value) -> int | None:
+    """An indicator's direction as a number; a value off its choices is already a problem of
+    the row (nothing is written), so it becomes None here rather than an error (an API body's
+    0.1 raised ValueError: a 500)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _to_ledger(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
     ledger = typed.rename(columns=_LEDGER_NAMES[spec.name])
     if spec.pairing_from:
@@ -354,8 +366,7 @@ def _to_ledger(spec: TableSpec, typed: pd.DataFrame) -> pd.DataFrame:
     if "ref" in ledger:
         ledger["ref"] = ledger["ref"].fillna("")
     if spec.name == "indicators":
-        ledger["direction"] = ledger["direction"].map(
-            lambda v: None if v is None else int(v)).astype("Int64")
+        ledger["direction"] = ledger["direction"].map(_direction).astype("Int64")
     return ledger
 
 

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import sqlalchemy.exc
-from sqlalchemy import text
 
 from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.journal import default_actor, delete_journaled
 from pairaid.ledger.store import _EXPORT_SQL, LEDGER_TABLES, Store
 
 #: comparison operators a condition may use (longest first, so `<=` is not read as `<`)
 OPERATORS = ("!=", "<=", ">=", "=", "<", ">")
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>)\s*(.*?)\s*$")
+
+
+#: column types compared as numbers (an empty value is only NULL there)
+_NUMERIC = ("int", "year", "float")
 
 
 class CorrectionError(LedgerError):
@@ -87,13 +91,16 @@ def parse_condition(raw: str, table: str) -> Condition:
 
 
 def delete_rows(store: Store, table: str, conditions: list[str], *,
-                dry_run: bool = False) -> DeleteResult:
+                dry_run: bool = False, actor=None) -> DeleteResult:
     """Delete the rows of `table` that meet every condition; returns them. With `dry_run`,
-    nothing is removed. Without a condition nothing is deleted (say what to delete)."""
+    nothing is removed. Without a condition nothing is deleted (say what to delete). The
+    journal records each deleted row's last state, by `actor` (None: the local user)."""
     if table not in LEDGER_TABLES:
         raise CorrectionError(f"unknown table {table!r} (tables: {', '.join(LEDGER_TABLES)})")
     if not conditions:
         raise CorrectionError("give at least one --where COLUMN=VALUE: a delete names its rows")
+    from pairaid.ingest.tables import TABLES
+
     parsed = [parse_condition(c, table) for c in conditions]
     select, source, order = _split(_EXPORT_SQL[table])
     expressions = dict(_columns(select))
@@ -103,25 +110,30 @@ def delete_rows(store: Store, table: str, conditions: list[str], *,
     for i, condition in enumerate(parsed):
         expression = expressions[condition.column]
         if condition.value is None:
-            clauses.append(f"{expression} IS {'NOT ' if condition.operator == '!=' else ''}NULL")
+            # empty means missing; a text column may hold '' for it (a flow's `ref` does: it
+            # is part of the key, and NULLs never collide in a unique index)
+            text_column = (TABLES[table].column(condition.column).type not in _NUMERIC
+                           and condition.column != "direction")
+            if condition.operator == "!=":
+                clauses.append(f"({expression} IS NOT NULL"
+                               + (f" AND {expression} <> ''" if text_column else "") + ")")
+            else:
+                clauses.append(f"({expression} IS NULL"
+                               + (f" OR {expression} = ''" if text_column else "") + ")")
             continue
         clauses.append(f"{expression} {'<>' if condition.operator == '!=' else condition.operator}"
                        f" :p{i}")
         params[f"p{i}"] = condition.value
     query = (f"SELECT {select}, t.{key} AS _key FROM {source} WHERE {' AND '.join(clauses)} "
              f"ORDER BY {order}")
-    with store.transaction() as conn:
+    with store.transaction(None if dry_run else (actor or default_actor())) as conn:
         matched = store.query(query, params, conn=conn)
         rows = matched.drop(columns="_key")
         if dry_run or matched.empty:
             return DeleteResult(table, rows, dry_run)
         keys = matched["_key"].tolist()
         try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                names = {f"k{j}": k for j, k in enumerate(chunk)}
-                conn.execute(text(f"DELETE FROM {ledger_table} WHERE {key} IN "
-                                  f"({', '.join(':' + n for n in names)})"), names)
+            delete_journaled(store, conn, ledger_table, keys)
         except sqlalchemy.exc.IntegrityError as exc:  # the transaction rolls back as it unwinds
             raise CorrectionError(
                 f"{table}: nothing was deleted: other rows still refer to the {len(keys)} "

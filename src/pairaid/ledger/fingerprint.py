@@ -22,7 +22,7 @@ def ledger_fingerprint(store, conn=None) -> str:
     digest = hashlib.sha256()
     with contextlib.nullcontext(conn) if conn is not None else store.snapshot() as reader:
         for name in (t for t in TABLE_ORDER if t != "coverage"):  # coverage: below
-            frame = store.read_table(name, conn=reader)
+            frame = store.read_table(name, conn=reader, drafts=True)
             digest.update(name.encode())
             digest.update(str(len(frame)).encode())
             if len(frame):
@@ -49,3 +49,26 @@ def meta_fingerprint(meta: dict[str, str]) -> str:
     """SHA-256 of the ledger's metadata (synthetic flag, published figures, planted anomalies)."""
     return hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False)
                           .encode("utf-8")).hexdigest()
+
+
+def change_marker(store) -> str:
+    """A cheap value that changes whenever the ledger may have changed (never the reverse), so a
+    server can tell in a millisecond whether results it keyed by the fingerprint may be stale:
+    PostgreSQL's WAL position (every committed write advances it; other databases' writes too,
+    which only costs a recomputation), or the SQLite file's and its WAL's size, change time and
+    inode. Read it BEFORE opening the snapshot a result is computed from: a write between the
+    two makes the result newer than its marker, never older."""
+    if store.backend == "postgresql":
+        return "pg:" + str(store.query("SELECT pg_current_wal_lsn()::text AS lsn")["lsn"].iloc[0])
+    import os
+
+    path = store.engine.url.database
+    parts = []
+    for name in (path, f"{path}-wal"):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "sqlite:" + "/".join(parts)

@@ -28,15 +28,17 @@ def indicators(store: Store) -> pd.DataFrame:
 def indicator_values(store: Store, code: str) -> pd.DataFrame:
     """Every observation of one indicator: region, year, value, flag."""
     return store.query("SELECT region_code AS region, year, value, flag FROM observation "
-                       "WHERE indicator_code = :code", {"code": code})
+                       f"WHERE indicator_code = :code AND {store.approved()}", {"code": code})
 
 
 def year_span(store: Store) -> tuple[int | None, int | None]:
     """First and last year with any flow or observation."""
+    ok = store.approved()
     frame = store.query("SELECT MIN(y) AS lo, MAX(y) AS hi FROM ("
-                        "SELECT MIN(year) AS y FROM flow UNION ALL SELECT MAX(year) FROM flow "
-                        "UNION ALL SELECT MIN(year) FROM observation "
-                        "UNION ALL SELECT MAX(year) FROM observation) spans")
+                        f"SELECT MIN(year) AS y FROM flow WHERE {ok} "
+                        f"UNION ALL SELECT MAX(year) FROM flow WHERE {ok} "
+                        f"UNION ALL SELECT MIN(year) FROM observation WHERE {ok} "
+                        f"UNION ALL SELECT MAX(year) FROM observation WHERE {ok}) spans")
     lo, hi = frame.iloc[0]
     return (None if pd.isna(lo) else int(lo)), (None if pd.isna(hi) else int(hi))
 
@@ -48,7 +50,11 @@ def flows(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
     in memory takes 0.6 s where SQLite's GROUP BY takes 1.7 s."""
     rows = store.frame(
         "SELECT pairing_id, year, kind, currency, sector, amount FROM flow "
-        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)}")
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)} AND {store.approved()}")
+    if rows.empty:  # no row gives no types: an empty result gets its columns' own (pandas
+        # cannot sum an untyped column grouped by an empty categorical: /api/summary?to=1949)
+        rows = rows.astype({"pairing_id": "int64", "year": "int64", "kind": object,
+                            "currency": object, "sector": object, "amount": "float64"})
     pairings = store.query("SELECT id, donor_code AS donor, recipient_code AS recipient FROM pairing")
     by_id = pairings.set_index("id")
     for column in ("donor", "recipient"):
@@ -61,7 +67,7 @@ def duplicate_flow_copies(store: Store, year_from: int, year_to: int) -> pd.Data
     ``year, kind, currency, amount, copies`` — `copies` counts the rows of each group."""
     return store.frame(
         "SELECT year, kind, currency, amount, COUNT(*) AS copies FROM flow "
-        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)} "
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)} AND {store.approved()} "
         "GROUP BY pairing_id, year, kind, amount, currency, sector, project_code, source "
         "HAVING COUNT(*) > 1")
 
@@ -77,12 +83,14 @@ def observations_wide(store: Store, codes: list[str], year_from: int, year_to: i
         return pd.DataFrame(columns=["region", "year"])
     long = store.frame(
         "SELECT region_code AS region, year, indicator_code AS indicator, value FROM observation "
-        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)}"
+        f"WHERE year BETWEEN {int(year_from)} AND {int(year_to)} AND {store.approved()}"
         + ("" if every_indicator else f" AND indicator_code IN ({sql_in(codes)})"))
     n_years = int(year_to) - int(year_from) + 1
     regions = pd.Categorical(long["region"])
     indicator = pd.Categorical(long["indicator"], categories=codes).codes
-    row = regions.codes.astype(np.int64) * n_years + (long["year"].to_numpy() - int(year_from))
+    # (typed: a query that finds nothing returns untyped columns, which cannot index)
+    years = long["year"].to_numpy(dtype=np.int64)
+    row = regions.codes.astype(np.int64) * n_years + (years - int(year_from))
     values = np.full((len(regions.categories) * n_years, len(codes)), np.nan)
     values[row, indicator] = long["value"].to_numpy(dtype=float)
     present = np.zeros(len(values), dtype=bool)
@@ -99,26 +107,28 @@ def personnel_sums(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
         "SELECT p.recipient_code AS recipient, p.donor_code AS donor, t.year, t.category, "
         "SUM(t.headcount) AS headcount, SUM(t.person_months) AS person_months FROM personnel t "
         "JOIN pairing p ON p.id = t.pairing_id WHERE t." + _YEARS +
+        f" AND {store.approved('t')} AND {store.approved('p')}" +
         " GROUP BY p.recipient_code, p.donor_code, t.year, t.category", _years(year_from, year_to))
 
 
 def project_spans(store: Store) -> pd.DataFrame:
     return store.query(
         "SELECT p.recipient_code AS recipient, p.donor_code AS donor, t.start_year, t.end_year, "
-        "t.status FROM project t JOIN pairing p ON p.id = t.pairing_id")
+        "t.status FROM project t JOIN pairing p ON p.id = t.pairing_id "
+        f"WHERE {store.approved('t')} AND {store.approved('p')}")
 
 
 def enterprise_sums(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
     return store.query(
         "SELECT destination_code AS recipient, origin_code AS donor, year, currency, "
         "SUM(count) AS count, SUM(investment) AS investment, SUM(jobs) AS jobs FROM enterprise "
-        "WHERE " + _YEARS + " GROUP BY destination_code, origin_code, year, currency",
+        "WHERE " + _YEARS + f" AND {store.approved()} GROUP BY destination_code, origin_code, year, currency",
         _years(year_from, year_to))
 
 
 def pairing_spans(store: Store) -> pd.DataFrame:
     return store.query("SELECT donor_code AS donor, recipient_code AS recipient, start_year, "
-                       "end_year, round FROM pairing")
+                       f"end_year, round FROM pairing WHERE {store.approved()}")
 
 
 def donors(store: Store) -> pd.DataFrame:
@@ -128,13 +138,15 @@ def donors(store: Store) -> pd.DataFrame:
 # -- flow coverage (issue 12): which pairing-years the ledger claims to hold completely ---------
 def flow_pairing_years(store: Store, year_from: int, year_to: int) -> pd.DataFrame:
     """Every (pairing_id, year) with at least one flow row in the years."""
-    return store.query("SELECT DISTINCT pairing_id, year FROM flow WHERE " + _YEARS,
+    return store.query("SELECT DISTINCT pairing_id, year FROM flow WHERE " + _YEARS
+                       + f" AND {store.approved()}",
                        _years(year_from, year_to))
 
 
 def pairings_with_ids(store: Store) -> pd.DataFrame:
     return store.query("SELECT id AS pairing_id, donor_code AS donor, recipient_code AS recipient,"
-                       " start_year, end_year, round FROM pairing ORDER BY id")
+                       f" start_year, end_year, round FROM pairing WHERE {store.approved()} "
+                       "ORDER BY id")
 
 
 def coverage(store: Store) -> pd.DataFrame:
@@ -145,28 +157,33 @@ def coverage(store: Store) -> pd.DataFrame:
         "ORDER BY p.donor_code, p.recipient_code, p.round, c.year_from")
 
 
-def declare_coverage(store: Store, spans: pd.DataFrame, source: str | None = None) -> int:
+def declare_coverage(store: Store, spans: pd.DataFrame, source: str | None = None,
+                     actor=None) -> int:
     """Record that the ledger is complete for each row's pairing over year_from..year_to (rows:
     pairing_id, year_from, year_to). A span already declared is left as it is. Returns the
-    number of new spans."""
-    from pairaid.ledger import schema
+    number of new spans (each journaled, by `actor`; None: the local user)."""
+    from pairaid.ledger.journal import default_actor
 
     if spans.empty:
         return 0
-    rows = [{"pairing_id": int(r.pairing_id), "year_from": int(r.year_from),
-             "year_to": int(r.year_to), "source": source} for r in spans.itertuples()]
-    with store.transaction() as conn:
-        before = conn.execute(text("SELECT COUNT(*) FROM coverage")).scalar_one()
-        stmt = store._insert(schema.coverage).on_conflict_do_nothing(
-            index_elements=["pairing_id", "year_from", "year_to"])
-        conn.execute(stmt, rows)
-        return conn.execute(text("SELECT COUNT(*) FROM coverage")).scalar_one() - before
+    rows = {(int(r.pairing_id), int(r.year_from), int(r.year_to)): source
+            for r in spans.itertuples()}
+    with store.transaction(actor or default_actor()) as conn:
+        existing = conn.execute(text("SELECT pairing_id, year_from, year_to FROM coverage")).all()
+        for key in existing:
+            rows.pop(tuple(key), None)
+        store.insert_raw("coverage", [{"pairing_id": p, "year_from": a, "year_to": b,
+                                       "source": src} for (p, a, b), src in rows.items()], conn)
+        return len(rows)
 
 
-def clear_coverage(store: Store, pairing_ids: list[int]) -> int:
+def clear_coverage(store: Store, pairing_ids: list[int], actor=None) -> int:
     """Withdraw every coverage declaration of the pairings; returns the spans removed."""
+    from pairaid.ledger.journal import default_actor, delete_journaled
+
     if not pairing_ids:
         return 0
     ids = ", ".join(str(int(i)) for i in pairing_ids)
-    with store.transaction() as conn:
-        return conn.execute(text(f"DELETE FROM coverage WHERE pairing_id IN ({ids})")).rowcount
+    with store.transaction(actor or default_actor()) as conn:
+        found = conn.execute(text(f"SELECT id FROM coverage WHERE pairing_id IN ({ids})")).all()
+        return delete_journaled(store, conn, "coverage", [r.id for r in found])

@@ -294,3 +294,99 @@ coverage = Table(
     _year_check("year_to"),
     CheckConstraint("year_to >= year_from", name="years_ordered"),
 )
+
+
+# -- who may write, approval, and the journal (migration 0004, issue 15) ------------------------
+
+#: Roles of an account, weakest first (`ledger/accounts.py` says what each may do).
+ACCOUNT_ROLES = ("viewer", "editor", "approver", "admin")
+#: Approval states of an event row (column `approval`: `project` already has a `status`, the
+#: project's own stage): new and changed records start as drafts when written through the web
+#: service; analytics read approved rows unless asked for drafts.
+STATUSES = ("draft", "approved", "returned")
+#: What a journal entry records.
+JOURNAL_ACTIONS = ("insert", "update", "delete", "approve", "return")
+#: Tables whose rows are records an office enters and an approver approves (they carry `approval`
+#: and who/when columns). Reference tables (regions, donors, indicators, code lists, rates,
+#: prices, crosswalk, coverage) are kept by the office's administrators and are not approved
+#: row by row; the journal records their changes all the same.
+APPROVED_TABLES = ("pairing", "project", "project_output", "flow", "personnel", "enterprise",
+                   "observation")
+#: Tables that are not data: the accounts and the journal (not counted, not backed up as data).
+SYSTEM_TABLES = ("account", "journal", "journal_head")
+#: Columns that say who wrote a row and when: not part of a row's journaled state (the journal
+#: entry has its own actor and time).
+AUDIT_COLUMNS = ("created_by", "created_at", "updated_by", "updated_at")
+
+account = Table(
+    "account",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    # an editor writes only records of this region (recipient/destination) and/or donor
+    Column("region_code", String(32), nullable=True),
+    Column("donor_code", String(32), nullable=True),
+    # sha256 of the token, hex: the token itself is shown once and never stored
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Text, nullable=False),
+    Column("revoked_at", Text, nullable=True),
+    _one_of("role", ACCOUNT_ROLES, "role_known"),
+)
+
+journal = Table(
+    "journal",
+    metadata,
+    # assigned by the writer holding the chain's lock (head + 1): the order of the chain
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("actor", Text, nullable=False),
+    Column("at", Text, nullable=False),  # ISO 8601 UTC, as hashed
+    Column("table_name", String(32), nullable=False),
+    Column("key", Text, nullable=False),  # canonical JSON of the natural key (ledger columns)
+    Column("action", String(16), nullable=False),
+    Column("before", Text, nullable=True),  # canonical JSON of the row's state, or null
+    Column("after", Text, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    _one_of("action", JOURNAL_ACTIONS, "action_known"),
+)
+
+# One row (id = 1): the chain's newest entry. Writers lock it (PostgreSQL: SELECT ... FOR UPDATE;
+# SQLite: BEGIN IMMEDIATE takes the whole database) so concurrent writers append one at a time.
+journal_head = Table(
+    "journal_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
+)
+
+
+def _add_journal_columns() -> None:
+    """Every journaled table gets `journal_seq` (the entry that last wrote the row); the approved
+    tables also get `approval` and who/when. Existing rows become approved (migration 0004)."""
+    from sqlalchemy import Index, text
+
+    for table in metadata.sorted_tables:
+        if table.name in ("meta", "account", "journal", "journal_head"):
+            continue
+        table.append_column(Column("journal_seq", Integer, nullable=True))
+        # the journal reads back each write's rows by entry (migration 0005: without it every
+        # batch of an import scanned the whole table)
+        Index(f"ix_{table.name}_journal_seq", table.c.journal_seq)
+        if table.name in APPROVED_TABLES:
+            table.append_column(Column("approval", String(16), nullable=False,
+                                       server_default="approved"))
+            table.append_constraint(_one_of("approval", STATUSES, "approval_known"))
+            for name in AUDIT_COLUMNS:
+                table.append_column(Column(name, Text, nullable=True))
+            # partial: approved rows (nearly all, and every bulk import) never touch it; the
+            # approval queue reads drafts and returned rows through it
+            pending = text("approval <> 'approved'")
+            Index(f"ix_{table.name}_approval", table.c.approval, sqlite_where=pending,
+                  postgresql_where=pending)
+
+
+_add_journal_columns()

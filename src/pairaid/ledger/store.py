@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
-import itertools
 import os
 import sqlite3
 import threading
@@ -13,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 import psycopg
 import pyarrow as pa
@@ -24,6 +21,8 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from pairaid.ledger import schema
+from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
+                                       sqlite_insert)
 from pairaid.ledger.errors import DuplicateKeyError, LedgerError
 
 WriteMode = Literal["append", "upsert"]
@@ -149,6 +148,8 @@ class Store:
         self._open_connections = 0
         self._snapshot: Connection | None = None
         self._pinned = None
+        #: whether analytic reads see drafts and returned records too (`approved`)
+        self.include_drafts = False
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", self._connected)
             event.listen(engine, "close", self._closed)
@@ -164,13 +165,15 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
     def open(cls, url: str | os.PathLike | None = None, *, create: bool = True,
-             snapshot: bool = False) -> Store:
+             snapshot: bool = False, include_drafts: bool = False) -> Store:
         """Open (and migrate to the current schema) the ledger at `url`.
 
         `url` is a PostgreSQL URL, a SQLAlchemy URL, or a path to a SQLite file; None means
         `PAIRAID_DB` or `./pairaid.db`. Only `create=True` makes a new ledger (in a missing file
         or an empty database); a database that holds other tables is never changed. With
-        `snapshot=True` every read until `close()` sees one snapshot (see `snapshot`).
+        `snapshot=True` every read until `close()` sees one snapshot (see `snapshot`). The
+        analytic reads (`ledger.queries`, `read_table`) see approved records only unless
+        `include_drafts` (exports and backups ask for every row themselves).
         """
         resolved = resolve_url(url)
         if resolved.startswith("sqlite:///"):
@@ -188,14 +191,18 @@ class Store:
         try:
             # SQLite: no pooled connection stays open between operations, so the Arrow reader (a
             # second SQLite library in this process, see frame()) never shares the file with one.
+            # PostgreSQL: writers queue on the journal head's row lock while holding their
+            # connection, so the pool must cover the server's threads (anyio's 40) or a waiting
+            # writer times out on the pool instead of the lock (20 writer threads did, under load)
             engine = create_engine(resolved, poolclass=NullPool) if resolved.startswith("sqlite") \
-                else create_engine(resolved)
+                else create_engine(resolved, pool_size=10, max_overflow=30, pool_timeout=120)
         except Exception as exc:  # a URL SQLAlchemy cannot parse, a driver that is missing
             raise LedgerError(f"cannot open the ledger at {url}: {_first_line(exc)}") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         store = cls(engine)
+        store.include_drafts = include_drafts
         try:
             store._prepare(create)
             if snapshot:
@@ -242,12 +249,31 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, actor=None, note: str | None = None) -> Iterator[Connection]:
         """One transaction: everything inside commits together or not at all. A write the
-        database refuses (disk full, a read-only file) raises LedgerError, one clear line."""
+        database refuses (disk full, a read-only file) raises LedgerError, one clear line.
+
+        With `actor` (an account, a name; see `journal.actor_name`) the transaction holds the
+        journal's chain from its start (SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR
+        UPDATE on `journal_head`), so concurrent writers append one after another, and `write`,
+        deletes and approvals inside it journal every row they change. Writes to ledger tables
+        need it; the accounts and the metadata do not. `note` is the journal's comment on its
+        entries (why: "imported as approved by admin ...")."""
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if actor is not None and self.backend == "sqlite":
+                    conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    if actor is not None:
+                        from pairaid.ledger.journal import release_chain, take_chain
+
+                        take_chain(self, conn, actor, note)
+                        try:
+                            yield conn
+                        finally:
+                            release_chain(conn)
+                    else:
+                        yield conn
         except (sqlalchemy.exc.OperationalError, sqlite3.OperationalError,
                 psycopg.OperationalError) as exc:
             raise LedgerError(f"the ledger at {self.location} refused the write: "
@@ -344,12 +370,27 @@ class Store:
         }
         return pa.table(columns).to_pandas()
 
-    def read_table(self, name: str, conn: Connection | None = None) -> pd.DataFrame:
-        """A whole table in its import/export format (columns as in `ingest.tables`)."""
+    def approved(self, alias: str = "") -> str:
+        """SQL condition keeping the rows of a record table that analytics may use: approved
+        ones, unless the store includes drafts (then "1 = 1")."""
+        if self.include_drafts:
+            return "1 = 1"
+        return f"{alias + '.' if alias else ''}approval = 'approved'"
+
+    def read_table(self, name: str, conn: Connection | None = None,
+                   drafts: bool | None = None) -> pd.DataFrame:
+        """A whole table in its import/export format (columns as in `ingest.tables`). Record
+        tables hold approved rows only unless the store includes drafts or `drafts=True` (what
+        export, backup and the fingerprint ask for: every row)."""
         from pairaid.ingest.tables import TABLES
 
         spec = TABLES[name]
-        frame = self.query(_EXPORT_SQL[name], conn=conn)
+        sql = _EXPORT_SQL[name]
+        table = LEDGER_TABLES[name][0]
+        if not (drafts or self.include_drafts) and table in schema.APPROVED_TABLES:
+            head, order = sql.split(" ORDER BY ")
+            sql = f"{head} WHERE t.approval = 'approved' ORDER BY {order}"
+        frame = self.query(sql, conn=conn)
         if frame.empty:
             frame = pd.DataFrame(columns=list(spec.column_names))
         for column in spec.columns:  # drivers hand back None-filled objects; give honest dtypes
@@ -377,11 +418,12 @@ class Store:
         return self.query(f"SELECT {', '.join(key)} FROM {table}", conn=conn)
 
     def counts(self) -> dict[str, int]:
-        """Rows per ledger table (the tests use it to prove a failed import wrote nothing)."""
+        """Rows per data table (the tests use it to prove a failed import wrote nothing). The
+        accounts and the journal are not data: `journal.head` and `accounts.list_accounts`."""
         with self._reader() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in schema.metadata.sorted_tables
+                for t in schema.metadata.sorted_tables if t.name not in schema.SYSTEM_TABLES
             }
 
     def schema_revision(self) -> str | None:
@@ -393,7 +435,8 @@ class Store:
     def other_tables() -> list[str]:
         """Ledger tables outside the import formats and `meta` (a backup copies them raw)."""
         covered = ({table for table, _key in LEDGER_TABLES.values()}
-                   | {schema.meta.name, schema.coverage.name})  # coverage: backup.py by name
+                   | {schema.meta.name, schema.coverage.name}  # coverage: backup.py by name
+                   | set(schema.SYSTEM_TABLES))  # accounts and the journal stay with the ledger
         return [t.name for t in schema.metadata.sorted_tables if t.name not in covered]
 
     def raw_rows(self, table_name: str) -> list[dict]:
@@ -404,28 +447,64 @@ class Store:
                     conn.execute(select(table).order_by(*table.primary_key.columns))]
 
     def insert_raw(self, table_name: str, rows: list[dict], conn: Connection) -> None:
+        """Insert rows as they are (a restore); journaled like any write."""
         if rows:
-            conn.execute(schema.metadata.tables[table_name].insert(), rows)
+            from pairaid.ledger import journal
+
+            seq = journal.chain_of(conn).seq + 1
+            if table_name not in journal.KEYS:  # a table the journal does not cover
+                conn.execute(schema.metadata.tables[table_name].insert(), rows)
+                return
+            conn.execute(schema.metadata.tables[table_name].insert(),
+                         [{**row, "journal_seq": seq} for row in rows])
+            journal.record_written(self, conn, table_name, seq, {})
 
     def is_empty(self) -> bool:
         """Whether no ledger table holds a row."""
         return not any(self.counts().values())
 
     # -- writing --------------------------------------------------------------------------
-    def write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
+    def limit_cache(self, conn: Connection, megabytes: int) -> None:
+        """Bound SQLite's page cache on this connection (128 MB by default): a streaming import
+        that promises flat memory trades some insert speed for it. The setting ends with the
+        connection (SQLite connections are not pooled); PostgreSQL's cache is the server's."""
+        if self.backend == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
+
+    def write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection,
+              approval: str = "approved") -> int:
         """Insert (or upsert) validated rows whose columns are ledger columns, inside `conn`'s
-        transaction. Validation happened before: a constraint failing here is a bug or a race,
-        and the caller's transaction rolls back."""
+        transaction (a `transaction(actor)`: every changed row is journaled). Record tables
+        take `approval` (draft | approved) and who/when. Validation happened before: a
+        constraint failing here is a bug or a race, and the caller's transaction rolls back."""
         if rows.empty:
             return 0
+        from pairaid.ledger import journal
+
+        chain = journal.chain_of(conn)
+        table_name, key = LEDGER_TABLES[name]
+        seq = chain.seq + 1
+        before = {}
+        if mode == "upsert":
+            keys = list(zip(*(column_values(rows[c]) for c in key)))
+            before = journal.states_by_key(self, conn, table_name, keys)
+        rows = rows.assign(journal_seq=seq)
+        if table_name in schema.APPROVED_TABLES:
+            if approval not in schema.STATUSES:
+                raise LedgerError(f"approval {approval!r}: one of {', '.join(schema.STATUSES)}")
+            rows = rows.assign(approval=approval, created_by=chain.actor, created_at=chain.at,
+                               updated_by=chain.actor, updated_at=chain.at)
         try:
-            return self._write(name, rows, mode, conn)
+            count = self._write(name, rows, mode, conn)
         except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation,
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
                     or isinstance(getattr(exc, "orig", None), psycopg.errors.UniqueViolation):
                 raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
             raise
+        journal.record_written(self, conn, table_name, seq, before,
+                               "update" if mode == "upsert" else "insert", rows=count)
+        return count
 
     def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
         table_name, key = LEDGER_TABLES[name]
@@ -433,14 +512,15 @@ class Store:
         columns = list(rows.columns)
         if mode == "upsert":
             stmt = self._insert(table)
-            updates = {c: stmt.excluded[c] for c in columns if c not in key}
+            updates = {c: stmt.excluded[c] for c in columns
+                       if c not in key and c not in ("created_by", "created_at")}
             stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates
                     else stmt.on_conflict_do_nothing(index_elements=list(key)))
-            conn.execute(stmt, _records(rows))
+            conn.execute(stmt, as_records(rows))
         elif self.backend == "postgresql":
-            _copy_into(conn, table_name, rows, _key_order(rows, key))
+            copy_into(conn, table_name, rows, key_order(rows, key))
         else:
-            _sqlite_insert(conn, table_name, rows, _key_order(rows, key))
+            sqlite_insert(conn, table_name, rows, key_order(rows, key))
         return len(rows)
 
     def _insert(self, table):
@@ -449,94 +529,6 @@ class Store:
 
     def _excluded(self, table):
         return self._insert(table).excluded
-
-
-def _column_values(series: pd.Series, order: np.ndarray | None = None) -> list:
-    """Python values of a column with missing values as None (what the drivers bind as NULL),
-    in `order` if given."""
-    if series.dtype == pd.StringDtype("pyarrow") and len(series) > 10_000 \
-            and series.iloc[:1000].nunique() < 100:
-        # Text that repeats (currency, kind, sector, source; judged on the first 1,000 rows):
-        # build each distinct str once and index into them, not one new str per cell.
-        codes, uniques = pd.factorize(series)
-        lookup = np.append(np.asarray(uniques, dtype=object), None)  # code -1 → None (NULL)
-        codes = np.where(codes < 0, len(uniques), codes)
-        return lookup[codes if order is None else codes[order]].tolist()
-    if order is not None:
-        series = pd.Series(series.array.take(order))
-    missing = pd.isna(series).to_numpy()
-    if series.dtype.kind in "iu" and not missing.any():
-        return series.to_numpy(dtype="int64").tolist()
-    values = series.to_numpy(dtype=object)
-    if missing.any():
-        values = values.copy()
-        values[missing] = None
-    if series.dtype.kind == "f" and not missing.any():
-        return series.tolist()
-    if series.dtype.kind in "iu":
-        return [None if v is None else int(v) for v in values]
-    return values.tolist()
-
-
-def _tuples(rows: pd.DataFrame, order: np.ndarray | None = None) -> Iterator[tuple]:
-    return zip(*(_column_values(rows[c], order) for c in rows.columns))
-
-
-def _key_order(rows: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray | None:
-    """Row order by the first two natural-key columns, so the unique index grows page by page
-    instead of at random pages: a million flows insert in 1.5 s instead of 7 s. (Code-point
-    order of text is SQLite's BINARY order.)"""
-    if len(rows) < 10_000 or not set(key) <= set(rows.columns):
-        return None
-    leading = key[:2]
-    codes = [rows[c].to_numpy() if rows[c].dtype.kind in "iu" else pd.factorize(rows[c], sort=True)[0]
-             for c in reversed(leading)]
-    return np.lexsort(codes)
-
-
-#: Rows per multi-row INSERT on SQLite: one statement per 500 rows costs 30% less than one per row.
-_SQLITE_BATCH = 500
-
-
-def _sqlite_insert(conn: Connection, table_name: str, rows: pd.DataFrame,
-                   order: np.ndarray | None) -> None:
-    columns = list(rows.columns)
-    one = "(" + ", ".join("?" for _ in columns) + ")"
-    head = f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES "
-    values = list(_tuples(rows, order))
-    full = len(values) // _SQLITE_BATCH
-    cursor = conn.connection.driver_connection.cursor()
-    if full:
-        batches = (tuple(itertools.chain.from_iterable(values[i * _SQLITE_BATCH:(i + 1) * _SQLITE_BATCH]))
-                   for i in range(full))
-        cursor.executemany(head + ", ".join([one] * _SQLITE_BATCH), batches)
-    if len(values) > full * _SQLITE_BATCH:
-        cursor.executemany(head + one, values[full * _SQLITE_BATCH:])
-    cursor.close()
-
-
-def _records(rows: pd.DataFrame) -> list[dict]:
-    columns = list(rows.columns)
-    return [dict(zip(columns, values)) for values in _tuples(rows)]
-
-
-def _copy_into(conn: Connection, table_name: str, rows: pd.DataFrame,
-               order: np.ndarray | None) -> None:
-    """PostgreSQL COPY in CSV written by Arrow (ten times faster than pandas' writer): strings
-    are always quoted, so '' stays an empty string and an unquoted empty cell is NULL; doubles
-    are written in their shortest exact form. Rows in key order keep the unique index local."""
-    import pyarrow.csv as pacsv
-
-    table = pa.Table.from_pandas(rows, preserve_index=False)
-    if order is not None:
-        table = table.take(order)
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {table_name} ({', '.join(rows.columns)}) FROM STDIN "
-                         f"WITH (FORMAT csv, NULL '')") as copy:
-            copy.write(buffer.getbuffer())
 
 
 def sql_in(values: Sequence[str]) -> str:

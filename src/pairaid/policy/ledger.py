@@ -8,7 +8,18 @@ import pandas as pd
 from pairaid.ledger import queries
 from pairaid.ledger.store import Store
 from pairaid.policy.commitments import Commitments, Compliance, PolicyError, commitments, compliance
+from pairaid.policy.need import NeedSpec, need_of
 from pairaid.policy.rules import FundingRule
+
+
+#: every figure of `plan` is in yuan at current prices (rules bind nominal budgets)
+MONEY = "CNY, nominal (current) prices"
+
+
+def plan_label(store: Store, source: str) -> dict:
+    """What a plan table or document must carry when it travels: money basis, source,
+    synthetic."""
+    return {"money": MONEY, "source": source, "synthetic": store.is_synthetic()}
 
 
 def _revenue(store: Store, rule: FundingRule) -> pd.DataFrame:
@@ -58,12 +69,16 @@ def compliance_on_ledger(store: Store, rule: FundingRule, year_from: int | None 
 
 def match_on_ledger(store: Store, rule: FundingRule, year: int, *, max_recipients: int | None = None,
                     change_penalty: float = 0.1, prefecture_penalty: float = 0.05,
-                    time_limit: float = 60.0):
+                    time_limit: float = 60.0, need: NeedSpec | None = None,
+                    node_limit: int | None = None):
     """The optimal pairing of the recipients paired in `year` with the donors, each donor's
     capacity the midpoint of its obligation under `rule` (donors sharing a fiscal base split it
-    by their recorded disbursements that year, else evenly), need = population; with equity of
-    support per resident before (recorded flows) and after (the optimal allocation)."""
-    from pairaid.distribution.inequality import gini, theil_decomposition
+    by their recorded disbursements that year, else evenly), need as `need` says (default:
+    population; `policy.need`); with equity of support per resident and per unit of need before
+    (recorded flows) and after (the optimal allocation)."""
+    from dataclasses import replace
+
+    from pairaid.distribution.inequality import gini, share_bands, theil_decomposition
     from pairaid.panel import build_panel
     from pairaid.policy.matching import MatchingProblem, solve_matching
 
@@ -88,38 +103,78 @@ def match_on_ledger(store: Store, rule: FundingRule, year: int, *, max_recipient
     counts = pd.Series(current).value_counts()
     limit = max_recipients or int(counts.max())
     donor_table["max_recipients"] = limit
+    needs = need_of(_need_inputs(store, recipients, year, need or NeedSpec()), need or NeedSpec())
     problem = MatchingProblem(
         donor_table,
         pd.DataFrame({"recipient": recipients["unit"].to_numpy(),
-                      "need": recipients["population"].to_numpy(float),
+                      "need": needs["need"].to_numpy(float),
                       "prefecture": recipients["parent"].astype(str).to_numpy()}),
         {r: d for r, d in current.items() if d in capacity and r in set(recipients["unit"])},
         change_penalty, prefecture_penalty)
-    result = solve_matching(problem, time_limit=time_limit)
+    result = solve_matching(problem, time_limit=time_limit, node_limit=node_limit)
     population = recipients.set_index("unit")["population"]
-    after = result.assignment.set_index("recipient")["support_yuan"] / population
-    before = disbursed.reindex(population.index) / population
+    need_weight = needs.set_index("recipient")["need"]
+    after = result.assignment.set_index("recipient")["support_yuan"]
+    before = disbursed.reindex(population.index)
+    # each recipient's recorded disbursements that year beside the optimal support, so the
+    # table (CLI, report) shows both sides of the comparison the equity figures summarise
+    table = result.assignment
+    recorded = table["recipient"].map(before).to_numpy(float)
+    result = replace(result, assignment=table.assign(
+        recorded_yuan=recorded, recorded_per_need=recorded / table["need"].to_numpy(float),
+        support_per_need=table["support_yuan"] / table["need"]))
     groups = recipients.set_index("unit")["parent"].astype(str)
+    # census minority share in bands (aggregate places only, as `equity --group minority_band`)
+    bands = share_bands(recipients.set_index("unit")["minority_share"]) \
+        if "minority_share" in recipients.columns else None
     equity = {}
-    for label, values in (("current (recorded flows)", before), ("optimal", after)):
-        values = values.reindex(population.index)
-        ok = values.notna()
-        equity[label] = {"gini_per_resident": gini(values[ok], population[ok]),
+    for label, money in (("current (recorded flows)", before), ("optimal", after)):
+        money = money.reindex(population.index)
+        ok = money.notna()
+        per_resident = money / population
+        per_need = money / need_weight
+        equity[label] = {"gini_per_resident": gini(per_resident[ok], population[ok]),
+                         "gini_per_unit_of_need": gini(per_need[ok], need_weight[ok]),
                          "theil_between_prefectures": theil_decomposition(
-                             values[ok], groups[ok], population[ok]).between
-                         if (values[ok] > 0).all() else None}
+                             per_resident[ok], groups[ok], population[ok]).between
+                         if (per_resident[ok] > 0).all() else None}
+        banded = ok & bands.notna() if bands is not None else None
+        equity[label]["theil_between_minority_bands"] = theil_decomposition(
+            per_resident[banded], bands[banded], population[banded]).between \
+            if banded is not None and banded.any() and (per_resident[banded] > 0).all() else None
     return result, equity
 
 
+def _need_inputs(store: Store, recipients: pd.DataFrame, year: int, need: NeedSpec) -> pd.DataFrame:
+    """The recipients' need components in `year`, read from the panel (and the index)."""
+    inputs = pd.DataFrame({"recipient": recipients["unit"].to_numpy(),
+                           "population": recipients["population"].to_numpy(float)})
+    if "income_gap" in need.components and "rural_income" in recipients:
+        inputs["rural_income"] = recipients["rural_income"].to_numpy()
+    if "poverty" in need.components:
+        if need.poverty_indicator not in recipients:
+            raise PolicyError(f"need component 'poverty': the ledger has no indicator "
+                              f"'{need.poverty_indicator}' (name it with --poverty-indicator)")
+        inputs["poverty"] = recipients[need.poverty_indicator].to_numpy()
+    if "index_deficit" in need.components:
+        from pairaid.api import Ledger
+
+        scores = Ledger(store).index().table
+        scores = scores[scores["time"] == year].set_index("unit")["score"]
+        inputs["index_score"] = scores.reindex(inputs["recipient"]).to_numpy()
+    return inputs
+
+
 def scenario_on_ledger(store: Store, scenario):
-    """A funding scenario on the ledger: base-year funds (disbursed, CNY nominal) and outcome
-    (the indicator summed over paired counties), the range of funds relative to the base year
-    the data have seen, and the elasticity (estimated with `pairaid estimate`'s defaults when
-    the scenario says `value = "estimate"`)."""
+    """A funding scenario on the ledger, county by county: each paired county's base-year funds
+    (disbursed, CNY nominal), outcome, population and donor (its pairing in the base year), the
+    range of the programme's funds relative to the base year the data have seen, and the
+    elasticity (estimated with `pairaid estimate`'s defaults when the scenario says
+    `value = "estimate"`). Donor and county codes the scenario names must be in the ledger."""
     from dataclasses import replace
 
     from pairaid.panel import build_panel
-    from pairaid.policy.scenario import project
+    from pairaid.policy.scenario import project_counties
 
     panel = build_panel(store, "county").frame
     if scenario.outcome not in panel:
@@ -130,12 +185,18 @@ def scenario_on_ledger(store: Store, scenario):
     if scenario.base_year not in funds.index or not funds.get(scenario.base_year, 0) > 0:
         raise PolicyError(f"scenario '{scenario.name}': no disbursement recorded in the base year "
                           f"{scenario.base_year}")
-    base_funds = float(funds[scenario.base_year])
-    seen = funds[(funds.index <= scenario.base_year) & (funds > 0)] / base_funds
-    outcome = paired[paired["year"] == scenario.base_year][scenario.outcome]
-    if outcome.isna().all():
+    seen = funds[(funds.index <= scenario.base_year) & (funds > 0)] / float(funds[scenario.base_year])
+    base = paired[paired["year"] == scenario.base_year]
+    if base[scenario.outcome].isna().all():
         raise PolicyError(f"scenario '{scenario.name}': '{scenario.outcome}' is not recorded in "
                           f"{scenario.base_year}")
+    donors = _base_year_donors(store, scenario.base_year)
+    _check_codes(scenario, set(store.read_table("donors")["code"].astype(str)), set(donors))
+    counties = pd.DataFrame({"recipient": base["unit"].astype(str).to_numpy(),
+                             "donor": base["unit"].astype(str).map(donors).fillna("").to_numpy(),
+                             "population": base["population"].to_numpy(float),
+                             "base_funds": base["funds_disbursement"].fillna(0).to_numpy(float),
+                             "base_outcome": base[scenario.outcome].to_numpy(float)})
     if scenario.elasticity is None:
         from pairaid.evaluate.ledger import estimate_on_panel
 
@@ -144,4 +205,27 @@ def scenario_on_ledger(store: Store, scenario):
         row = estimate.tidy().iloc[0]
         scenario = replace(scenario, elasticity=float(row["estimate"]),
                            elasticity_se=float(row["std_error"]))
-    return project(scenario, base_funds, float(outcome.sum()), (float(seen.min()), float(seen.max())))
+    return project_counties(scenario, counties, (float(seen.min()), float(seen.max())))
+
+
+def _base_year_donors(store: Store, year: int) -> dict[str, str]:
+    """Each recipient's donor in `year` (its earliest-starting active pairing)."""
+    pairings = store.read_table("pairings")
+    end = pd.to_numeric(pairings["end_year"], errors="coerce")
+    active = pairings[(pairings["start_year"] <= year) & (end.isna() | (end >= year))]
+    active = active.sort_values("start_year").drop_duplicates("recipient")
+    return dict(zip(active["recipient"].astype(str), active["donor"].astype(str)))
+
+
+def _check_codes(scenario, donors: set[str], recipients: set[str]) -> None:
+    where = f"scenario '{scenario.name}'"
+    for donor, _ in scenario.donor_budgets:
+        if donor not in donors:
+            raise PolicyError(f"{where} [funding.donors]: '{donor}' is not a donor of the ledger")
+    for recipient, donor in scenario.pairing:
+        if recipient not in recipients:
+            raise PolicyError(f"{where} [pairing]: '{recipient}' is not a county paired in "
+                              f"{scenario.base_year}")
+        if donor not in donors:
+            raise PolicyError(f"{where} [pairing]: '{recipient}' = '{donor}': not a donor of "
+                              "the ledger")

@@ -20,10 +20,11 @@ from markupsafe import Markup, escape
 from pairaid.findings import Finding, Number
 from pairaid.readings.templates import (CARD_TITLES, CARD_WORDS, READINGS, TERMS,
                                         VERDICT_WORDS)
+from pairaid.readings.templates_charts import CHART_TITLES
 from pairaid.report.i18n import check_lang, fmt_money, fmt_number, fmt_pct
 
-__all__ = ["CARD_TITLES", "CARD_WORDS", "READINGS", "TERMS", "VERDICT_WORDS", "card", "render",
-           "template"]
+__all__ = ["CARD_TITLES", "CARD_WORDS", "CHART_TITLES", "READINGS", "TERMS", "VERDICT_WORDS",
+           "card", "chart_title", "render", "template"]
 
 #: numbers every template may quote: the interval level and the rank-interval quantiles
 CONSTANTS = {"ci": Number(0.95, "share", "threshold"), "q05": Number(0.05, "share", "threshold"),
@@ -133,3 +134,14 @@ def card(f: Finding, lang: str = "en") -> tuple[Markup, Markup, str, str]:
     family = ".".join(f.key.split(".")[:2])
     return (render(f, lang, text=title_half), render(f, lang, text=figure_half),
             CARD_WORDS[f.verdict][index], CARD_TITLES[family][index])
+
+
+def chart_title(chart: str, f: Finding, lang: str = "en") -> str:
+    """A chart's title as plain text: the message (`CHART_TITLES`, by chart id and the
+    finding's verdict) filled with the finding's numbers, first letter capitalised."""
+    index = 1 if check_lang(lang) == "zh" else 0
+    for key in ((chart, f.verdict), (chart, "*")):
+        if key in CHART_TITLES:
+            text = render(f, lang, html=False, text=CHART_TITLES[key][index])
+            return text[:1].upper() + text[1:]
+    raise KeyError(f"no title for chart {chart} ({f.verdict})")

@@ -37,7 +37,10 @@ TERMS: dict[str, Pair] = {
     "funds_per_capita": ("assistance funds per person", "人均援助资金"),
     "sustainable_agriculture_index": ("the sustainable-agriculture index", "可持续农业指数"),
     "sai_latent": ("the latent index (demo)", "潜在指数（演示）"),
-    "intensity": ("funds per person", "人均援助资金"),
+    "intensity": ("funds per person a year over the first years of pairing",
+                  "结对初期人均年援助资金"),
+    "donor_revenue": ("the paired donor's lagged fiscal revenue per recipient resident",
+                      "结对援助方上年财政收入（按受援地常住人口平均）"),
     "rural_income": ("rural income", "农村居民收入"),
     "water_withdrawal_agri": ("farm water withdrawal", "农业取水量"),
     "water_per_output": ("water per unit of farm output", "单位农业产出用水"),
@@ -66,7 +69,6 @@ TERMS: dict[str, Pair] = {
     "nonconformity": ("nonconformity", "不符合"),
 }
 
-_Q = "the data do not test that"
 #: (key, verdict or "*") → (English, Chinese)
 READINGS: dict[tuple[str, str], Pair] = {
     # -- headline ------------------------------------------------------------------------------
@@ -134,211 +136,24 @@ READINGS: dict[tuple[str, str], Pair] = {
         "每个点是某地州{year:year}年在{draws:int}次采用其他合理选择（缺失处理、标准化、赋权、汇总）"
         "重算后的排名中位数；横条为{q05:pct0}—{q95:pct0}区间。区间中位宽度为{width:f0}个名次：相差不到这个数的排名"
         "无法区分。对排名影响最大的选择是{choice}（总敏感性指数{total:f2}）。"),
-    # -- effects -------------------------------------------------------------------------------
-    ("elasticity.estimate.drop", "*"): (
-        "{outcome}: net of what is constant within a county and what is common to a year "
-        "(two-way fixed effects, errors clustered by county), {ten_in:pct0} more {treatment} "
-        "goes with a {ten:+pct1} change (elasticity {b:f3}, {ci:pct0} CI {lo:f3} to {hi:f3}: "
-        "{verdict}). Sample: {nobs:int} county-years in {clusters:int} counties, "
-        "{first:year}–{last:year}. Left out: {dropped_treatment:int} county-years without "
-        "funds and {dropped_outcome:int} with a non-positive outcome, because a logarithm of "
-        "zero does not exist — so this is the intensive margin only: how outcomes move with "
-        "more or less money among counties that receive some. It is an association: it reads "
-        "as the effect only if funds are unrelated to other shocks to the outcome; " + _Q + ".",
-        "{outcome}：扣除县内不变因素和各年共同因素（双向固定效应，按县聚类标准误）后，{treatment}"
-        "每高{ten_in:pct0}，结果变化{ten:+pct1}（弹性{b:f3}，{ci:pct0}置信区间{lo:f3}至{hi:f3}：{verdict}）。"
-        "样本：{clusters:int}个县的{nobs:int}个县年，{first:year}—{last:year}年。剔除了{dropped_treatment:int}"
-        "个无援助资金的县年和{dropped_outcome:int}个结果非正的县年，因为零没有对数——因此这只是集约边际："
-        "在获得援助的县之间，资金多少与结果的关系。这是关联：只有当资金与结果的其他冲击无关时才是效果；"
-        "数据无法检验这一点。"),
-    ("elasticity.estimate.log1p", "*"): (
-        "{outcome}: elasticity {b:f3} ({ci:pct0} CI {lo:f3} to {hi:f3}: {verdict}) on log(1 + x), "
-        "zeros kept; {nobs:int} county-years in {clusters:int} counties, {first:year}–"
-        "{last:year}. An association; " + _Q + ".",
-        "{outcome}：对log(1+x)的弹性{b:f3}（{ci:pct0}置信区间{lo:f3}至{hi:f3}：{verdict}），保留零值；"
-        "{clusters:int}个县的{nobs:int}个县年，{first:year}—{last:year}年。这是关联，数据无法检验因果。"),
-    ("elasticity.estimate.none", "*"): (
-        "{outcome}: one more unit of {treatment} goes with {b:g3} more ({ci:pct0} CI {lo:g3} to "
-        "{hi:g3}: {verdict}); {nobs:int} observations in {clusters:int} clusters, "
-        "{first:year}–{last:year}. An association; " + _Q + ".",
-        "{outcome}：{treatment}每增加一个单位，结果增加{b:g3}（{ci:pct0}置信区间{lo:g3}至{hi:g3}：{verdict}）；"
-        "{clusters:int}个聚类的{nobs:int}个观测，{first:year}—{last:year}年。这是关联，数据无法检验因果。"),
-    ("event_study.att.never", "*"): (
-        "Staggered difference-in-differences (Callaway–Sant'Anna): after pairing, {outcome} "
-        "changed by {att:+g3} on average relative to never-paired units ({level:pct0} CI "
-        "{lo:+g3} to {hi:+g3}: {verdict}). Sample: {units:int} units with the outcome in every "
-        "year {first:year}–{last:year}, {never:int} of them never paired; {dropped:int} units "
-        "missing a year are left out because the estimator needs a balanced panel. A causal "
-        "effect only under parallel trends; an average over the cohorts and years observed.",
-        "交错双重差分（Callaway–Sant'Anna）：结对后{outcome}相对于从未结对的单位平均变化{att:+g3}"
-        "（{level:pct0}置信区间{lo:+g3}至{hi:+g3}：{verdict}）。样本：{first:year}—{last:year}年每年都有"
-        "结果数据的{units:int}个单位，其中{never:int}个从未结对；{dropped:int}个缺少某些年份的单位被剔除，"
-        "因为该估计量需要平衡面板。只有在平行趋势假设成立时才是因果效应；它是所观测批次和年份的平均。"),
-    ("event_study.att.notyet", "*"): (
-        "Staggered difference-in-differences: after pairing, {outcome} changed by {att:+g3} on "
-        "average relative to units not yet paired ({level:pct0} CI {lo:+g3} to {hi:+g3}: "
-        "{verdict}); {units:int} units, {first:year}–{last:year}, {dropped:int} left out "
-        "(unbalanced). Causal only under parallel trends.",
-        "交错双重差分：结对后{outcome}相对于尚未结对的单位平均变化{att:+g3}（{level:pct0}置信区间"
-        "{lo:+g3}至{hi:+g3}：{verdict}）；{units:int}个单位，{first:year}—{last:year}年，{dropped:int}个"
-        "因面板不平衡被剔除。只有在平行趋势假设成立时才是因果效应。"),
-    ("event_study.pretrend.wild", "rejects"): (
-        "Pre-trend test (wild cluster bootstrap, {reps:int} draws): p = {p:g3}, below "
-        "{alpha:pct0}: it rejects equal trends before pairing, so the assumption is in doubt "
-        "and the estimate must be read with caution. (The chi-squared version gives p = "
-        "{p_chi2:g3} but over-rejects when cohorts are small.)",
-        "处理前趋势检验（野聚类自助法，{reps:int}次抽样）：p = {p:g3}，低于{alpha:pct0}：拒绝处理前趋势"
-        "相同的假设，平行趋势存疑，估计值须谨慎解读。（卡方检验给出p = {p_chi2:g3}，但在批次较小时过度拒绝。）"),
-    ("event_study.pretrend.wild", "does_not_reject"): (
-        "Pre-trend test (wild cluster bootstrap, {reps:int} draws): p = {p:g3}, not below "
-        "{alpha:pct0}: it does not reject equal trends before pairing — no proof of the "
-        "assumption, only no evidence against it. (The chi-squared version gives p = "
-        "{p_chi2:g3} but over-rejects when cohorts are small.)",
-        "处理前趋势检验（野聚类自助法，{reps:int}次抽样）：p = {p:g3}，不低于{alpha:pct0}：不拒绝处理前"
-        "趋势相同的假设——这不是该假设成立的证明，只是没有反对它的证据。（卡方检验给出p = {p_chi2:g3}，"
-        "但在批次较小时过度拒绝。）"),
-    ("event_study.pretrend.wald", "rejects"): (
-        "Pre-trend test (joint Wald, {df:int} pre-period effects): p = {p:g3}, below "
-        "{alpha:pct0}: it rejects equal trends before pairing; read the estimate with caution.",
-        "处理前趋势检验（联合Wald检验，{df:int}个处理前效应）：p = {p:g3}，低于{alpha:pct0}：拒绝处理前"
-        "趋势相同的假设，估计值须谨慎解读。"),
-    ("event_study.pretrend.wald", "does_not_reject"): (
-        "Pre-trend test (joint Wald, {df:int} pre-period effects): p = {p:g3}, not below "
-        "{alpha:pct0}: no evidence against equal trends before pairing (no proof of them).",
-        "处理前趋势检验（联合Wald检验，{df:int}个处理前效应）：p = {p:g3}，不低于{alpha:pct0}：没有反对"
-        "处理前趋势相同的证据（但也不是证明）。"),
-    ("dose_response.slope", "*"): (
-        "Dose-response: per unit more of the dose (funds per person a year over the first "
-        "years of pairing), {outcome} changed by {slope:+g3} more after pairing ({ci:pct0} CI "
-        "{lo:+g3} to {hi:+g3}: {verdict}); {per_sd:+g3} per standard deviation of the dose. "
-        "Sample: {nobs:int} unit-years of {units:int} units, {first:year}–{last:year}; "
-        "{dosed:int} of them received a dose, the others are the untreated comparison.",
-        "剂量反应：结对初期人均年援助资金每多一个单位，结对后{outcome}多变化{slope:+g3}（{ci:pct0}置信区间"
-        "{lo:+g3}至{hi:+g3}：{verdict}）；剂量每高一个标准差，变化{per_sd:+g3}。样本：{units:int}个单位的"
-        "{nobs:int}个单位年，{first:year}—{last:year}年；其中{dosed:int}个获得了援助，其余为未受援对照。"),
-    ("dose_response.caveat", "*"): (
-        "Each bin compares units at that dose with untreated ones; differences between bins, "
-        "and the slope, are the effect of more money only under the stronger assumption that "
-        "units at every dose would have responded alike to any dose (Callaway, Goodman-Bacon "
-        "and Sant'Anna).",
-        "每组把该剂量的单位与未受援单位比较；组间差异和斜率只有在更强的假设下（各剂量的单位对任何剂量的"
-        "反应都相同）才是“多给资金的效果”（Callaway、Goodman-Bacon和Sant'Anna）。"),
-    ("effects.two_outcomes", "*"): (
-        "Two outcomes are shown because they answer different questions: the built index "
-        "rescales each indicator before weighting, so a change in it is not the same change in "
-        "the underlying conditions the demo planted.",
-        "这里给出两个结果变量：合成指数先把每个指标缩放再加权，因此其变化并不等于演示数据中植入的潜在条件的同等变化。"),
-    ("designs.intro", "*"): (
-        "One county against a weighted mix of never-paired units.",
-        "单个县与从未结对单位的加权组合比较。"),
-    # -- design warnings -----------------------------------------------------------------------
-    ("design.few_clusters", "*"): (
-        "Only {units:int} units (clusters; fewer than {threshold:int}): cluster-robust errors "
-        "may be too optimistic; use the wild cluster bootstrap.",
-        "只有{units:int}个单位（聚类，少于{threshold:int}个）：聚类稳健标准误可能过于乐观，应使用野聚类自助法。"),
-    ("design.no_never_treated", "*"): (
-        "Every unit is treated at some point: comparisons rest on not-yet-treated units and the "
-        "last periods are not identified.",
-        "所有单位最终都受援：比较只能依赖尚未受援的单位，最后几期的效果无法识别。"),
-    ("design.few_never_treated", "*"): (
-        "Only {balanced:int} never-paired units have {outcome} in every year ({never:int} in "
-        "all; fewer than {threshold:int}): the never-paired comparison leans on this small "
-        "group, so its standard errors and the joint pre-trend test can be over-confident.",
-        "只有{balanced:int}个从未结对的单位每年都有{outcome}数据（共{never:int}个；少于{threshold:int}个）："
-        "以从未结对单位为对照的比较依赖这一小组，其标准误和联合处理前趋势检验可能过于自信。"),
-    ("design.short_pre_period", "*"): (
-        "Only {before:int} period(s) before the first cohort ({first_cohort:year}; fewer than "
-        "{threshold:int}): too few to check parallel trends.",
-        "第一批（{first_cohort:year}年）之前只有{before:int}期（少于{threshold:int}期）：不足以检验平行趋势。"),
-    ("design.single_unit_cohorts", "*"): (
-        "Cohort(s) {cohorts:year} have a single unit: their effects rest on one unit and have "
-        "no usable standard error.",
-        "{cohorts:year}年批次只有一个单位：其效应仅依赖一个单位，没有可用的标准误。"),
-    ("design.small_cohorts", "*"): (
-        "Cohort(s) {cohorts:year} have fewer than {threshold:int} units with the outcome in "
-        "every year: a joint pre-trend test over-rejects; read it with caution.",
-        "{cohorts:year}年批次每年都有结果数据的单位少于{threshold:int}个：联合处理前趋势检验会过度拒绝，须谨慎解读。"),
-    ("design.treated_from_start", "*"): (
-        "{always:int} units are treated from the first period: they have no before and drop "
-        "out of staggered estimators.",
-        "{always:int}个单位从第一期起就受援：没有处理前时期，交错估计量会剔除它们。"),
-    ("design.treatment_absorbed", "*"): (
-        "Unit and year effects explain {share:pct1} of the treatment's variation (more than "
-        "{limit:pct0}): little is left to identify its effect.",
-        "单位和年份效应解释了处理变量{share:pct1}的变异（超过{limit:pct0}）：可用于识别效果的变异很少。"),
-    ("design.simultaneous", "*"): (
-        "Every treated unit starts in {cohort:year}: no staggering.",
-        "所有受援单位都始于{cohort:year}年：没有交错。"),
-    ("design.nearly_simultaneous", "*"): (
-        "{share:pct0} of treated units start in {cohort:year}: the other cohorts add little.",
-        "{share:pct0}的受援单位始于{cohort:year}年：其他批次提供的信息很少。"),
-    ("design.unbalanced", "*"): (
-        "{outcome} is missing in {share:pct0} of unit-years and {incomplete:int} of {units:int} "
-        "units lack a year: balanced-panel estimators drop them, and the rest may differ.",
-        "{outcome}在{share:pct0}的单位年中缺失，{units:int}个单位中有{incomplete:int}个缺少某些年份："
-        "需要平衡面板的估计量会剔除它们，剩余单位可能与之不同。"),
-    ("design.*", "*"): (
-        "{message}",
-        "{message}（英文原文：此项提示尚无中文模板）"),
-    ("design.two_unit_cohorts", "*"): (
-        "Cohort(s) {cohorts:year} have two units: their spread rests on one difference, so "
-        "their standard errors are unreliable.",
-        "{cohorts:year}年批次只有两个单位：其离散程度仅来自一个差值，标准误不可靠。"),
-    ("design.few_donors", "*"): (
-        "Only {donors:int} donors (fewer than {threshold:int}): the placebo p-value cannot fall "
-        "below {floor:g3}.",
-        "只有{donors:int}个对照单位（少于{threshold:int}个）：安慰剂p值不可能低于{floor:g3}。"),
-    ("design.no_placebo_test", "*"): (
-        "No placebo test was run ({donors:int} donors): the effect has no p-value.",
-        "未进行安慰剂检验（{donors:int}个对照单位）：该效应没有p值。"),
-    ("design.poor_pre_fit", "*"): (
-        "The fit before treatment is poor (RMSPE {rmspe:g3}, half or more of the unit's own "
-        "spread {spread:g3}): the counterfactual is unreliable.",
-        "处理前拟合较差（RMSPE {rmspe:g3}，达到该单位自身离散程度{spread:g3}的一半以上）：反事实不可靠。"),
-    # -- designs -------------------------------------------------------------------------------
-    ("bacon.twfe", "*"): (
-        "The two-way fixed-effects estimate {twfe:+g4} is a weighted average of "
-        "{comparisons:int} two-group, two-period comparisons: {forbidden:pct1} of the weight "
-        "uses already-paired units as controls, which biases it when effects change over time, "
-        "and {never:pct1} compares with never-paired units ({verdict}; above {threshold:pct0} "
-        "prefer an estimator that never uses treated units as controls). Sample: {units:int} "
-        "units, {never_units:int} never paired, {first:year}–{last:year}.",
-        "双向固定效应估计值{twfe:+g4}是{comparisons:int}个两组两期比较的加权平均：{forbidden:pct1}的权重"
-        "以已结对单位为对照，效果随时间变化时会产生偏差；{never:pct1}与从未结对的单位比较（{verdict}；"
-        "超过{threshold:pct0}时应采用从不以已受援单位为对照的估计量）。样本：{units:int}个单位，其中"
-        "{never_units:int}个从未结对，{first:year}—{last:year}年。"),
-    ("synth.gap", "*"): (
-        "Synthetic control for {unit} ({code}), the most populous county of the latest "
-        "cohort: after {after:year}, {outcome} was on average {gap:+g4} against a weighted mix "
-        "of {donors:int} never-paired units, fitted on the years from {first:year} until "
-        "pairing in {after:year} (fit before: "
-        "RMSPE {pre:g3}; after: {post:g3}; the data run to {last:year}). Placebo p = "
-        "{p:g3} over {placebos:int} units (it cannot be below {floor:g3}): {verdict} no effect "
-        "at {alpha:pct0}. A causal gap only without spill-overs or other shocks to this one "
-        "county.",
-        "合成控制：{unit}（{code}），最晚批次中人口最多的县。{after:year}年后，{outcome}相对于从未结对"
-        "{donors:int}个单位的加权组合平均为{gap:+g4}（以{first:year}年至{after:year}年结对前的各年拟合，拟合期RMSPE {pre:g3}；"
-        "之后{post:g3}；数据至{last:year}年）。安慰剂检验p = {p:g3}，"
-        "共{placebos:int}个单位（不可能低于{floor:g3}）：在{alpha:pct0}水平{verdict}无效果的假设。只有在没有溢出、"
-        "该县没有其他冲击时，这一差距才是因果效应。"),
     # -- distribution --------------------------------------------------------------------------
     ("inequality.gini", "*"): (
-        "Across {units:int} counties in {year:year} ({dropped:int} without data left out), the "
+        "Across {units:int} {unit_many} in {year:year} ({dropped:int} without data left out), the "
         "Gini of {value} is {gini:f3}: two people picked at random differ by {gap:f2} times "
         "the mean on average.",
-        "{year:year}年{units:int}个县（{dropped:int}个无数据的县未计入）{value}的基尼系数为{gini:f3}："
+        "{year:year}年{units:int}个{unit_many}（{dropped:int}个无数据的{unit_many}未计入）{value}的基尼系数为{gini:f3}："
         "随机抽取的两人平均相差均值的{gap:f2}倍。"),
     ("inequality.theil_t", "*"): (
         "Theil T {theil:f3}: {between:f3} of it ({share:pct0}) lies between {group}s, the rest "
         "within them.",
         "泰尔指数T为{theil:f3}，其中{between:f3}（{share:pct0}）来自{group}之间，其余来自内部。"),
     ("inequality.theil_l", "*"): (
-        "Theil L is undefined: some counties receive no {value}.",
-        "泰尔指数L无定义：部分县没有{value}。"),
+        "Theil L is undefined: some {unit_many} receive no {value}.",
+        "泰尔指数L无定义：部分{unit_many}没有{value}。"),
     ("inequality.concentration", "*"): (
-        "Concentration index {index:+f3} ({ci:pct0} CI {lo:+f3} to {hi:+f3}), counties ranked by "
-        "{rank_by}: {value} is {verdict}.",
-        "集中指数{index:+f3}（{ci:pct0}置信区间{lo:+f3}至{hi:+f3}，按{rank_by}排序）：{value}{verdict}。"),
+        "Concentration index {index:+f3} ({ci:pct0} CI {lo:+f3} to {hi:+f3}), {unit_many} ranked "
+        "by {rank_by}: {value} is {verdict}.",
+        "集中指数{index:+f3}（{ci:pct0}置信区间{lo:+f3}至{hi:+f3}，{unit_many}按{rank_by}排序）：{value}{verdict}。"),
     ("inequality.kakwani", "*"): (
         "Against the Gini of {rank_by} ({need:f3}), C − G = {kakwani:+f3}: {value} "
         "{verdict} in {rank_by}.",
@@ -352,9 +167,9 @@ READINGS: dict[tuple[str, str], Pair] = {
         "{people:pct1} of the population, {funds:pct1} of the funds.",
         "少数民族人口占比{low:int}%—{high:int}%的县（{units:int}个）：占人口{people:pct1}，占资金{funds:pct1}。"),
     ("inequality.suppression", "*"): (
-        "Group rows drawn from fewer than {k:int} counties are suppressed, with any row that "
+        "Group rows drawn from fewer than {k:int} {unit_many} are suppressed, with any row that "
         "would reveal them: these are aggregates about places, never records about people.",
-        "少于{k:int}个县的组别及可据以反推的组别均已隐去：本报告只呈现地区汇总统计，不涉及个人记录。"),
+        "少于{k:int}个{unit_many}的组别及可据以反推的组别均已隐去：本报告只呈现地区汇总统计，不涉及个人记录。"),
     # -- dependence ----------------------------------------------------------------------------
     ("dependence.scope", "*"): (
         "Fiscal dependence on assistance: {units:int} units, {unit_years:int} unit-years; "
@@ -574,3 +389,11 @@ CARD_TITLES: dict[str, Pair] = {
     "card.environment": ("Environment", "环境"),
     "card.audit": ("Cost and audit", "成本与审计"),
 }
+
+
+# the "rules and alternatives" section's sentences (issue 14), kept in their own module
+from pairaid.readings.templates_effects import EFFECT_READINGS  # noqa: E402
+from pairaid.readings.templates_policy import POLICY_READINGS  # noqa: E402
+
+READINGS.update(EFFECT_READINGS)
+READINGS.update(POLICY_READINGS)

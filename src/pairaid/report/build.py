@@ -157,6 +157,9 @@ def chart_footer(inputs, fingerprint: str, lang: str) -> ChartFooter:
 
 def _make(chartlib, chart, lang: str):
     options = dict(chart.options)
+    message = chart.title(lang)
+    if message:
+        options["title"] = message
     if chart.kind == "choropleth":
         features = options.pop("features")
         return chartlib.choropleth(features, chart.frame, options.pop("title_id"),
@@ -167,9 +170,9 @@ def _make(chartlib, chart, lang: str):
     return getattr(chartlib, chart.kind)(chart.frame, lang, **options)
 
 
-def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
-    """Build one chart from its frame (page width and phone width), add the footer, write its
-    SVG and PNG; return what the page needs."""
+def chart_specs(chartlib, chart, lang: str, footer: ChartFooter) -> tuple[dict, dict]:
+    """The Vega-Lite specs of one chart with its footer: page width and phone width (what the
+    report's page and the dashboard embed)."""
     from pairaid.report.chart_style import narrow
     from pairaid.report.i18n import label
 
@@ -183,6 +186,13 @@ def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter)
     with narrow():
         phone = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang),
                                                    validate=False), parts, footer.font, 11)
+    return spec, phone
+
+
+def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
+    """Build one chart from its frame (page width and phone width), add the footer, write its
+    SVG and PNG; return what the page needs."""
+    spec, phone = chart_specs(chartlib, chart, lang, footer)
     svg = chartlib.render_svg(spec)
     (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
     if png:

@@ -72,16 +72,78 @@ CHART_LABELS: dict[str, dict[str, str]] = {
                                         "农业用水量变化（%）"),
     "alt.choropleth": _pair(
         "Map of {n} units (the rows of the table behind it) coloured by {what} ({unit}), from "
-        "{min} to {max}; {missing} without data shown grey.",
-        "{n}个单位（即所附数据表的行数）的{what}分级设色地图（{unit}），范围{min}至{max}；"
-        "{missing}个无数据的显示为灰色。"),
+        "{min} to {max}.",
+        "{n}个单位（即所附数据表的行数）的{what}分级设色地图（{unit}），范围{min}至{max}。"),
     "alt.choropleth_parts": _pair(
-        "{areas} drawn as areas, {points} corps divisions as points at their seat, {undrawn} "
-        "without a place on the map.",
-        "{areas}个以区域显示，{points}个兵团师以师部驻地的圆点显示，{undrawn}个无法在地图上定位。"),
+        "{areas} drawn as areas ({grey} of them without a value), {points} corps divisions as "
+        "points at their seat; not drawn: {unvalued} without a value, {undrawn} without a "
+        "place on the map.",
+        "{areas}个以区域显示（其中{grey}个无数值），{points}个兵团师以师部驻地的圆点显示；"
+        "未绘出：{unvalued}个无数值，{undrawn}个无法在地图上定位。"),
+    "choropleth.seat": _pair("Corps city: see its division's dot", "兵团城市：见所属师的圆点"),
     "choropleth.corps_total": _pair("Funds disbursed that year", "当年实际拨付资金"),
     "choropleth.corps_total_unit": _pair("Corps division: funds disbursed ({unit})",
                                          "兵团师：实际拨付资金（{unit}）"),
     "group_bars.axis": _pair("Share of funds, share of population (%)", "资金占比、人口占比（%）"),
     "sub.choropleth_plain": _pair("{what} in {year}, {unit}", "{year}年{what}（{unit}）"),
 }
+
+#: the rules section's charts (issue 14, `report/charts_policy.py`)
+CHART_LABELS.update({
+    "policy.obligation_band.title": _pair("Obligations and recorded flows", "应出资额与资金记录"),
+    "sub.obligation_band": _pair(
+        "By fiscal base and year: the rule's obligation (band; a line for a floor) and the "
+        "recorded disbursements (points), {unit}; no point: not recorded",
+        "按财政主体和年份：规则规定的应出资额（色带；下限为线）与实际拨付记录（点），{unit}；"
+        "无点：无记录"),
+    "alt.obligation_band": _pair(
+        "Small multiples for {n} fiscal bases, {first}–{last}: the obligation's range and the "
+        "recorded flows; {below} of {recorded} recorded donor-years fall below it.",
+        "{n}个财政主体的分面图（{first}—{last}年）：应出资区间与资金记录；{recorded}个有记录的"
+        "援助方年度中{below}个低于应出资额。"),
+    "policy.pairing_support.title": _pair("Today's pairing and the optimal one",
+                                          "现行结对与最优结对"),
+    "sub.pairing_support": _pair(
+        "Support per unit of need, one tick per recipient ({need}); {unit}",
+        "单位需要援助额，每个受援地一条刻线（{need}）；{unit}"),
+    "alt.pairing_support": _pair(
+        "Strips of {n} recipients' support per unit of need under {pairings}, from {min} to "
+        "{max} {unit}.",
+        "{n}个受援地在{pairings}下的单位需要援助额，范围{min}至{max}（{unit}）。"),
+    "policy.pairing_map.what": _pair("Change in donors per prefecture, optimal minus today's",
+                                     "各地州援助方数的变化（最优结对减现行结对）"),
+    "policy.pairing_map.unit": _pair("donors", "个援助方"),
+    "policy.scenario_fan.title": _pair("A funding scenario", "资金情景"),
+    "sub.scenario_fan": _pair(
+        "Change from {year} (%): median projection (line) and its 95 % band from the "
+        "elasticity's uncertainty; dashed: the irrigation-water ceiling",
+        "相对{year}年的变化（%）：推算中位数（线）及弹性不确定性给出的95%区间；虚线：灌溉用水上限"),
+    "alt.scenario_fan": _pair(
+        "Fan chart {first}–{last}: the projected change reaches {change} (band {low} to "
+        "{high}).",
+        "{first}—{last}年扇形图：推算变化达到{change}（区间{low}至{high}）。"),
+    "alt.scenario_ceiling": _pair("A dashed line marks the water ceiling.", "虚线为水资源上限。"),
+    "policy.status": _pair("Recorded against owed", "记录与应出资相比"),
+    "policy.status.below": _pair("below", "低于"),
+    "policy.status.within": _pair("within", "区间内"),
+    "policy.status.above": _pair("above", "高于"),
+    "policy.not_recorded": _pair("not recorded", "无记录"),
+    "policy.donor": _pair("Donor", "援助方"),
+    "policy.recipient": _pair("Recipient", "受援地"),
+    "policy.pairing": _pair("Pairing", "结对"),
+    "policy.owed": _pair("Owed", "应出资"),
+    "policy.recorded": _pair("Recorded", "记录"),
+    "policy.per_need_unit": _pair("{currency} per unit of need", "{currency}/单位需要"),
+    "policy.change_from": _pair("Change from {year}", "相对{year}年的变化"),
+    "policy.median": _pair("Median projection", "推算中位数"),
+    "policy.band": _pair("95 % band", "95%区间"),
+    "policy.ceiling": _pair("water ceiling", "水资源上限"),
+    "policy.pairing.current": _pair("current pairing ({year} flows)", "现行结对（{year}年资金）"),
+    "policy.pairing.optimal": _pair("optimal pairing", "最优结对"),
+    "policy.prices": _pair("CNY at current prices (budgets are set in nominal yuan)",
+                           "人民币元，当年价格（预算按名义值编制）"),
+    "policy.prices_scenario": _pair("farm output as recorded (nominal), as a change from the "
+                                    "base year", "农业产出按记录值（名义），以相对基年的变化表示"),
+    "policy.need.population": _pair("need = population: yuan per resident",
+                                    "需要 = 人口：元/人"),
+})

@@ -32,12 +32,13 @@ from pairaid.report.charts_estimates import (coefficient_plot, dose_response_plo
                                              synthetic_control_plot)
 from pairaid.report.charts_programme import (choropleth, funds_by_year, pairing_flows,
                                              rounds_timeline)
+from pairaid.report.charts_policy import obligation_band, pairing_support, scenario_fan
 
 __all__ = ["funds_by_year", "rounds_timeline", "pairing_flows", "choropleth", "rank_intervals",
            "coefficient_plot", "event_study_plot", "dose_response_plot",
            "synthetic_control_plot", "lorenz_curves", "theil_decomposition", "group_bars",
            "dependence_lines", "decoupling_scatter", "benford_bars", "audit_counts",
-           "cost_per_output", "spec", "with_footer", "footer_lines", "png_with_text",
+           "cost_per_output", "obligation_band", "pairing_support", "scenario_fan", "spec", "with_footer", "footer_lines", "png_with_text",
            "render_svg", "render_png", "alt_text", "vega_bundle", "embed_script",
            "cjk_font_directory"]
 

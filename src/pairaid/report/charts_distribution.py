@@ -247,7 +247,10 @@ def decoupling_scatter(df: pd.DataFrame, lang: str = "en", *, prices: str = "",
             x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="e:N")
           for side in ("left", "right")],
         alt.Chart(values(table)).mark_point(filled=True, size=60, opacity=0.85).encode(
-            x=alt.X("output_change:Q", title=x_title, axis=pct, scale=x_scale),
+            x=alt.X("output_change:Q", title=x_title, scale=x_scale,
+                    # a phone's axis holds about five percentages side by side, not nine
+                    axis=alt.Axis(format="%", tickCount=5, labelOverlap="greedy")
+                    if is_narrow() else pct),
             y=alt.Y("pressure_change:Q", title=y_title, axis=pct, scale=y_scale),
             color=alt.Color("state_label:N", title=label("decoupling.state", lang),
                             scale=alt.Scale(domain=domain, range=colours),

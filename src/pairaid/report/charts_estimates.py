@@ -143,10 +143,22 @@ def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "
     require(df, ["dose_bin", "dose_low", "dose_high", *_ESTIMATE], "dose_response_plot")
     table = df[["dose_bin", "dose_low", "dose_high", *_ESTIMATE]].copy()
     table["dose_bin"] = table["dose_bin"].astype(str)
+    # the top bin is open-ended: on a linear axis it ran from ~1,100 to ~9,400 CNY and squeezed
+    # the other bins into the first tenth of the width; bins spanning over a factor of ten are
+    # drawn on a log axis (the untreated bin at zero has no estimate to draw there)
+    dosed = table[table["dose_low"] > 0]
+    log = len(dosed) >= 2 and dosed["dose_high"].max() > 10 * dosed["dose_low"].min()
+    if log:
+        table = dosed
     x_title = label("dose_response.dose", lang)
     if dose_unit:
         unit = label_or_text(dose_unit, lang, currency=currency_name(currency, lang))
+        if log:
+            unit += ("; " if lang == "en" else "；") + label("dose_response.log", lang)
         x_title = f"{x_title} ({unit})" if lang == "en" else f"{x_title}（{unit}）"
+    elif log:
+        x_title += f" ({label('dose_response.log', lang)})" if lang == "en" else \
+            f"（{label('dose_response.log', lang)}）"
     x_title = wrap(x_title, width(), 13)
     tip = [alt.Tooltip("dose_bin:N", title=label("dose_response.bin", lang)),
            alt.Tooltip("dose_low:Q", format=",.4~g", title=label("dose_response.low", lang)),
@@ -154,7 +166,9 @@ def dose_response_plot(df: pd.DataFrame, lang: str = "en", *, dose_unit: str = "
            *_estimate_tips(lang)]
     base = alt.Chart(values(table))
     box = base.mark_rect(color=OKABE_ITO[4], opacity=0.35).encode(
-        x=alt.X("dose_low:Q", title=x_title), x2="dose_high:Q",
+        x=alt.X("dose_low:Q", title=x_title,
+                scale=alt.Scale(type="log") if log else alt.Undefined,
+                axis=alt.Axis(labelOverlap="greedy")), x2="dose_high:Q",
         y=alt.Y("conf_low:Q", title=label("dose_response.effect", lang,
                                           level=level_pct(level))),
         y2="conf_high:Q", tooltip=tip)

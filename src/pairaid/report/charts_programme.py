@@ -5,6 +5,8 @@ Import them from :mod:`pairaid.report.charts`.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -159,6 +161,17 @@ def _flow_layout(table: pd.DataFrame, height: float, gap: float, slot: float = 0
     return left, right, links.sort_values(["dp", "rp"]).reset_index(drop=True)
 
 
+def flow_label(name: str, lang: str) -> str:
+    """A place's name short enough for a phone's flow diagram: "Kizilsu Kirghiz Autonomous
+    Prefecture" → "Kizilsu", "XPCC 3rd Division" → "XPCC 3rd", 新疆生产建设兵团第三师 → 兵团第三师,
+    克孜勒苏柯尔克孜自治州 → 克孜勒苏 (the tooltip keeps the full name)."""
+    if lang == "zh":
+        short = name.replace("新疆生产建设兵团", "兵团")
+        return re.sub(r"(蒙古|回族|哈萨克|柯尔克孜)?(自治州|地区)$", "", short) or short
+    words = name.split(" ")
+    return " ".join(words[:2]) if words[0] == "XPCC" else words[0]
+
+
 def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
                   height: int | None = None, subtitle: str | None = None,
     title: str | None = None):
@@ -179,10 +192,15 @@ def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
     slot = 15.0 if lang == "zh" else 13.0
     height = max(height or 240, 26 * n, int((slot + 4) * n) + 20)
     left, right, links = _flow_layout(table, float(height), gap=4.0, slot=slot)
+    # a phone gets short names (and the room a chart without axes has): with the full names
+    # ("Kizilsu Kirghiz Autonomous Prefecture") the two label columns were wider than the plot
+    for side in (left, right):
+        side["label"] = ([flow_label(str(s), lang) for s in side["name"]] if is_narrow()
+                         else side["name"].astype(str))
     char = 13 if lang == "zh" else 7
-    label_w = {side: 8 + char * max(len(str(s)) for s in frame["name"])
+    label_w = {side: 8 + char * max(len(str(s)) for s in frame["label"])
                for side, frame in (("l", left), ("r", right))}
-    node_w, plot_w = 10, width()
+    node_w, plot_w = 10, width() + (70 if is_narrow() else 0)
     x_left, x_right = label_w["l"], plot_w - label_w["r"] - node_w
     steps = np.linspace(0.0, 1.0, 21)
     ease = steps * steps * (3 - 2 * steps)
@@ -227,7 +245,7 @@ def pairing_flows(df: pd.DataFrame, lang: str = "en", *, currency: str = "CNY",
         tooltip=node_tip)
     text_layers = [base.transform_filter(alt.datum.side == side).mark_text(
         align=align, baseline="middle", fontSize=11 if lang == "en" else 12).encode(
-        x=alt.X("anchor:Q", scale=None), y=alt.Y("mid:Q", scale=None), text="name:N",
+        x=alt.X("anchor:Q", scale=None), y=alt.Y("mid:Q", scale=None), text="label:N",
         tooltip=node_tip) for side, align in (("l", "right"), ("r", "left"))]
     chart = alt.layer(link_layer, node_layer, *text_layers).properties(width=plot_w,
                                                                        height=height)
@@ -254,7 +272,7 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
     CSV written beside the chart. Projection: conic equal-area with standard parallels 37° and
     46° N (Xinjiang spans 34–49° N).
     """
-    from pairaid.report.geo import GROUPS, map_places, short_name
+    from pairaid.report.geo import CORPS_SEATS, GROUPS, map_places, short_name
 
     lang = check_lang(lang)
     require(df, ["code", "name", "value"], "choropleth")
@@ -291,13 +309,14 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
     places = map_places(features)
     has_total = "total" in rows.columns
     money_scale = 1e4 if lang == "zh" else 1e6
-    spots = []
+    spots, unvalued = [], 0
     for r in rows.itertuples(index=False):
         if r.code in drawn or r.code not in places:
             continue
         value = None if pd.isna(r.value) else float(r.value)
         total = float(r.total) if has_total and pd.notna(r.total) else None
-        if value is None and not total:
+        if value is None and total is None:  # nothing to show (a recorded zero is shown)
+            unvalued += 1
             continue
         spots.append({"code": r.code, "name": str(r.name), "lon": places[r.code][0],
                       "lat": places[r.code][1], "value": value, "value_text": text_of(value),
@@ -323,11 +342,21 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
                              domain=[min(got), max(got)] if got else alt.Undefined)
     layers = []
     if missing:
-        no_data = label("note.no_data", lang)
+        # a corps city whose division is drawn as a point is not "no data": its money is the
+        # point's (the division has no boundary and no population of its own)
+        seats = {CORPS_SEATS[c] for c in (points["code"] if len(points) else ())
+                 if c in CORPS_SEATS}
+        no_data, seat_text = label("note.no_data", lang), label("choropleth.seat", lang)
+        for feature in missing:
+            if feature["properties"]["code"] in seats:
+                feature["properties"]["value_text"] = seat_text
+        shown = [t for t in (no_data, seat_text)
+                 if any(f["properties"]["value_text"] == t for f in missing)]
+        colours = {no_data: MISSING_GREY, seat_text: "#f6e3bd"}
         layers.append(alt.Chart(alt.Data(values=missing)).mark_geoshape(
             stroke="white", strokeWidth=0.6).encode(
             color=alt.Color("properties.value_text:N", title=None,
-                            scale=alt.Scale(domain=[no_data], range=[MISSING_GREY]),
+                            scale=alt.Scale(domain=shown, range=[colours[t] for t in shown]),
                             legend=alt.Legend(orient="top" if is_narrow() else "right",
                                               symbolType="square")),
             tooltip=tip).project(**projection))
@@ -358,27 +387,34 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
                 shape="circle", filled=True, color=OKABE_ITO[1], stroke="#1d1d1f",
                 strokeWidth=0.8, opacity=0.75).encode(
                 longitude="lon:Q", latitude="lat:Q",
-                size=alt.Size("total:Q", scale=alt.Scale(range=[30, 400]),
+                size=alt.Size("total:Q", scale=alt.Scale(range=[15, 160] if is_narrow()
+                                                         else [30, 400]),
                               title=label("choropleth.corps_total_unit", lang,
                                           unit=total_unit),
                               legend=alt.Legend(orient=legend_orient("right"),
                                                 format=",.4~r")),
                 tooltip=point_tip).project(**projection))
     if len(labels):
-        layers.append(alt.Chart(values(labels)).mark_text(
-            fontSize=11 if is_narrow() else 10, dy=-9, color="#1d1d1f", fontWeight="bold",
-            opacity=0.85).encode(
-            longitude="lon:Q", latitude="lat:Q", text="label:N").project(**projection))
+        # each name twice: a white halo under the dark text, readable on the darkest colour
+        for style in ({"color": "white", "stroke": "white", "strokeWidth": 3, "opacity": 0.8},
+                      {"color": "#1d1d1f", "opacity": 0.9}):
+            layers.append(alt.Chart(values(labels)).mark_text(
+                fontSize=11 if is_narrow() else 10, dy=-9, fontWeight="bold", **style).encode(
+                longitude="lon:Q", latitude="lat:Q", text="label:N").project(**projection))
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=width(), height=int(width() * 0.75))
+        # a phone gets the room a map without axes has, and smaller dots, so names stay clear
+        width=width() + (50 if is_narrow() else 0),
+        height=int((width() + (50 if is_narrow() else 0)) * 0.75))
     n_areas = len(drawn)
     text = label("alt.choropleth", lang, n=len(rows), what=what.lower() if lang == "en" else what,
                  unit=unit_text,
                  min=fmt_number(min(got), lang, digits) if got else "–",
-                 max=fmt_number(max(got), lang, digits) if got else "–",
-                 missing=int(rows["value"].isna().sum()) + len(missing))
-    text += " " + label("alt.choropleth_parts", lang, areas=n_areas, points=len(points),
-                        undrawn=len(rows) - n_areas - len(points))
+                 max=fmt_number(max(got), lang, digits) if got else "–")
+    grey = int(rows[rows["code"].isin(drawn)]["value"].isna().sum())
+    # the parts add up to the table's rows (the CSV beside the chart)
+    text += " " + label("alt.choropleth_parts", lang, areas=n_areas, grey=grey,
+                        points=len(points), unvalued=unvalued,
+                        undrawn=len(rows) - n_areas - len(points) - unvalued)
     if subtitle is None:
         subtitle = label("sub.choropleth" if len(points) else "sub.choropleth_plain", lang,
                          what=what, year=year if year is not None else "–", unit=unit_text)

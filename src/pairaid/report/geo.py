@@ -166,8 +166,13 @@ CORPS_SEATS = {"XPCC01": "659002", "XPCC02": "659006", "XPCC03": "659003", "XPCC
 #: A prefecture-level grouping without a boundary of its own, drawn as its members' areas.
 GROUPS = {"659000": "6590"}
 #: label positions moved (lon, lat degrees) where two centroids fall together: Karamay's thin
-#: strip lies inside Tacheng's bounding box
-LABEL_NUDGE = {"654200": (-0.6, 0.9), "650200": (0.9, -0.6)}
+#: strip lies inside Tacheng's bounding box; Altay, Urumqi and Bortala's centroids lie next to
+#: a corps seat's dot
+LABEL_NUDGE = {"654200": (-0.6, 0.9), "650200": (0.9, -0.6), "654300": (0.4, 0.8),
+               "650100": (0.6, -0.4), "652700": (0.0, 0.5)}
+#: a division seated in a prefecture (not a corps city of its own) is drawn this far (degrees)
+#: below the prefecture's label, so the dot does not cover the name
+SEAT_BELOW = 0.9
 _SHORT_ZH = re.compile(r"(蒙古|回族|哈萨克|柯尔克孜)?(自治州|地区|市)$")
 
 
@@ -201,5 +206,6 @@ def map_places(features: dict) -> dict[str, tuple[float, float]]:
              for code, (lon, lat) in spots.items()}
     for division, seat in CORPS_SEATS.items():
         if seat in spots:
-            spots[division] = spots[seat]
+            lon, lat = spots[seat]
+            spots[division] = (lon, lat - (0 if seat.startswith("659") else SEAT_BELOW))
     return spots

@@ -110,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
     "dose_response.bin": _pair("Dose bin", "强度分组"),
     "dose_response.low": _pair("Bin from", "区间下限"),
     "dose_response.high": _pair("Bin to", "区间上限"),
+    "dose_response.log": _pair("log scale", "对数刻度"),
     # 9 synthetic control
     "synthetic_control.title": _pair("Actual and synthetic counterfactual",
                                      "实际值与合成反事实"),
@@ -261,6 +262,9 @@ LABELS.update({
     "section.audit": _pair(
         "Audit findings",
         "审计发现"),
+    "section.policy": _pair(
+        "Rules and alternatives: what was owed, another pairing, a scenario",
+        "规则与备选方案：应出资额、另一种结对、资金情景"),
     "section.gaps": _pair(
         "Data gaps: what is missing and who could publish it",
         "数据缺口：缺什么、谁能公开"),

@@ -21,8 +21,17 @@ def readings(findings, lang: str, prefix: str | tuple[str, ...] = "") -> list[Re
     """The findings whose key starts with `prefix`, rendered in `lang`."""
     from pairaid.readings import render
 
-    return [Reading(render(f, lang), f.key, f.verdict) for f in findings
+    return [Reading(_capitalised(render(f, lang)), f.key, f.verdict) for f in findings
             if f.key.startswith(prefix)]
+
+
+def _capitalised(text):
+    """A sentence that opens with a term ("the latent index …") starts with a capital."""
+    from markupsafe import Markup
+
+    if text[:1].islower():
+        return Markup(text[:1].upper() + text[1:])
+    return text
 
 
 def static(key: str, lang: str, terms: dict | None = None, **numbers) -> Reading:
@@ -44,6 +53,26 @@ class Chart:
     options: dict = field(default_factory=dict)
     #: the plain-language readings printed just above this chart
     reading: list = field(default_factory=list)
+    #: the finding the chart illustrates: its title is that finding's message
+    #: (`pairaid.readings.templates_charts`), not a label
+    finding: object = None
+
+    def title(self, lang: str) -> str | None:
+        """The chart's title in `lang`: its finding's message (None: no finding, the chart
+        function's own label)."""
+        if self.finding is None:
+            return None
+        from pairaid.readings import chart_title
+
+        return chart_title(self.id, self.finding, lang)
+
+
+def pick(findings, *keys: str):
+    """The first finding with one of `keys` (a key ending in "." matches every key under it),
+    or None."""
+    return next((f for f in findings if any(f.key == k or (k.endswith(".") and
+                                                           f.key.startswith(k)) for k in keys)),
+                None)
 
 
 @dataclass

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.report.i18n import fmt_money, fmt_number, fmt_pct
-from pairaid.report.model import (Chart, Section, Table, basis_text, money_scale,
+from pairaid.report.model import (Chart, Section, Table, basis_text, money_scale, pick,
                                   place_names, readings, static)
 from pairaid.report.sections_more import (_audit, _dependence, _designs, _distribution,
                                           _effects, _environment, _gaps, _methods)
+from pairaid.report.sections_policy import policy_section
 from pairaid.report.verdict import _verdict
 from pairaid.report.text import FIGURE_LABELS_ZH, SOURCES_ZH, UNITS_ZH, title, word
 
@@ -21,7 +22,8 @@ from pairaid.report.text import FIGURE_LABELS_ZH, SOURCES_ZH, UNITS_ZH, title, w
 def build_sections(inputs, lang: str) -> list[Section]:
     """Every section in reading order (a section the ledger cannot support is left out)."""
     parts = [_verdict, _headline, _timeline, _pairings, _maps, _index, _effects, _designs,
-             _distribution, _dependence, _environment, _audit, _gaps, _methods]
+             _distribution, _dependence, _environment, _audit, policy_section, _gaps,
+             _methods]
     return [section for part in parts if (section := part(inputs, lang)) is not None]
 
 
@@ -117,9 +119,13 @@ def _headline(inputs, lang: str) -> Section:
     by_year["kind"] = by_year["kind"].map({"committed": "commitment", "disbursed": "disbursement"})
     found = inputs.findings.get("headline", [])
     reading = readings(found, lang) + [static("headline.table", lang)]
+    from pairaid.findings.programme import funds_trend_findings
+
     return Section("headline", title("headline", lang), reading,
                    [Chart("funds_by_year", "funds_by_year", by_year,
-                          {"currency": s.basis.currency, "scale": scale})], [table])
+                          {"currency": s.basis.currency, "scale": scale},
+                          finding=pick(funds_trend_findings(s), "headline.funds_trend"))],
+                   [table])
 
 
 def basis_text_real(summary, lang: str) -> str:
@@ -143,11 +149,11 @@ def _timeline(inputs, lang: str) -> Section:
     # an open pairing (no end year) runs to the ledger's last year
     last = inputs.summary.year_to
     spans["end_year"] = spans["end_year"].astype("Float64").fillna(last).astype(int)
-    reading = readings(timeline_findings(spans, last), lang)
-    return Section("timeline", title("timeline", lang), reading,
+    found = timeline_findings(spans, last)
+    return Section("timeline", title("timeline", lang), readings(found, lang),
                    [Chart("rounds_timeline", "rounds_timeline",
                           spans[["donor", "recipient", "round", "start_year", "end_year"]],
-                          {"last_year": last})])
+                          {"last_year": last}, finding=pick(found, "timeline.pairings"))])
 
 
 def _pairings(inputs, lang: str) -> Section:
@@ -169,7 +175,9 @@ def _pairings(inputs, lang: str) -> Section:
                    recipients=(flows["recipient"].nunique(), "count", "count"))
     return Section("pairings", title("pairings", lang), readings([made], lang),
                    [Chart("pairing_flows", "pairing_flows", flows,
-                          {"currency": inputs.summary.basis.currency})])
+                          {"currency": inputs.summary.basis.currency},
+                          finding=pick(inputs.findings.get("headline", []),
+                                       "headline.where"))])
 
 
 # -- maps --------------------------------------------------------------------------------------
@@ -185,20 +193,30 @@ def _maps(inputs, lang: str) -> Section:
     funds = pd.DataFrame({"code": latest["unit"].astype(str), "name": latest[names],
                           "value": latest["funds_per_capita"],
                           "total": latest["funds_disbursement"]})
+    from pairaid.findings.programme import map_findings
+
+    currency = inputs.summary.basis.currency
+    per_person = (f"{currency} per person",
+                  "元/人" if currency == "CNY" else f"{currency}/人")
+    top = map_findings("maps.funds_top", latest[["name_en", "name_zh"]].assign(
+        value=latest["funds_per_capita"]), year, per_person)
     charts = [Chart("map_funds", "choropleth", funds,
                     {"features": boundaries, "title_id": "choropleth.funds_per_capita",
-                     "unit": "unit.per_capita", "year": year})]
+                     "unit": "unit.per_capita", "year": year}, finding=pick(top, "maps."))]
     reading = [static("maps.funds", lang, year=(year, "year", "year"))]
     if inputs.index is not None:
         scores = inputs.index.table
         last = int(scores["time"].max())
         at = scores[scores["time"] == last].merge(
-            latest[["unit", names]].rename(columns={names: "name"}), on="unit", how="left")
-        index_frame = pd.DataFrame({"code": at["unit"].astype(str), "name": at["name"],
+            latest[["unit", "name_en", "name_zh"]], on="unit", how="left")
+        index_frame = pd.DataFrame({"code": at["unit"].astype(str), "name": at[names],
                                     "value": at["score"]})
+        top = map_findings("maps.index_top", at[["name_en", "name_zh"]].assign(
+            value=at["score"]), last)
         charts.append(Chart("map_index", "choropleth", index_frame,
                             {"features": boundaries, "title_id": "choropleth.index_score",
-                             "unit": "unit.score", "digits": 3, "year": last}))
+                             "unit": "unit.score", "digits": 3, "year": last},
+                            finding=pick(top, "maps.")))
         reading.append(static("maps.index", lang, year=(last, "year", "year")))
     return Section("maps", title("maps", lang), reading, charts)
 
@@ -221,9 +239,10 @@ def _index(inputs, lang: str) -> Section | None:
     width = float(at["interval_width"].median())
     from pairaid.findings.programme import rank_findings
 
-    reading = readings(rank_findings(inputs.sensitivity, last, width, top), lang)
-    return Section("index", title("index", lang), reading,
-                   [Chart("rank_intervals", "rank_intervals", ranks)])
+    found = rank_findings(inputs.sensitivity, last, width, top)
+    return Section("index", title("index", lang), readings(found, lang),
+                   [Chart("rank_intervals", "rank_intervals", ranks,
+                          finding=pick(found, "index.ranks"))])
 
 
 

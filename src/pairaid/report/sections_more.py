@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pairaid.report.i18n import fmt_number, fmt_pct
-from pairaid.report.model import (Chart, Reading, Section, Table, basis_text, place_names,
-                                  readings, static)
+from pairaid.report.model import (Chart, Reading, Section, Table, basis_text, pick,
+                                  place_names, readings, static)
 from pairaid.report.text import CHECKS_ZH, say, title, word
 
 #: who could publish each missing series (for the data-gaps section)
@@ -49,17 +49,20 @@ def _effects(inputs, lang: str) -> Section | None:
     reading = readings(found, lang, "elasticity.")
     if len(results) > 1 and inputs.outcome == "sai_latent":
         reading.append(static("effects.two_outcomes", lang))
-    charts = [Chart("elasticity", "coefficient_plot", coef)]
+    charts = [Chart("elasticity", "coefficient_plot", coef,
+                    finding=pick(found, "elasticity.estimate."))]
     es = inputs.event_study
     if es is not None:
         charts.append(Chart("event_study", "event_study_plot", es.event_path(),
-                            reading=readings(found, lang, "event_study.")))
+                            reading=readings(found, lang, "event_study."),
+                            finding=pick(found, "event_study.att.")))
     if inputs.dose_response is not None:
         charts.append(Chart(
             "dose_response", "dose_response_plot", inputs.dose_response.dose_response(),
             {"dose_unit": say(lang, "mean CNY per person a year, first years of pairing",
                               "结对初期人均年援助资金（元）")},
-            reading=readings(found, lang, "dose_response.")))
+            reading=readings(found, lang, "dose_response."),
+            finding=pick(found, "dose_response.slope")))
     notes = readings(found, lang, "design.")
     return Section("effects", title("effects", lang), reading, charts, [table], notes)
 
@@ -87,7 +90,8 @@ def _designs(inputs, lang: str) -> Section | None:
                             sc.path()[["time", "actual", "counterfactual"]],
                             {"treat_time": float(sc.treat_time), "outcome": sc.outcome},
                             reading=readings(inputs.findings.get("designs", []), lang,
-                                             "synth.")))
+                                             "synth."),
+                            finding=pick(inputs.findings.get("designs", []), "synth.gap")))
         tables.append(Table("synthetic_weights", [say(lang, "Comparison unit", "对照单位"),
                                                   say(lang, "Weight", "权重")],
                             [[(names.get(str(r.unit), str(r.unit)), None),
@@ -109,14 +113,17 @@ def _distribution(inputs, lang: str) -> Section | None:
         curves.append(result.concentration_curve.rename(columns={"value_share": "cumulative_share"})
                       .assign(curve=say(lang, "funds, counties ranked by rural income",
                                         "资金（按农村收入排序）")))
+    found = inputs.findings.get("distribution", [])
     charts = [Chart("lorenz", "lorenz_curves",
-                    pd.concat(curves)[["curve", "population_share", "cumulative_share"]])]
+                    pd.concat(curves)[["curve", "population_share", "cumulative_share"]],
+                    finding=pick(found, "inequality.concentration"))]
     split = [(year, part, getattr(each.decompositions.get("theil_t"), part))
              for year, each in inputs.inequality_by_year.items() if "theil_t" in each.decompositions
              for part in ("between", "within")]
     if split:
         charts.append(Chart("theil", "theil_decomposition",
-                            pd.DataFrame(split, columns=["year", "component", "value"])))
+                            pd.DataFrame(split, columns=["year", "component", "value"]),
+                            finding=pick(found, "inequality.theil_t")))
     tables = []
     groups = inputs.inequality_groups
     if groups is not None and groups.group_table is not None:
@@ -136,8 +143,9 @@ def _distribution(inputs, lang: str) -> Section | None:
             {"group": shown["group"].astype(str), "value": shown["value_share"],
              "population": shown["population_share"],
              "suppressed": shown["suppressed"].astype(str).ne("")}),
-            {"share": True, "value_title": word("funds_share", lang)}))
-    reading = readings(inputs.findings.get("distribution", []), lang)
+            {"share": True, "value_title": word("funds_share", lang)},
+            finding=_widest_band(found)))
+    reading = readings(found, lang)
     return Section("distribution", title("distribution", lang), reading, charts, tables)
 
 
@@ -154,7 +162,9 @@ def _dependence(inputs, lang: str) -> Section | None:
     lines["series"] = lines["series"].map(series)
     reading = readings(inputs.findings.get("dependence", []), lang)
     return Section("dependence", title("dependence", lang), reading,
-                   [Chart("dependence", "dependence_lines", lines[["year", "series", "value"]])])
+                   [Chart("dependence", "dependence_lines", lines[["year", "series", "value"]],
+                          finding=pick(inputs.findings.get("dependence", []),
+                                       "dependence.self_financing_trend"))])
 
 
 def _environment(inputs, lang: str) -> Section | None:
@@ -172,7 +182,9 @@ def _environment(inputs, lang: str) -> Section | None:
     return Section("environment", title("environment", lang), reading,
                    [Chart("decoupling", "decoupling_scatter", points,
                           {"prices": basis_text(inputs.environment_prices, lang)
-                           if inputs.environment_prices is not None else ""})])
+                           if inputs.environment_prices is not None else ""},
+                          finding=pick(inputs.findings.get("environment", []),
+                                       "environment.decoupling"))])
 
 
 def _audit(inputs, lang: str) -> Section | None:
@@ -189,12 +201,14 @@ def _audit(inputs, lang: str) -> Section | None:
             for f in report.findings if f.severity != "info" or f.count]
     table = Table("audit", [word(k, lang) for k in ("check", "severity", "count", "finding")],
                   rows, report.tidy())
-    charts = [Chart("audit_counts", "audit_counts", counts)] if len(counts) else []
+    charts = ([Chart("audit_counts", "audit_counts", counts,
+                     finding=pick(found, "audit.summary"))] if len(counts) else [])
     benford = report.by_check("benford_first") if "benford_first" in report.checks else None
     if benford is not None and len(benford.records):
         charts.append(Chart("benford", "benford_bars",
-                            benford.records[["digit", "observed", "expected"]]))
-    costs = _cost_chart(report)
+                            benford.records[["digit", "observed", "expected"]],
+                            finding=pick(found, "audit.benford_first")))
+    costs = _cost_chart(report, pick(found, "audit.cost_outliers"))
     if costs is not None:
         charts.append(costs)
     reading = readings(found, lang, "audit.summary")
@@ -220,7 +234,15 @@ def _tagged(found, lang: str):
                   f"{render(found, lang)}</span>")
 
 
-def _cost_chart(report) -> Chart | None:
+def _widest_band(found):
+    """The group whose share of funds differs most from its share of people (the group
+    chart's title)."""
+    bands = [f for f in found if f.key == "inequality.group.band"]
+    return max(bands, key=lambda f: abs(f.values["funds"].value - f.values["people"].value),
+               default=None)
+
+
+def _cost_chart(report, finding=None) -> Chart | None:
     """The audit's cost-per-output table, with how many outputs of each it flags (issue 10)."""
     if "cost_per_output" not in report.checks:
         return None
@@ -238,7 +260,8 @@ def _cost_chart(report) -> Chart | None:
         "median_cost": table["median_cost"], "projects": table["projects"],
         "flagged": table["flagged"].fillna(0).astype(int)})
     currency = str(table["currency"].iloc[0]) if "currency" in table.columns else "CNY"
-    return Chart("cost_per_output", "cost_per_output", frame, {"currency": currency})
+    return Chart("cost_per_output", "cost_per_output", frame, {"currency": currency},
+                 finding=finding)
 
 
 def _gaps(inputs, lang: str) -> Section:

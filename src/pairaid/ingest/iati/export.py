@@ -17,7 +17,9 @@ The file is written element by element (`lxml.etree.xmlfile`) through an atomic 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +27,7 @@ from lxml import etree
 
 from pairaid import atomic
 from pairaid.ingest.iati.codes import INVESTMENT_SECURED_NOTE, STATUS_CODE, TRANSACTION_TYPE
-from pairaid.ingest.iati.read import OWN_GEO_VOCABULARY, XML_LANG
+from pairaid.ingest.iati.read import OWN_GEO_VOCABULARY, PAIRAID_REFERENCE, XML_LANG
 from pairaid.ledger.store import Store
 
 #: ledger region level → `administrative/@level`
@@ -60,6 +62,26 @@ def _num(value: float) -> str:
 
 def export_iati(store: Store, path: Path | str, reporting_org: str = "XM-PAIRAID") -> dict:
     """Write the ledger as an IATI 2.03 activities file; return counts of what was written."""
+    counts: dict = {}
+    with atomic.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        for chunk in iati_chunks(store, reporting_org, counts):
+            handle.write(chunk)
+    return counts
+
+
+def export_iati_bytes(store: Store, reporting_org: str = "XM-PAIRAID") -> bytes:
+    """The whole IATI 2.03 document as bytes (what `pairaid iati export` writes to its file)."""
+    return b"".join(iati_chunks(store, reporting_org))
+
+
+def iati_chunks(store: Store, reporting_org: str = "XM-PAIRAID",
+                counts: dict | None = None) -> Iterator[bytes]:
+    """The IATI 2.03 document as a stream of byte chunks, one per pairing and its projects, for a
+    streamed HTTP response (`/api/iati.xml`): memory holds the ledger's tables, never the whole
+    XML. `counts`, when given, is filled with what was written once the stream is exhausted."""
+    counts = {} if counts is None else counts
+    counts.update(activities=0, transactions=0, results=0, personnel=0, enterprises=0,
+                  enterprises_unpaired=0)
     tables = {name: store.read_table(name) for name in
               ("regions", "donors", "pairings", "projects", "flows", "outputs",
                "personnel", "enterprises")}
@@ -79,9 +101,19 @@ def export_iati(store: Store, path: Path | str, reporting_org: str = "XM-PAIRAID
     outputs = defaultdict(list)
     for row in tables["outputs"].sort_values(["project", "indicator", "unit", "year"]).itertuples(index=False):
         outputs[row.project].append(row)
-    counts = {"activities": 0, "transactions": 0, "results": 0}
+    staff, firms = _pairing_results(tables["pairings"], tables["personnel"], tables["enterprises"])
+    # an enterprise row between a donor and a region that are not paired has no activity to sit in
+    counts["enterprises_unpaired"] = len(tables["enterprises"]) - sum(map(len, firms.values()))
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    with atomic.atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
+    buffer = io.BytesIO()
+
+    def flushed() -> bytes:
+        data = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return data
+
+    with etree.xmlfile(buffer, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("iati-activities", version="2.03", **{"generated-datetime": now}):
             xf.write(etree.Comment(_header(synthetic, reporting_org)))
@@ -91,8 +123,10 @@ def export_iati(store: Store, path: Path | str, reporting_org: str = "XM-PAIRAID
                 activity = context.activity(_pairing_id(reporting_org, pairing), "pairing")
                 context.dates_and_places(activity, int(pairing.start_year), pairing.end_year, "2")
                 counts["transactions"] += context.transactions(activity, by_pairing.get(key, []))
-                counts["results"] += context.pairing_results(activity, tables["personnel"],
-                                                             tables["enterprises"])
+                pairing_staff, pairing_firms = staff.get(key), firms.get(key)
+                counts["results"] += context.pairing_results(activity, pairing_staff, pairing_firms)
+                counts["personnel"] += 0 if pairing_staff is None else len(pairing_staff)
+                counts["enterprises"] += 0 if pairing_firms is None else len(pairing_firms)
                 xf.write(activity)
                 counts["activities"] += 1
                 for project in projects_of.get(key, []):
@@ -107,7 +141,29 @@ def export_iati(store: Store, path: Path | str, reporting_org: str = "XM-PAIRAID
                         counts["results"] += context.project_results(child, outputs[project.code])
                     xf.write(child)
                     counts["activities"] += 1
-    return counts
+                xf.flush()
+                yield flushed()
+    yield flushed()
+
+
+def _pairing_results(pairings: pd.DataFrame, personnel: pd.DataFrame, enterprises: pd.DataFrame
+                     ) -> tuple[dict, dict]:
+    """Personnel rows by their pairing (donor, recipient, round); enterprise rows (which carry no
+    round) by the pairing of their origin and destination whose years cover theirs, else the
+    pair's first round. Enterprises between an unpaired donor and region are not exported."""
+    staff = {key: rows for key, rows in personnel.groupby(["donor", "recipient", "round"])}
+    staff = {(d, r, int(k)): rows for (d, r, k), rows in staff.items()}
+    rounds = defaultdict(list)
+    for p in pairings.sort_values("round").itertuples(index=False):
+        rounds[(p.donor, p.recipient)].append(p)
+    firms = defaultdict(list)
+    for row in enterprises.itertuples(index=False):
+        candidates = rounds.get((row.origin, row.destination))
+        if not candidates:
+            continue
+        chosen = next((p for p in candidates if _covers(p, int(row.year))), candidates[0])
+        firms[(chosen.donor, chosen.recipient, int(chosen.round))].append(row)
+    return staff, {key: pd.DataFrame(rows) for key, rows in firms.items()}
 
 
 def _header(synthetic: bool, reporting_org: str) -> str:
@@ -210,19 +266,22 @@ class _Context:
                              code=str(row.sector))
         return len(rows)
 
-    def _indicator(self, result, title_zh, title_en, unit_measure="1"):
+    def _indicator(self, result, title_zh, title_en, unit_measure="1", reference=None):
         indicator = etree.SubElement(result, "indicator", measure=unit_measure, ascending="1")
         _narratives(indicator, "title", title_zh, title_en)
+        if reference:
+            etree.SubElement(indicator, "reference", vocabulary="99", code=reference)
         return indicator
 
     @staticmethod
-    def _period(indicator, year: int, target=None, actual=None) -> None:
+    def _period(indicator, year: int, target=None, actual=None):
         period = etree.SubElement(indicator, "period")
         etree.SubElement(period, "period-start", {"iso-date": f"{year}-01-01"})
         etree.SubElement(period, "period-end", {"iso-date": f"{year}-12-31"})
         for tag, value in (("target", target), ("actual", actual)):
             if value is not None and not pd.isna(value):
                 etree.SubElement(period, tag, value=_num(value))
+        return period
 
     def project_results(self, activity, outputs: list) -> int:
         """`outputs`: the project's rows sorted by indicator, unit and year."""
@@ -242,22 +301,46 @@ class _Context:
                 self._period(indicator, int(row.year), row.target, row.actual)
         return 1
 
-    def pairing_results(self, activity, personnel: pd.DataFrame, enterprises: pd.DataFrame) -> int:
-        staff = personnel[(personnel["donor"] == self.pairing.donor)
-                          & (personnel["recipient"] == self.pairing.recipient)]
-        firms = enterprises[(enterprises["origin"] == self.pairing.donor)
-                            & (enterprises["destination"] == self.pairing.recipient)]
-        if staff.empty and firms.empty:
+    def pairing_results(self, activity, staff: pd.DataFrame | None,
+                        firms: pd.DataFrame | None) -> int:
+        """Personnel and enterprises as indicators of the pairing's result, every ledger row
+        kept: each indicator carries a `reference` of vocabulary 99 (the reporting
+        organisation's own) naming what it counts, which pairaid's importer reads back; an
+        enterprise row is one `actual` whose `dimension`s are its sector and reference."""
+        if staff is None and firms is None:
             return 0
         result = etree.SubElement(activity, "result", type="1")
         _narratives(result, "title", "援派人员与引进企业", "Personnel sent and enterprises introduced")
-        for category, rows in staff.groupby("category", sort=True):
-            indicator = self._indicator(result, f"援派人员：{category}（人）",
-                                        f"personnel sent: {category} (headcount)")
-            for year, headcount in rows.groupby("year")["headcount"].sum().items():
-                self._period(indicator, int(year), actual=float(headcount))
-        if not firms.empty:
-            indicator = self._indicator(result, "引进企业（家）", "enterprises introduced (count)")
-            for year, count in firms.groupby("year")["count"].sum().items():
-                self._period(indicator, int(year), actual=float(count))
+        for category, rows in ([] if staff is None else staff.groupby("category", sort=True)):
+            rows = rows.sort_values("year")
+            for measure, column, zh, en in (
+                    ("headcount", "headcount", "人", "headcount"),
+                    ("person-months", "person_months", "人月", "person-months")):
+                present = rows[rows[column].notna()]
+                if present.empty:
+                    continue
+                indicator = self._indicator(result, f"援派人员：{category}（{zh}）",
+                                            f"personnel sent: {category} ({en})",
+                                            reference=f"{PAIRAID_REFERENCE}personnel:{measure}:{category}")
+                for year, value in zip(present["year"], present[column]):
+                    self._period(indicator, int(year), actual=float(value))
+        if firms is not None:
+            firms = firms.sort_values(["year", "sector", "ref"])
+            for measure, zh, en in (("count", "引进企业（家）", "enterprises introduced (count)"),
+                                    ("investment", "引进企业投资", "investment of enterprises introduced"),
+                                    ("jobs", "引进企业新增就业（人）", "jobs created by enterprises introduced")):
+                present = firms[firms[measure].notna()]
+                if present.empty:
+                    continue
+                indicator = self._indicator(result, zh, en,
+                                            reference=f"{PAIRAID_REFERENCE}enterprises:{measure}")
+                for year, rows in present.groupby("year", sort=True):
+                    period = self._period(indicator, int(year))
+                    for row in rows.itertuples(index=False):
+                        actual = etree.SubElement(period, "actual", value=_num(getattr(row, measure)))
+                        dimensions = [("sector", row.sector), ("ref", row.ref or "")]
+                        if measure == "investment":
+                            dimensions.append(("currency", row.currency))
+                        for name, value in dimensions:
+                            etree.SubElement(actual, "dimension", name=name, value=str(value))
         return 1

@@ -15,62 +15,53 @@ Mapping (docs/iati.md says it for users):
 - activities → projects (not pairaid's own pairing activities), results → project outputs,
   budgets → the project's budget (revised over original for the same period).
 
-Parsing streams; flows, projects and outputs are spooled to temporary CSV files and written in
-chunks, so memory does not grow with the file.
+Parsing streams; flows, projects and outputs are spooled to temporary Arrow files (`spool.py`)
+and written in batches inside one transaction (`write.py`), so memory does not grow with the file.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
-from pairaid.ingest.read import ROW
-from pairaid.ingest.tables import TABLES
-from pairaid.ingest.validate import duplicate_problems, validate_table
+from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, see_year, write_all
 from pairaid.ledger import codes
-from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.store import Store
 
-#: rows validated and written at a time: bounds memory (a 1 GB file holds millions of flows)
-CHUNK_ROWS = 50_000
-#: IATI allows negative transactions (reversals, decommitments); office files may not have them
-FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
-    replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
-_FLOW_COLUMNS = ("donor", "recipient", "year", "kind", "amount", "currency", "sector", "project",
-                 "source", "ref", "round")
-_PROJECT_COLUMNS = ("code", "donor", "recipient", "title", "sector", "start_year", "end_year",
-                    "budget", "currency", "status", "round")
-_OUTPUT_COLUMNS = ("project", "indicator", "unit", "year", "baseline", "target", "actual")
+__all__ = ["FLOWS_FROM_IATI", "IatiImportReport", "import_iati"]
+
+#: SQLite page cache while the rows are written: memory stays flat whatever the file's size
+WRITE_CACHE_MB = 16
+_FLOW_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("kind", TEXT),
+                 ("amount", NUMBER), ("currency", TEXT), ("sector", TEXT), ("project", TEXT),
+                 ("source", TEXT), ("ref", TEXT), ("round", NUMBER))
+_PROJECT_COLUMNS = (("code", TEXT), ("donor", TEXT), ("recipient", TEXT), ("title", TEXT),
+                    ("sector", TEXT), ("start_year", WHOLE), ("end_year", NUMBER),
+                    ("budget", NUMBER), ("currency", TEXT), ("status", TEXT), ("round", NUMBER))
+_OUTPUT_COLUMNS = (("project", TEXT), ("indicator", TEXT), ("unit", TEXT), ("year", WHOLE),
+                   ("baseline", NUMBER), ("target", NUMBER), ("actual", NUMBER))
+#: personnel and enterprise values stay text as the file gave them: the validator says which
+#: is not a number
+_PERSONNEL_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("category", TEXT),
+                      ("headcount", TEXT), ("person_months", TEXT), ("source", TEXT),
+                      ("round", TEXT))
+_ENTERPRISE_COLUMNS = (("origin", TEXT), ("destination", TEXT), ("year", WHOLE),
+                       ("sector", TEXT), ("count", TEXT), ("investment", TEXT),
+                       ("currency", TEXT), ("jobs", TEXT), ("source", TEXT), ("ref", TEXT))
 #: pairaid's own activities carry their ledger keys as other-identifiers (type A1)
 PAIRING_MARK = re.compile(r"^pairing:(?P<donor>[^:]+):(?P<recipient>[^:]+):(?P<round>\d{4})$")
 PROJECT_MARK = re.compile(r"^project:(?P<round>\d{4}):(?P<code>.+)$")
 #: a project output's English title as pairaid writes it: "indicator (unit)"
 OUTPUT_TITLE = re.compile(r"^(?P<indicator>.+) \((?P<unit>[^()]+)\)$")
-
-
-@dataclass
-class _Span:
-    """What the file says about one (donor, recipient) pairing."""
-    first: int | None = None  # years of its flows and projects
-    last: int | None = None
-    start: int | None = None  # pairaid's own pairing activity: exact start, end and round
-    end: int | None = None
-    round: int | None = None
-
-    def see(self, year: int) -> None:
-        self.first = year if self.first is None else min(self.first, year)
-        self.last = year if self.last is None else max(self.last, year)
 
 
 @dataclass
@@ -81,6 +72,8 @@ class IatiImportReport:
     flows: int = 0
     projects: int = 0
     outputs: int = 0
+    personnel: int = 0
+    enterprises: int = 0
     new_regions: int = 0
     new_donors: int = 0
     new_pairings: int = 0
@@ -93,7 +86,8 @@ class IatiImportReport:
         return {
             "files": self.files, "dry_run": self.dry_run, "activities": self.activities,
             "transactions": self.transactions, "flows": self.flows, "projects": self.projects,
-            "outputs": self.outputs, "new_regions": self.new_regions,
+            "outputs": self.outputs, "personnel": self.personnel,
+            "enterprises": self.enterprises, "new_regions": self.new_regions,
             "new_donors": self.new_donors, "new_pairings": self.new_pairings,
             "skipped_transaction_types": {iati_codes.transaction_type_name(k): v
                                           for k, v in sorted(self.skipped_types.items())},
@@ -106,7 +100,9 @@ class IatiImportReport:
         verb = "would import" if self.dry_run else "imported"
         lines = [f"{', '.join(self.files)}: {verb} {self.activities:,} activities → "
                  f"{self.flows:,} flows from {self.transactions:,} transactions, "
-                 f"{self.projects:,} projects, {self.outputs:,} outputs; new: "
+                 f"{self.projects:,} projects, {self.outputs:,} outputs"
+                 + (f", {self.personnel:,} personnel and {self.enterprises:,} enterprise rows"
+                    if self.personnel or self.enterprises else "") + "; new: "
                  f"{self.new_regions:,} regions, {self.new_donors:,} donors, "
                  f"{self.new_pairings:,} pairings"]
         for type_code, count in sorted(self.skipped_types.items()):
@@ -132,29 +128,6 @@ def _short(text: str, limit: int = 64) -> str:
     return f"{text[:limit - 13]}~{digest}"
 
 
-class _Spool:
-    """Rows written to a temporary CSV now and read back in chunks later."""
-
-    def __init__(self, folder: str, name: str, columns: tuple[str, ...]) -> None:
-        self.path = Path(folder) / f"{name}.csv"
-        self.columns = columns
-        self._handle = open(self.path, "w", newline="", encoding="utf-8")
-        self._writer = csv.writer(self._handle)
-        self._writer.writerow((*columns, ROW))
-        self.rows = 0
-
-    def add(self, row: Iterable) -> None:
-        self.rows += 1
-        self._writer.writerow((*row, self.rows + 1))
-
-    def chunks(self) -> Iterable[pd.DataFrame]:
-        self._handle.close()
-        if self.rows == 0:
-            return
-        yield from pd.read_csv(self.path, dtype=str, keep_default_na=False,
-                               chunksize=CHUNK_ROWS)
-
-
 class _Mapper:
     """Turns activities into spooled ledger rows and collects the small tables in memory."""
 
@@ -165,12 +138,21 @@ class _Mapper:
         self.countries = iati_codes.country_names()
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
         self.donors: dict[str, tuple[str, str]] = {}
-        #: (donor, recipient, round): the round is known for pairaid's own activities only
-        self.spans: dict[tuple[str, str, int | None], _Span] = {}
-        self.flows = _Spool(folder, "flows", _FLOW_COLUMNS)
-        self.projects = _Spool(folder, "projects", _PROJECT_COLUMNS)
-        self.outputs = _Spool(folder, "outputs", _OUTPUT_COLUMNS)
+        #: (donor, recipient, round) → the years seen (packed, see `see_year`); the round is
+        #: known for pairaid's own activities only
+        self.spans: dict[tuple[str, str, int | None], int] = {}
+        #: pairaid's own pairing activities: (donor, recipient, round) → (start, end, round)
+        self.own_spans: dict[tuple[str, str, int | None], tuple[int | None, int | None, int]] = {}
+        self.flows = Spool(folder, "flows", _FLOW_COLUMNS)
+        self.projects = Spool(folder, "projects", _PROJECT_COLUMNS)
+        self.outputs = Spool(folder, "outputs", _OUTPUT_COLUMNS)
+        self.personnel = Spool(folder, "personnel", _PERSONNEL_COLUMNS)
+        self.enterprises = Spool(folder, "enterprises", _ENTERPRISE_COLUMNS)
         self.sectors = codes.sectors()
+        #: the files read, and the index in it of the one being read (each spooled row keeps
+        #: its file and XML line, so a problem found when it is written names them)
+        self.files: list[str] = []
+        self.file = -1
         self._codes: dict[Org, str] = {}
 
     # -- places and organisations -------------------------------------------------------
@@ -194,9 +176,7 @@ class _Mapper:
         if len(funders) == 1:
             return self._donor(funders[0])
         if len(funders) > 1:
-            members = sorted(_code(o) for o in funders)
-            for org in funders:
-                self._donor(org)
+            members = sorted(self._donor(o) for o in funders)
             code = "JOINT-" + hashlib.sha1("|".join(members).encode()).hexdigest()[:10]
             names = " + ".join(o.name for o in funders)
             self.donors.setdefault(code, (names[:200], f"{names} (co-financed)"[:200]))
@@ -274,22 +254,21 @@ class _Mapper:
         main_donor = self._funder(activity, None)
         main_recipients = self._recipients(activity, None, problems, name)
         if marked:  # pairaid's own pairing activity: its pairing key, span and round are exact
-            span = self.spans.setdefault((marked["donor"], marked["recipient"], own_round), _Span())
-            span.round = int(marked["round"])
-            span.start = iati_codes.year(activity.dates.get("2") or activity.dates.get("1"))
-            span.end = iati_codes.year(activity.dates.get("4") or activity.dates.get("3"))
-            if activity.indicators:
-                report.notes["results of pairaid pairing activities (personnel, enterprises) "
-                              "not read back"] += 1
+            key = (marked["donor"], marked["recipient"], own_round)
+            self.spans.setdefault(key, 0)
+            self.own_spans[key] = (
+                iati_codes.year(activity.dates.get("2") or activity.dates.get("1")),
+                iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round)
+            self._pairing_results(activity, marked, name)
         years = []
         activity_sectors = self._sector_shares(activity, None)
+        spans, add_flow, file = self.spans, self.flows.append, self.file
         for transaction in activity.transactions:
             report.transactions += 1
             kind = iati_codes.flow_kind(transaction)
             if kind is None:
                 report.skipped_types[transaction.type] += 1
                 continue
-            where = f"{name}:{transaction.line}"
             if transaction.value is None:
                 problems.append(Problem(name, transaction.line, "transaction/value",
                                         f"'{transaction.value_text}' is not a number"))
@@ -303,7 +282,8 @@ class _Mapper:
                                         "no currency: neither value@currency nor the activity's "
                                         "default-currency is given"))
                 continue
-            donor = self._funder(activity, transaction)
+            donor = (main_donor if transaction.provider is None
+                     else self._donor(transaction.provider))
             recipients = (self._recipients(activity, transaction, problems, name)
                           if transaction.recipient is not None else main_recipients)
             if donor is None or not recipients:
@@ -312,36 +292,77 @@ class _Mapper:
                                             "no funding organisation, provider or reporting "
                                             "organisation names who gave the money"))
                 continue
-            report.totals[(kind, transaction.currency)] = (
-                report.totals.get((kind, transaction.currency), 0.0) + transaction.value)
+            total_key = (kind, transaction.currency)
+            report.totals[total_key] = report.totals.get(total_key, 0.0) + transaction.value
             years.append(transaction.year)
             # pairaid's own transactions keep the ledger's ref (empty included); others get the
             # activity's identifier and the transaction's place in it
             ref = (transaction.ref or "") if own else \
                 _short(f"{activity.identifier}#{transaction.index}", 60)
+            source = f"IATI {name}:{transaction.line} {activity.identifier}"
+            sectors = (activity_sectors if transaction.sector is None else
+                       self._sector_shares(activity, transaction))
+            several = len(recipients) > 1
             for place in recipients:
-                self._span(donor, place.key, own_round, transaction.year)
-                for sector, share, note in (activity_sectors if transaction.sector is None else
-                                            self._sector_shares(activity, transaction)):
+                see_year(spans, (donor, place.key, own_round), transaction.year)
+                place_ref = _short(f"{ref}@{place.key}") if several else _short(ref)
+                for sector, share, note in sectors:
                     if note:
                         report.notes[note.split(" (")[0].split(":")[0]] += 1
-                    suffix = f"@{place.key}" if len(recipients) > 1 else ""
-                    source = f"IATI {where} {activity.identifier}" + (f"; {note}" if note else "")
-                    self.flows.add((donor, place.key, transaction.year, kind,
-                                    repr(transaction.value * place.share * share),
-                                    transaction.currency, sector, project or "", source[:1000],
-                                    _short(ref + suffix), own_round or ""))
+                    add_flow((donor, place.key, transaction.year, kind,
+                              transaction.value * place.share * share, transaction.currency,
+                              sector, project or "", (f"{source}; {note}" if note else source)[:1000],
+                              place_ref, own_round, file, transaction.line))
                     report.flows += 1
+        self.flows.maybe_flush()
         if project and main_donor and main_recipients:
             self._project(activity, project, main_donor, main_recipients[0].key, years, problems,
-                          name, own_round)
+                          name, own_round, activity_sectors)
+
+    def _pairing_results(self, activity: Activity, marked, name: str) -> None:
+        """Personnel and enterprises from the indicators pairaid wrote on its pairing activity
+        (each named by a vocabulary-99 reference `pairaid:personnel:MEASURE:CATEGORY` or
+        `pairaid:enterprises:MEASURE`)."""
+        donor, recipient, round_ = marked["donor"], marked["recipient"], marked["round"]
+        source = f"IATI {name}:{activity.line} {activity.identifier}"
+        staff: dict[tuple[str, int], dict[str, str]] = {}
+        firms: dict[tuple[int, str, str], dict[str, str]] = {}
+        for indicator in activity.indicators:
+            parts = indicator.reference.split(":")
+            if parts[:2] == ["pairaid", "personnel"] and len(parts) == 4:
+                column = {"headcount": "headcount", "person-months": "person_months"}.get(parts[2])
+                for period in indicator.periods:
+                    if column and period.actuals:
+                        staff.setdefault((parts[3], period.year), {})[column] = period.actuals[0][0]
+            elif parts[:2] == ["pairaid", "enterprises"] and len(parts) == 3 and \
+                    parts[2] in ("count", "investment", "jobs"):
+                for period in indicator.periods:
+                    for value, dimensions in period.actuals:
+                        key = (period.year, dimensions.get("sector", ""), dimensions.get("ref", ""))
+                        firm = firms.setdefault(key, {})
+                        firm[parts[2]] = value
+                        if "currency" in dimensions:
+                            firm["currency"] = dimensions["currency"]
+            else:
+                self.report.notes["indicators of pairaid pairing activities without a pairaid "
+                                  "reference: not read back"] += 1
+        for (category, year), values in staff.items():
+            self.personnel.add((donor, recipient, year, category, values.get("headcount", ""),
+                                values.get("person_months", ""), source, round_, self.file,
+                                activity.line))
+            self.report.personnel += 1
+        for (year, sector, ref), values in firms.items():
+            self.enterprises.add((donor, recipient, year, sector, values.get("count", ""),
+                                  values.get("investment", ""), values.get("currency", ""),
+                                  values.get("jobs", ""), source, ref, self.file, activity.line))
+            self.report.enterprises += 1
 
     def _span(self, donor: str, recipient: str, round_: int | None, year: int) -> None:
-        self.spans.setdefault((donor, recipient, round_), _Span()).see(year)
+        see_year(self.spans, (donor, recipient, round_), year)
 
     def _project(self, activity: Activity, code: str, donor: str, recipient: str,
                  years: list[int], problems: list[Problem], name: str,
-                 own_round: int | None) -> None:
+                 own_round: int | None, sectors: list[tuple[str, float, str]]) -> None:
         dates = activity.dates
         start = iati_codes.year(dates.get("2") or dates.get("1"))
         budget_years = [iati_codes.year(b.start) for b in activity.budgets]
@@ -357,12 +378,11 @@ class _Mapper:
             if end is not None:
                 self._span(donor, recipient, None, end)
         budget, currency = _budget_total(activity, problems, name)
-        sectors = self._sector_shares(activity, None)
         sector = max(sectors, key=lambda s: s[1])[0]
         title = (activity.title_en or activity.description or activity.identifier)[:1000]
-        self.projects.add((code, donor, recipient, title, sector, start, end if end else "",
-                           "" if budget is None else repr(budget), currency,
-                           iati_codes.project_status(activity.status), own_round or ""))
+        self.projects.add((code, donor, recipient, title, sector, start, end if end else None,
+                           budget, currency, iati_codes.project_status(activity.status),
+                           own_round, self.file, activity.line))
         self.report.projects += 1
         for indicator in activity.indicators:
             self._outputs(code, indicator, own_round is not None)
@@ -377,10 +397,8 @@ class _Mapper:
         default_baseline = indicator.baselines[0][1] if len(indicator.baselines) == 1 else None
         for period in indicator.periods:
             base = baseline.get(period.year, default_baseline)
-            self.outputs.add((project, label, unit,
-                              period.year, "" if base is None else repr(base),
-                              "" if period.target is None else repr(period.target),
-                              "" if period.actual is None else repr(period.actual)))
+            self.outputs.add((project, label, unit, period.year, base, period.target,
+                              period.actual, self.file, indicator.line))
             self.report.outputs += 1
 
 
@@ -405,9 +423,11 @@ def _budget_total(activity: Activity, problems: list[Problem], name: str
 
 
 def import_iati(store: Store, paths: list[Path], *, default_country: str | None = None,
-                dry_run: bool = False, on_step: Callable[[str], None] | None = None
-                ) -> IatiImportReport:
-    """Import IATI activity files into the ledger: all of them or nothing."""
+                dry_run: bool = False, on_step: Callable[[str], None] | None = None,
+                actor=None, approval: str | None = None,
+                note: str | None = None) -> IatiImportReport:
+    """Import IATI activity files into the ledger: all of them or nothing (journaled as
+    written by `actor`; `approval` and `note` as in `ingest.import_frames`)."""
     step = on_step or (lambda _m: None)
     paths = [Path(p) for p in paths]
     report = IatiImportReport([p.name for p in paths], dry_run=dry_run)
@@ -418,6 +438,8 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
         mapper = _Mapper(store, folder, default_country, report)
         for path in paths:
             step(f"reading {path.name}")
+            mapper.files.append(path.name)
+            mapper.file = len(mapper.files) - 1
             try:
                 for activity in read_activities(path, problems, mapper.countries):
                     mapper.add(activity, path.name, problems)
@@ -427,68 +449,13 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
                 problems.append(Problem(path.name, 0, "", f"cannot read the file: {exc.strerror}"))
         if problems:
             raise ImportValidationError(problems)
-        with store.transaction() as conn:
-            _write_all(store, conn, mapper, report, step)
+        from pairaid.ingest import resolve_approval
+        from pairaid.ledger.journal import actor_name
+
+        approval = resolve_approval(actor, approval)
+        with store.transaction(actor_name(actor), note) as conn:
+            store.limit_cache(conn, WRITE_CACHE_MB)
+            write_all(store, conn, mapper, report, step, approval)
             if dry_run:
                 conn.rollback()
     return report
-
-
-def _write_all(store: Store, conn, mapper: _Mapper, report: IatiImportReport, step) -> None:
-    existing_regions = store.codes("regions", conn=conn)
-    existing_donors = store.codes("donors", conn=conn)
-    pairings = store.pairings(conn=conn)
-    regions = [(code, *row) for code, row in mapper.regions.items() if code not in existing_regions]
-    regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
-                existing_regions else None) for c, zh, en, level, parent in regions]
-    _write(store, conn, "regions", pd.DataFrame(
-        regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]), "IATI regions")
-    report.new_regions = len(regions)
-    donors = [(c, zh, en, "other") for c, (zh, en) in mapper.donors.items()
-              if c not in existing_donors]
-    _write(store, conn, "donors", pd.DataFrame(donors, columns=["code", "name_zh", "name_en",
-                                                                "kind"]), "IATI donors")
-    report.new_donors = len(donors)
-    covered = {(d, r) for d, r in zip(pairings["donor"], pairings["recipient"])}
-    new = []
-    for (donor, recipient, _round), span in mapper.spans.items():
-        if (donor, recipient) in covered:
-            continue  # the validator checks that an existing pairing covers each row's year
-        if span.round is not None:  # pairaid's own: as it was written
-            start, end_year, round_ = span.start or span.round, span.end, span.round
-        elif span.first is None:
-            continue
-        else:
-            start, end_year, round_ = span.first, span.last, span.first
-        new.append((donor, recipient, start, "" if end_year is None else end_year, round_,
-                    "imported from IATI"))
-    _write(store, conn, "pairings", pd.DataFrame(
-        new, columns=["donor", "recipient", "start_year", "end_year", "round", "note"]),
-        "IATI pairings")
-    report.new_pairings = len(new)
-    for table, spool, spec in (("projects", mapper.projects, None),
-                               ("flows", mapper.flows, FLOWS_FROM_IATI),
-                               ("outputs", mapper.outputs, None)):
-        for chunk in spool.chunks():
-            step(f"writing {len(chunk):,} {table}")
-            _write(store, conn, table, chunk, f"IATI {table}", spec)
-
-
-def _write(store: Store, conn, table: str, frame: pd.DataFrame, label: str, spec=None) -> None:
-    if frame.empty:
-        return
-    if ROW not in frame:
-        frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
-    frame = frame.astype(str).replace({"None": "", "nan": ""})
-    spec = spec or TABLES[table]
-    rows, problems, _existing = validate_table(store, conn, spec, frame.reset_index(drop=True),
-                                               label, "append", file_duplicates=False,
-                                               ledger_duplicates=False)
-    if problems:
-        raise ImportValidationError(problems)
-    try:
-        store.write(table, rows.drop(columns=ROW), "append", conn)
-    except DuplicateKeyError as refused:
-        raise ImportValidationError(duplicate_problems(spec, rows, label) or [
-            Problem(label, 0, "", "rows already in the ledger (the same natural key): was this "
-                    f"file imported before? ({refused})")]) from None

@@ -12,6 +12,7 @@ import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,8 +31,7 @@ class NotIatiError(Exception):
         super().__init__(str(problem))
 
 
-@dataclass(frozen=True)
-class Org:
+class Org(NamedTuple):
     ref: str
     name: str
     type: str = ""
@@ -41,8 +41,7 @@ class Org:
         return self.ref or f"name:{self.name}"
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A recipient: a country (ISO 3166-1), an IATI region, or a location."""
     key: str  # ledger region code it maps to
     name_en: str
@@ -51,8 +50,7 @@ class Place:
     share: float  # fraction of the activity's money it receives (percentages / 100, or even)
 
 
-@dataclass(frozen=True)
-class Transaction:
+class Transaction(NamedTuple):
     line: int
     index: int  # 1-based position in its activity
     ref: str | None  # transaction/@ref (None when the attribute is absent)
@@ -68,8 +66,7 @@ class Transaction:
     description: str
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     line: int
     type: str
     start: str
@@ -78,21 +75,23 @@ class Budget:
     currency: str
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     year: int
     target: float | None
-    actual: float | None
+    actual: float | None  # the first actual's value
+    #: every actual with its dimensions, for pairaid's own indicators only (several enterprise
+    #: rows of one year are several actuals told apart by sector and reference)
+    actuals: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     line: int
     title: str
     title_en: str
     measure: str
     baselines: tuple[tuple[int | None, float | None], ...]
     periods: tuple[Period, ...]
+    reference: str = ""  # a vocabulary-99 reference code pairaid wrote ("pairaid:...")
 
 
 @dataclass
@@ -122,11 +121,51 @@ def narrative(element, lang: str | None = None, default_lang: str = "en") -> str
     """The text of an element's narratives: the one in `lang`, else the first."""
     if element is None:
         return ""
-    texts = [(n.get(XML_LANG, default_lang), (n.text or "").strip())
-             for n in element.findall("narrative")]
-    if lang is not None:
-        return next((t for language, t in texts if language == lang and t), "")
-    return next((t for _language, t in texts if t), "")
+    for child in element.iterchildren("narrative"):
+        text = child.text
+        if text and (text := text.strip()) and (lang is None
+                                               or child.get(XML_LANG, default_lang) == lang):
+            return text
+    return ""
+
+
+def narratives(element, default_lang: str = "en") -> tuple[str, dict[str, str]]:
+    """An element's first narrative and its first one per language, in one pass (what
+    `narrative` gives for each language asked)."""
+    first, by_lang = "", {}
+    if element is None:
+        return first, by_lang
+    for child in element.iterchildren("narrative"):
+        text = child.text
+        if text and (text := text.strip()):
+            first = first or text
+            by_lang.setdefault(child.get(XML_LANG, default_lang), text)
+    return first, by_lang
+
+
+def _groups(element) -> dict[str, list]:
+    """An element's children by tag, in document order (one pass instead of a `findall` per
+    tag: lxml's path lookups cost about 2 µs each, and an activity has dozens)."""
+    groups: dict[str, list] = {}
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:  # comments and processing instructions have a function as tag
+            group = groups.get(tag)
+            if group is None:
+                groups[tag] = [child]
+            else:
+                group.append(child)
+    return groups
+
+
+def _firsts(element) -> dict[str, object]:
+    """An element's first child of each tag (what `find(tag)` would give)."""
+    firsts: dict[str, object] = {}
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str and tag not in firsts:
+            firsts[tag] = child
+    return firsts
 
 
 def open_xml(path: Path):
@@ -244,12 +283,14 @@ def _shares(percentages: list[float | None]) -> list[float]:
     return [p / total for p in given]
 
 
-def _places(activity, countries: dict[str, str]) -> tuple[list[Place], list[Place], list[Place]]:
-    country_codes = [(c.get("code") or "").strip().upper() for c in activity.findall("recipient-country")]
-    country_pct = [_number(c.get("percentage")) for c in activity.findall("recipient-country")]
+def _places(groups: dict[str, list], countries: dict[str, str]
+            ) -> tuple[list[Place], list[Place], list[Place]]:
+    country_elems = groups.get("recipient-country", ())
+    country_codes = [(c.get("code") or "").strip().upper() for c in country_elems]
+    country_pct = [_number(c.get("percentage")) for c in country_elems]
     country_places = [Place(code, countries.get(code, code), countries.get(code, code), "country", s)
                       for code, s in zip(country_codes, _shares(country_pct)) if code]
-    region_elems = activity.findall("recipient-region")
+    region_elems = groups.get("recipient-region", ())
     region_places = [Place(f"IATI-REGION-{(r.get('code') or '').strip()}",
                            narrative(r) or f"IATI region {r.get('code')}",
                            narrative(r, "zh") or narrative(r) or f"IATI region {r.get('code')}",
@@ -258,13 +299,16 @@ def _places(activity, countries: dict[str, str]) -> tuple[list[Place], list[Plac
                                                             for r in region_elems]))
                      if (r.get("code") or "").strip()]
     locations = []
-    for location in activity.findall("location"):
-        key, level = _location_code(location)
+    for location in groups.get("location", ()):
+        parts = _groups(location)
+        key, level = _location_code(location, parts)
         if key is None:
             continue
-        name = location.find("name")
-        en = narrative(name, "en") or narrative(name) or key
-        locations.append(Place(key, en, narrative(name, "zh") or en, level, 0.0))
+        first, by_lang = narratives(parts.get("name", (None,))[0])
+        en = by_lang.get("en") or first or key
+        locations.append(Place(key, en, by_lang.get("zh") or en, level, 0.0))
+    if not locations:
+        return country_places, region_places, locations
     # the ledger cannot tell several recipients' shares of one location list apart: AidData's own
     # convention for geocoded data is an even split across an activity's locations
     unique = list(dict.fromkeys(p.key for p in locations))
@@ -274,18 +318,21 @@ def _places(activity, countries: dict[str, str]) -> tuple[list[Place], list[Plac
     return country_places, region_places, locations
 
 
+#: the start of the indicator reference codes (vocabulary 99) pairaid writes for personnel and
+#: enterprises, so its importer can read them back
+PAIRAID_REFERENCE = "pairaid:"
 #: pairaid writes GB/T 2260 codes as administrative codes of vocabulary 99 (its own, declared)
 OWN_GEO_VOCABULARY = "99"
 _ADMIN_LEVELS = {"1": "province", "2": "prefecture", "3": "county", "4": "township", "5": "village"}
 
 
-def _location_code(location) -> tuple[str | None, str]:
-    admins = location.findall("administrative")
+def _location_code(location, parts: dict[str, list]) -> tuple[str | None, str]:
+    admins = parts.get("administrative", ())
     own = [a for a in admins if a.get("vocabulary") == OWN_GEO_VOCABULARY and a.get("code")]
     if own:
         deepest = max(own, key=lambda a: int(a.get("level") or 0))
         return deepest.get("code").strip(), _ADMIN_LEVELS.get(deepest.get("level") or "", "county")
-    location_id = location.find("location-id")
+    location_id = parts.get("location-id", (None,))[0]
     if location_id is not None and (location_id.get("code") or "").strip():
         vocabulary = (location_id.get("vocabulary") or "").strip() or "X"
         level = "county"
@@ -298,18 +345,20 @@ def _location_code(location) -> tuple[str | None, str]:
 
 
 def _transaction(element, index: int, default_currency: str, countries: dict[str, str]) -> Transaction:
-    type_element = element.find("transaction-type")
-    value = element.find("value")
-    date_element = element.find("transaction-date")
+    parts = _firsts(element)
+    get = parts.get
+    type_element = get("transaction-type")
+    value = get("value")
+    date_element = get("transaction-date")
     date = (date_element.get("iso-date") if date_element is not None else None) or \
         (value.get("value-date") if value is not None else None) or ""
-    sector = element.find("sector")
+    sector = get("sector")
     sector_pair = None
     if sector is not None and (sector.get("code") or "").strip():
         sector_pair = ((sector.get("vocabulary") or "1").strip(), sector.get("code").strip())
     recipient = None
-    country = element.find("recipient-country")
-    region = element.find("recipient-region")
+    country = get("recipient-country")
+    region = get("recipient-region")
     if country is not None and (country.get("code") or "").strip():
         code = country.get("code").strip().upper()
         recipient = Place(code, countries.get(code, code), countries.get(code, code), "country", 1.0)
@@ -318,77 +367,98 @@ def _transaction(element, index: int, default_currency: str, countries: dict[str
         recipient = Place(f"IATI-REGION-{code}", f"IATI region {code}", f"IATI region {code}",
                           "country", 1.0)
     text = (value.text or "").strip() if value is not None else ""
+    description = get("description")
     return Transaction(
-        line=element.sourceline or 0, index=index, ref=element.get("ref"),
-        type=(type_element.get("code") or "").strip() if type_element is not None else "",
-        year=_year(date), date=date.strip(), value=_number(text), value_text=text,
-        currency=((value.get("currency") if value is not None else None) or default_currency).strip(),
-        provider=_org(element.find("provider-org")), sector=sector_pair, recipient=recipient,
-        description=(narrative(element.find("description"), "en")
-                     or narrative(element.find("description"))),
+        element.sourceline or 0, index, element.get("ref"),
+        (type_element.get("code") or "").strip() if type_element is not None else "",
+        _year(date), date.strip(), _number(text), text,
+        ((value.get("currency") if value is not None else None) or default_currency).strip(),
+        _org(get("provider-org")), sector_pair, recipient,
+        "" if description is None else (narrative(description, "en") or narrative(description)),
     )
 
 
-def _date_attr(element, child: str) -> str:
-    found = element.find(child)
+def _date_attr(parts: dict[str, object], child: str) -> str:
+    found = parts.get(child)
     return (found.get("iso-date") or "").strip() if found is not None else ""
 
 
 def _budget(element, default_currency: str) -> Budget:
-    value = element.find("value")
+    parts = _firsts(element)
+    value = parts.get("value")
     return Budget(element.sourceline or 0, (element.get("type") or "1").strip(),
-                  _date_attr(element, "period-start"), _date_attr(element, "period-end"),
+                  _date_attr(parts, "period-start"), _date_attr(parts, "period-end"),
                   _number(value.text if value is not None else None),
                   ((value.get("currency") if value is not None else None) or default_currency).strip())
 
 
 def _indicator(element) -> Indicator:
+    parts = _groups(element)
     baselines = tuple((_year(b.get("year") or b.get("iso-date")), _number(b.get("value")))
-                      for b in element.findall("baseline"))
+                      for b in parts.get("baseline", ()))
+    reference = next((r.get("code", "") for r in parts.get("reference", ())
+                      if r.get("vocabulary") == "99"
+                      and r.get("code", "").startswith(PAIRAID_REFERENCE)), "")
     periods = []
-    for period in element.findall("period"):
-        end = period.find("period-end")
+    for period in parts.get("period", ()):
+        inside = _groups(period)
+        end = inside.get("period-end", (None,))[0]
         year = _year(end.get("iso-date") if end is not None else None)
         if year is None:
             continue
-        target, actual = period.find("target"), period.find("actual")
+        target = inside.get("target", (None,))[0]
+        actual_elems = inside.get("actual", ())
+        actual = actual_elems[0] if actual_elems else None
+        actuals = tuple((a.get("value") or "", {d.get("name", ""): d.get("value", "")
+                                                 for d in a.iterchildren("dimension")})
+                        for a in actual_elems) if reference else ()
         periods.append(Period(year, _number(target.get("value")) if target is not None else None,
-                              _number(actual.get("value")) if actual is not None else None))
-    return Indicator(element.sourceline or 0, narrative(element.find("title")),
-                     narrative(element.find("title"), "en"),
-                     (element.get("measure") or "1").strip(), baselines, tuple(periods))
+                              _number(actual.get("value")) if actual is not None else None,
+                              actuals))
+    title = parts.get("title", (None,))[0]
+    return Indicator(element.sourceline or 0, narrative(title), narrative(title, "en"),
+                     (element.get("measure") or "1").strip(), baselines, tuple(periods),
+                     reference)
 
 
 def _activity(element, name: str, problems: list[Problem], countries: dict[str, str],
               default_lang: str) -> Activity:
     line = element.sourceline or 0
-    identifier = (element.findtext("iati-identifier") or "").strip()
+    groups = _groups(element)
+    get = groups.get
+
+    def first(tag: str):
+        found = get(tag)
+        return found[0] if found else None
+
+    identifier_element = first("iati-identifier")
+    identifier = ((identifier_element.text or "") if identifier_element is not None else "").strip()
     if not identifier:
         problems.append(Problem(name, line, "iati-activity/iati-identifier",
                                 "the activity has no iati-identifier"))
     default_currency = (element.get("default-currency") or "").strip()
-    countries_, regions, locations = _places(element, countries)
-    title = element.find("title")
-    status = element.find("activity-status")
+    countries_, regions, locations = _places(groups, countries)
+    title, titles = narratives(first("title"), default_lang)
+    status = first("activity-status")
+    participants = get("participating-org", ())
     activity = Activity(
-        line=line, identifier=identifier, reporting_org=_org(element.find("reporting-org")),
-        title_en=narrative(title, "en", default_lang) or narrative(title),
-        title_zh=narrative(title, "zh", default_lang),
-        description=narrative(element.find("description")),
+        line=line, identifier=identifier, reporting_org=_org(first("reporting-org")),
+        title_en=titles.get("en") or title, title_zh=titles.get("zh", ""),
+        description=narrative(first("description")),
         status=(status.get("code") or "").strip() if status is not None else "",
         dates={(d.get("type") or "").strip(): (d.get("iso-date") or "").strip()
-               for d in element.findall("activity-date")},
-        funding=[o for o in map(_org, element.findall("participating-org[@role='1']")) if o],
-        extending=[o for o in map(_org, element.findall("participating-org[@role='3']")) if o],
-        other_ids=[(o.get("ref") or "").strip() for o in element.findall("other-identifier")],
+               for d in get("activity-date", ())},
+        funding=[o for o in (_org(p) for p in participants if p.get("role") == "1") if o],
+        extending=[o for o in (_org(p) for p in participants if p.get("role") == "3") if o],
+        other_ids=[(o.get("ref") or "").strip() for o in get("other-identifier", ())],
         countries=countries_, regions=regions, locations=locations,
         sectors=[((s.get("vocabulary") or "1").strip(), (s.get("code") or "").strip(),
-                  _number(s.get("percentage"))) for s in element.findall("sector")],
+                  _number(s.get("percentage"))) for s in get("sector", ())],
         default_currency=default_currency,
     )
     activity.transactions = [_transaction(t, i, default_currency, countries)
-                             for i, t in enumerate(element.findall("transaction"), start=1)]
-    activity.budgets = [_budget(b, default_currency) for b in element.findall("budget")]
-    activity.indicators = [_indicator(i) for r in element.findall("result")
-                           for i in r.findall("indicator")]
+                             for i, t in enumerate(get("transaction", ()), start=1)]
+    activity.budgets = [_budget(b, default_currency) for b in get("budget", ())]
+    activity.indicators = [_indicator(i) for r in get("result", ())
+                           for i in r.iterchildren("indicator")]
     return activity

@@ -1,5 +1,7 @@
-"""R's default random numbers (Mersenne-Twister, Inversion), re-implemented to rebuild the data
-of fixest's IV example (``set.seed(2); rnorm(150, sd = 0.5)``) without R.
+"""R's default random numbers (Mersenne-Twister, Inversion), re-implemented so that draws R code
+makes can be made here: the data of fixest's IV example (``set.seed(2); rnorm(150, sd = 0.5)``)
+and HonestDiD's least-favourable critical value (``set.seed(0); mvtnorm::rmvnorm(1000, sigma)``,
+`rmvnorm` below), whose simulated quantile decides grid points at the edge of the interval.
 
 Follows R's src/main/RNG.c (Randomize: 50 LCG scrambles of the seed, then 625 LCG draws fill
 the Mersenne-Twister state with mti = 624) and snorm.c (INVERSION with BIG = 2^27, qnorm).
@@ -58,3 +60,25 @@ class RRandom:
             u = int(big * u) + self.unif()
             out[i] = norm.ppf(u / big)
         return mean + sd * out
+
+
+def rmvnorm(n: int, sigma: np.ndarray, seed: int) -> np.ndarray:
+    """``set.seed(seed); mvtnorm::rmvnorm(n, sigma = sigma)`` (method "eigen"): an n × p matrix
+    of R's normals filled by row, times the symmetric square root of sigma (unique, so LAPACK's
+    eigenvector signs do not matter)."""
+    sigma = np.asarray(sigma, dtype=float)
+    values, vectors = np.linalg.eigh(sigma)
+    root = (vectors * np.sqrt(np.maximum(values, 0.0))) @ vectors.T
+    return standard_normals(seed, n, sigma.shape[0]) @ root
+
+
+_NORMALS: dict[tuple[int, int, int], np.ndarray] = {}
+
+
+def standard_normals(seed: int, n: int, p: int) -> np.ndarray:
+    """``set.seed(seed); matrix(rnorm(n * p), nrow = n, byrow = TRUE)``, cached (HonestDiD
+    re-seeds before each critical value, so the same draws recur)."""
+    key = (seed, n, p)
+    if key not in _NORMALS:
+        _NORMALS[key] = RRandom(seed).rnorm(n * p).reshape(n, p)
+    return _NORMALS[key]

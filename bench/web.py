@@ -1,0 +1,253 @@
+"""Benchmark: the web service under 50 concurrent clients (issue 15, "Done when").
+
+The demo ledger is loaded into a fresh schema of a PostgreSQL database and served by
+`pairaid serve --workers 2`. A bounded async httpx client (`--clients` connections, each
+sending its next request when the last one is answered) then runs for `--seconds` against each of:
+
+- `/api/summary` (the headline document, cached by ledger fingerprint after the first request
+  per worker),
+- `/api/tables/flows?donor=…&limit=50` (a list endpoint: filter and one page),
+- the baseline: a bare FastAPI route returning a constant, served by uvicorn with the same
+  number of workers in the same run (what the framework and the machine cost alone).
+
+Each phase reports throughput (requests/s), p50 and p99 latency and errors (any status but 200,
+or a failed request). Client and servers share the machine (2 cores here, shared with other
+work): the figures are a floor, and the ratio to the baseline is the one that holds.
+
+    python bench/web.py [--quick] [--db postgresql://root@127.0.0.1:5432/DB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+PG_URL = os.environ.get("PAIRAID_BENCH_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test")
+TARGET_P99_MS = 100.0
+
+
+def baseline_app():
+    """The baseline server: one route answering a constant JSON document (uvicorn factory)."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/constant")
+    def constant() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(url: str, server: subprocess.Popen, seconds: float = 120.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited: {server.stderr.read()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer at {url}")
+
+
+def load_demo(url: str) -> None:
+    """The demo ledger (seed 2010) into the database at `url`."""
+    from pairaid.demo import build_frames, demo_meta
+    from pairaid.ingest import import_frames
+    from pairaid.ledger import Store
+
+    with Store.open(url) as store:
+        import_frames(store, build_frames(), mode="append", source="demo")
+        store.set_meta(**demo_meta())
+
+
+async def _phase(url: str, clients: int, seconds: float) -> dict:
+    """`clients` loops, each sending a request as soon as its last one is answered."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
+        stop = time.perf_counter() + seconds
+
+        async def loop() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    await response.aread()
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(loop() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+
+    def quantile(q: float) -> float:
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) \
+            if ordered else float("nan")
+
+    return {"requests": len(latencies), "errors": errors,
+            "throughput": round(len(latencies) / elapsed, 1),
+            "p50_ms": quantile(0.50), "p99_ms": quantile(0.99)}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used by a process and its descendants (Linux /proc)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _cpu_seconds(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
+
+
+def _settle(pid: int, seconds: float = 300.0) -> None:
+    """Wait until the server is idle: each worker builds the dashboard's whole-ledger view in
+    the background as it starts (docs/architecture.md), which must not run during a phase."""
+    deadline = time.monotonic() + seconds
+    used = _cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(2.0)
+        now = _cpu_seconds(pid)
+        if now - used < 0.1:
+            return
+        used = now
+
+
+def _warm(url: str, clients: int) -> None:
+    """Fill every worker's cache before measuring (the first summary on a worker computes it):
+    as many connections as the phase will open (they spread over the workers), until a short
+    round has no request slower than a second."""
+    for _ in range(10):
+        if asyncio.run(_phase(url, clients, 3.0))["p99_ms"] < 1000:
+            return
+
+
+def _drop(admin, schema: str) -> None:
+    """Drop the bench's schema (retried: a server worker still closing may hold a lock)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(5):
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            break
+        except OperationalError as exc:
+            if attempt == 4:
+                print(f"could not drop schema {schema}: {exc.orig}", file=sys.stderr)
+            time.sleep(2.0)
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 s, 10 clients (smoke test)")
+    parser.add_argument("--db", default=PG_URL, help="PostgreSQL database (a fresh schema is "
+                                                     "made in it and dropped after)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    clients, seconds = (10, 5.0) if args.quick else (args.clients, args.seconds)
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_web_{uuid.uuid4().hex[:8]}"
+    admin = create_engine("postgresql+psycopg://" + args.db.split("://", 1)[1])
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{args.db}?options=-csearch_path%3D{schema}"
+    servers: list[subprocess.Popen] = []
+    try:
+        started = time.perf_counter()
+        load_demo(url)
+        load_seconds = time.perf_counter() - started
+        ours, bare = _free_port(), _free_port()
+        env = {**os.environ, "PAIRAID_DB": url}
+        logs = Path(tempfile.mkdtemp(prefix="pairaid-bench-web-"))
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "pairaid", "serve", "--port", str(ours),
+             "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
+            stderr=(logs / "pairaid.log").open("w")))
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "web:baseline_app", "--app-dir",
+             str(Path(__file__).resolve().parent), "--port", str(bare), "--workers",
+             str(args.workers), "--log-level", "warning"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True))
+        base = f"http://127.0.0.1:{ours}"
+        _wait(f"{base}/api/health", servers[0])
+        _wait(f"http://127.0.0.1:{bare}/constant", servers[1])
+        endpoints = {"summary": f"{base}/api/summary",
+                     "list": f"{base}/api/tables/flows?donor=BJ&limit=50&sort=-amount",
+                     "baseline": f"http://127.0.0.1:{bare}/constant"}
+        started = time.perf_counter()
+        _settle(servers[0].pid)
+        for name in ("summary", "list"):
+            _warm(endpoints[name], clients)
+        _settle(servers[0].pid)
+        warm_seconds = time.perf_counter() - started
+        results = {name: asyncio.run(_phase(endpoint, clients, seconds))
+                   for name, endpoint in endpoints.items()}
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        _drop(admin, schema)
+
+    print(f"demo ledger loaded into PostgreSQL in {load_seconds:.1f} s; servers settled and "
+          f"caches warmed in {warm_seconds:.1f} s; {clients} clients × {seconds:.0f} s per endpoint, "
+          f"--workers {args.workers}, {os.cpu_count()} cores shared by client and servers")
+    print(f"{'endpoint':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<10}{r['throughput']:>9}{r['p50_ms']:>9}{r['p99_ms']:>9}"
+              f"{r['requests']:>10}{r['errors']:>8}")
+    worst = max(results["summary"]["p99_ms"], results["list"]["p99_ms"])
+    print(json.dumps({
+        "bench": "web_postgresql", "figure": worst, "unit": "ms p99 (worst of summary, list)",
+        "baseline": "bare FastAPI route returning a constant, same workers, same run",
+        "ratio": round(worst / results["baseline"]["p99_ms"], 2),
+        "target": f"<= {TARGET_P99_MS:.0f} ms p99, 0 errors",
+        "clients": clients, "seconds": seconds, "workers": args.workers,
+        "errors": sum(r["errors"] for r in results.values()), "results": results}))
+
+
+if __name__ == "__main__":
+    main()

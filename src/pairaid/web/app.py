@@ -1,0 +1,112 @@
+"""`create_app(settings)`: the FastAPI application (REST under /api, dashboard at /)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from pairaid import __version__
+from pairaid.web.deps import LedgerSource, read_ledger
+from pairaid.web.rest import install as install_rest_api
+from pairaid.web.security import BodyLimit, SecureHeaders
+from pairaid.web.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for `settings` (default: `Settings.from_env()`)."""
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="pairaid", version=__version__,
+                  description="The system of record for paired (counterpart) assistance.",
+                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
+                  lifespan=_lifespan)
+    app.state.settings = settings
+    app.state.ledger_source = LedgerSource(settings.db)
+
+    # Order: the body limit sees the request first; CORS only for configured origins (none by
+    # default: a browser on another site cannot call the API with a user's cookie).
+    app.add_middleware(SecureHeaders)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    _error_handlers(app)
+    install_rest_api(app)
+
+    @app.get("/api/health", tags=["service"])
+    def health(ledger=Depends(read_ledger)) -> dict:
+        """The service is up and its ledger answers: backend, schema revision, synthetic flag."""
+        return {"status": "ok", "version": __version__, "backend": ledger.store.backend,
+                "schema_revision": ledger.store.schema_revision(),
+                "synthetic": ledger.synthetic}
+
+    _dashboard(app)
+    return app
+
+
+def _dashboard(app: FastAPI) -> None:
+    """The server-rendered pages at / (`pairaid.web.pages`), their stylesheet and script, and
+    the cache of the report's results they show (`pairaid.web.dashboard`)."""
+    from pathlib import Path
+
+    from fastapi.staticfiles import StaticFiles
+
+    from pairaid.web.dashboard import DashboardCache
+    from pairaid.web.pages import account, approvals, enter, read
+    from pairaid.web.sessions import session_key
+
+    app.state.dashboard = DashboardCache(app.state.ledger_source)
+    app.state.session_key = session_key(app.state.settings)
+    app.include_router(read.router)
+    app.include_router(account.router)
+    app.include_router(enter.router)
+    app.include_router(approvals.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"),
+              name="static")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """As the server starts, the dashboard's whole-ledger view is built in the background, so
+    the first visitor does not wait for the analyses (~11 s on the demo ledger)."""
+    import threading
+
+    threading.Thread(target=app.state.dashboard.warm, name="dashboard-warm", daemon=True).start()
+    yield
+
+
+def app_from_env() -> FastAPI:
+    """The factory `pairaid serve` hands uvicorn (each worker process builds its own app)."""
+    return create_app(Settings.from_env())
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """The library's input errors become 422 with the same message the CLI prints (file, row,
+    column, reason) and 'nothing was written'; a ledger that refuses becomes 503."""
+    from pairaid.errors import InputError
+    from pairaid.ingest.errors import ImportValidationError
+    from pairaid.ledger.errors import LedgerError
+    from pairaid.money import MoneyError
+
+    @app.exception_handler(ImportValidationError)
+    async def _invalid(_request: Request, exc: ImportValidationError):
+        return JSONResponse(status_code=422, content={
+            "detail": exc.message(),
+            "problems": [{"file": p.file, "row": p.row, "column": p.column, "reason": p.reason}
+                         for p in exc.problems]})
+
+    @app.exception_handler(MoneyError)
+    async def _money(_request: Request, exc: MoneyError):
+        # a currency or price basis the ledger cannot convert to: the request's, not an outage
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    @app.exception_handler(LedgerError)
+    async def _ledger(_request: Request, exc: LedgerError):
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
+
+    @app.exception_handler(InputError)
+    async def _input(_request: Request, exc: InputError):
+        return JSONResponse(status_code=422, content={"detail": str(exc)})

@@ -1,0 +1,91 @@
+"""Analytics results kept by the ledger's fingerprint, so a dashboard's many readers cost one
+computation per ledger state.
+
+The fingerprint (`ledger.fingerprint.ledger_fingerprint`, what the report's provenance and a
+backup's manifest carry) reads every table: on the demo ledger it takes about as long as the
+summary itself. So each request first reads the ledger's change marker (`change_marker`, a
+millisecond), and the fingerprint is computed once per marker; results are keyed by fingerprint,
+endpoint and parameters. Two markers over the same content (a write elsewhere on the PostgreSQL
+server) share their results. Writes through this process forget everything at once; writes by
+other processes or workers move the marker.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+#: results kept (each a JSON document; a county panel is the largest, a few MB)
+SIZE = 64
+#: change markers remembered with their fingerprint
+MARKERS = 256
+
+
+class AnalyticsCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self._results: OrderedDict[tuple, dict] = OrderedDict()
+        self._fingerprints: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self._flights: dict[tuple, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def forget(self) -> None:
+        with self._lock:
+            self._results.clear()
+            self._fingerprints.clear()
+
+    def get(self, source, name: str, params: dict, compute: Callable[[object], object]):
+        """The document `compute(ledger)` returns for this ledger state, computed at most once
+        per fingerprint: requests that miss together on one marker and document wait for the
+        first one's answer (under 50 clients a new marker otherwise set 25 threads per worker
+        reading every table for the fingerprint at once)."""
+        marker = source.change_marker()  # before the snapshot: see change_marker
+        params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
+        found = self._known(marker, name, params_key)
+        if found is not None:
+            return found
+        with self._lock:
+            flight = self._flights.setdefault((marker, name, params_key), threading.Lock())
+        with flight:
+            found = self._known(marker, name, params_key)
+            if found is not None:
+                return found
+            try:
+                return self._compute(source, marker, name, params_key, compute)
+            finally:
+                with self._lock:
+                    self._flights.pop((marker, name, params_key), None)
+
+    def _known(self, marker: str, name: str, params_key: tuple):
+        with self._lock:
+            fingerprint = self._fingerprints.get(marker)
+            key = (fingerprint, name, params_key)
+            if fingerprint is not None and key in self._results:
+                self._results.move_to_end(key)
+                self.hits += 1
+                return self._results[key]
+        return None
+
+    def _compute(self, source, marker: str, name: str, params_key: tuple, compute):
+        with self._lock:
+            fingerprint = self._fingerprints.get(marker)
+        with source.reader() as ledger:
+            if fingerprint is None:
+                fingerprint = source.state(ledger.store)  # inside the request's snapshot
+            key = (fingerprint, name, params_key)
+            with self._lock:
+                found = self._results.get(key)
+            document = found if found is not None else compute(ledger)
+        with self._lock:
+            self.misses += found is None
+            self.hits += found is not None
+            self._fingerprints[marker] = fingerprint
+            while len(self._fingerprints) > MARKERS:
+                self._fingerprints.popitem(last=False)
+            self._results[key] = document
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+        return document

@@ -1,0 +1,358 @@
+"""REST routes for every ledger table: list, get, create, update, delete, import, download.
+
+    GET    /api/tables/{table}                 list: ?COLUMN=value filters, sort, limit, offset
+    POST   /api/tables/{table}                 create one row (JSON body)          [editor]
+    GET    /api/tables/{table}/record?KEY      the row its natural key names
+    PUT    /api/tables/{table}/record?KEY      replace that row (JSON body)        [editor]
+    DELETE /api/tables/{table}/record?KEY      delete it                           [editor]
+    POST   /api/tables/{table}/import          a CSV/XLSX/JSON file, as `pairaid import` [editor]
+    GET    /api/tables/{table}/download        ?format=csv|xlsx|json, as `pairaid export`
+    GET    /api/tables/{table}/history?KEY     the row's journal entries (`pairaid journal show`)
+
+The routes are made per table, so the OpenAPI schema names each table's columns and key.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from pairaid.ingest.tables import TABLE_ORDER, TABLES, TableSpec
+from pairaid.web import auth
+from pairaid.web.deps import read_ledger
+from pairaid.web.tables import (FIRST_RECORD, REFUSALS, ROW_MODELS, ImportDone, Page, Written,
+                                key_columns, one_record, optional_key, match, with_signature,
+                                write_options)
+
+router = APIRouter(prefix="/api/tables", responses=REFUSALS)
+
+#: a page holds at most this many rows (a whole table is a download)
+MAX_LIMIT = 1000
+#: the files `import` reads (as `pairaid import`); the suffix decides the reader
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".json", ".parquet")
+DOWNLOADS = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "json": "application/json"}
+
+
+def _query(name: str, required: bool, description: str) -> inspect.Parameter:
+    default = Query(... if required else None, description=description)
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=str if required else str | None)
+
+
+def _fixed(name: str, annotation, default) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=annotation)
+
+
+def _request() -> inspect.Parameter:
+    return inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+
+
+def _key_parameters(spec: TableSpec) -> list[inspect.Parameter]:
+    return [_query(c, not optional_key(spec, c), spec.column(c).description)
+            for c in key_columns(spec)]
+
+
+def _key(spec: TableSpec, given: dict) -> dict[str, object]:
+    """The natural key as given (an empty `ref` is a key value: missing), and `round` only
+    when given (it picks one of two overlapping rounds)."""
+    key = {c: given.get(c) for c in spec.natural_key}
+    key.update({c: given[c] for c in key_columns(spec)
+                if c not in spec.natural_key and given.get(c) is not None})
+    return key
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    from pairaid.jsonable import records
+
+    return records(frame)
+
+
+def _add_table(spec: TableSpec) -> None:
+    name = spec.name
+    Row = ROW_MODELS[name]
+    reader = Depends(auth.reader)
+    writer = Depends(auth.writer)
+    ledger_dep = Depends(read_ledger)
+
+    # -- list ---------------------------------------------------------------------------------
+    def list_rows(**given) -> Response:
+        request = given.pop("request")
+        drafts = _drafts(request, spec, given.pop("drafts"))
+        limit, offset, sort = given.pop("limit"), given.pop("offset"), given.pop("sort")
+        filters = {c: v for c, v in given.items() if c in spec.column_names and v is not None}
+        if sort and sort.lstrip("-") not in spec.column_names:
+            raise HTTPException(status_code=422, detail=f"sort: {name} has no column "
+                                f"{sort.lstrip('-')!r} (columns: {', '.join(spec.column_names)})")
+
+        def page(_ledger) -> bytes:
+            frame = _table(request, name, drafts)
+            frame = frame[match(frame, filters)] if filters else frame
+            if sort:
+                frame = frame.sort_values(sort.lstrip("-"), ascending=not sort.startswith("-"),
+                                          kind="stable", na_position="last")
+            return Page(table=name, total=len(frame), limit=limit, offset=offset,
+                        rows=_rows(frame.iloc[offset:offset + limit])).model_dump_json().encode()
+
+        # pages are kept too (a dashboard's readers ask for the same ones): by ledger state and
+        # every parameter
+        body = request.app.state.analytics.get(
+            request.app.state.ledger_source, f"page:{name}",
+            {"drafts": drafts, "limit": limit, "offset": offset, "sort": sort, **filters}, page)
+        return Response(body, media_type="application/json")
+
+    list_rows.__doc__ = (f"{spec.description}: rows matching every COLUMN=value filter (a "
+                         f"number as written; empty matches a missing cell), sorted by `sort` "
+                         f"(`-column` descending), a page of `limit` from `offset`.")
+    router.add_api_route(f"/{name}", with_signature(list_rows, [
+        _request(), _fixed("_reader", object, reader),
+        _fixed("drafts", Annotated[bool, Query(description=(
+            "Include drafts and returned records (needs an editor's, approver's or admin's "
+            "token); without it, approved records only, as the analytics count them"))], False),
+        _fixed("limit", Annotated[int, Query(ge=1, le=MAX_LIMIT)], 100),
+        _fixed("offset", Annotated[int, Query(ge=0)], 0),
+        _fixed("sort", Annotated[str | None, Query(description="Column to sort by; "
+                                                   "-column for descending")], None),
+        *[_query(c.name, False, f"Filter: {c.description}") for c in spec.columns]]),
+        methods=["GET"], response_model=Page, tags=[name], name=f"list_{name}",
+        summary=f"List {name}")
+
+    # -- get ------------------------------------------------------------------------------------
+    def get_row(**given) -> dict:
+        frame = _table(given.pop("request"), name)
+        return _rows(one_record(frame, spec, _key(spec, given)))[0]
+
+    get_row.__doc__ = f"The {name} row its natural key ({', '.join(spec.natural_key)}) names."
+    router.add_api_route(f"/{name}/record", with_signature(get_row, [
+        _request(), _fixed("_reader", object, reader),
+        *_key_parameters(spec)]), methods=["GET"], response_model=dict, tags=[name],
+        name=f"get_{name}", summary=f"Get one {name} row")
+
+    # -- history --------------------------------------------------------------------------------
+    def row_history(**given) -> list[dict]:
+        return _history(given.pop("request"), name, _key(spec, given))
+
+    row_history.__doc__ = (f"Every journal entry that wrote the {name} row its key names, "
+                           f"oldest first (`pairaid journal show {name}`): who, when, what, "
+                           f"before and after, the entry's hash.")
+    router.add_api_route(f"/{name}/history", with_signature(row_history, [
+        _request(), _fixed("_reader", object, reader), *_key_parameters(spec)]),
+        methods=["GET"], response_model=list[dict], tags=[name], name=f"history_{name}",
+        summary=f"History of a {name} row")
+
+    # -- create ---------------------------------------------------------------------------------
+    def create_row(**given) -> Written:
+        request, account, body = given["request"], given["account"], given["body"]
+        row = body.model_dump(exclude_unset=True)
+        auth.permit(account, name, [row])
+        report = _write(request, name, pd.DataFrame([row]), "append", account)
+        return Written(table=name, new=report.new, updated=report.updated, rows=[row])
+
+    create_row.__doc__ = (f"Add one {name} row. It is validated as `pairaid import` validates "
+                          f"a file (the same messages: row, column, reason); nothing is written "
+                          f"when any cell is wrong.")
+    router.add_api_route(f"/{name}", with_signature(create_row, [
+        _request(), _fixed("account", object, writer),
+        _fixed("body", Row, inspect.Parameter.empty)]), methods=["POST"], status_code=201,
+        response_model=Written, tags=[name], name=f"create_{name}", summary=f"Create a {name} row")
+
+    # -- update ---------------------------------------------------------------------------------
+    def update_row(**given) -> Written:
+        request, account, body = given.pop("request"), given.pop("account"), given.pop("body")
+        key = _key(spec, given)
+        current = _current(request, spec, key)
+        row = {**{c: v for c, v in key.items() if c in spec.natural_key},
+               **body.model_dump(exclude_unset=True)}
+        changed = [c for c in spec.natural_key if c in row and
+                   not match(current, {c: row[c]}).all()]
+        if changed:
+            raise HTTPException(status_code=422, detail=f"{', '.join(changed)}: the key of a "
+                                f"row cannot change (delete it and create the new one); nothing "
+                                f"was written")
+        auth.permit(account, name, _rows(current) + [row])
+        report = _write(request, name, pd.DataFrame([row]), "upsert", account)
+        return Written(table=name, new=report.new, updated=report.updated, rows=[row])
+
+    update_row.__doc__ = (f"Replace the {name} row the key names with the body (columns left "
+                          f"out keep no value unless they are key columns); validated as an "
+                          f"upsert import.")
+    router.add_api_route(f"/{name}/record", with_signature(update_row, [
+        _request(), _fixed("account", object, writer),
+        _fixed("body", Row, inspect.Parameter.empty), *_key_parameters(spec)]),
+        methods=["PUT"], response_model=Written, tags=[name], name=f"update_{name}",
+        summary=f"Update a {name} row")
+
+    # -- delete ---------------------------------------------------------------------------------
+    def delete_row(**given) -> Written:
+        request, account = given.pop("request"), given.pop("account")
+        key = _key(spec, given)
+        current = _current(request, spec, key)
+        auth.permit(account, name, _rows(current))
+        deleted = _delete(request, name, key, account)
+        return Written(table=name, new=0, updated=0, deleted=deleted, rows=_rows(current))
+
+    delete_row.__doc__ = (f"Delete the {name} row the key names, as `pairaid delete --where` "
+                          f"does (a row other rows still refer to is not deleted: 409).")
+    router.add_api_route(f"/{name}/record", with_signature(delete_row, [
+        _request(), _fixed("account", object, writer), *_key_parameters(spec)]),
+        methods=["DELETE"], response_model=Written, tags=[name], name=f"delete_{name}",
+        summary=f"Delete a {name} row")
+
+    # -- import ---------------------------------------------------------------------------------
+    def import_rows(**given) -> dict:
+        return _import(given["request"], name, given["account"], given["file"],
+                       given["mode"], given["dry_run"], given["sheet"], given["header_row"],
+                       given["amount_unit"])
+
+    import_rows.__doc__ = (f"Import a file of {name} rows exactly as `pairaid import {name}` "
+                           f"does: office sheets (Chinese headers, names, 万元, title and total "
+                           f"rows) included; every change made is listed; nothing is written "
+                           f"on any problem.")
+    router.add_api_route(f"/{name}/import", with_signature(import_rows, [
+        _request(), _fixed("account", object, writer),
+        _fixed("file", UploadFile, File(..., description="CSV (UTF-8 or GB18030), XLSX, JSON "
+                                                         "or Parquet")),
+        _fixed("mode", Literal["append", "upsert"], Form("append")),
+        _fixed("dry_run", bool, Form(False)),
+        _fixed("sheet", str | None, Form(None)),
+        _fixed("header_row", Annotated[int | None, Form(ge=1)], None),
+        _fixed("amount_unit", str | None, Form(None))]),
+        methods=["POST"], response_model=ImportDone, tags=[name], name=f"import_{name}",
+        summary=f"Import a file of {name}")
+
+    # -- download -------------------------------------------------------------------------------
+    def download(**given) -> Response:
+        return _download(given["ledger"], name, given["format"])
+
+    download.__doc__ = (f"The whole {name} table in its import format, as `pairaid export` "
+                        f"writes it (CSV with formula guards, XLSX, or JSON).")
+    router.add_api_route(f"/{name}/download", with_signature(download, [
+        _fixed("ledger", object, ledger_dep), _fixed("_reader", object, reader),
+        _fixed("format", Literal["csv", "xlsx", "json"], Query("csv"))]),
+        methods=["GET"], response_class=Response, tags=[name], name=f"download_{name}",
+        summary=f"Download {name}",
+        responses={200: {"content": {t: {} for t in DOWNLOADS.values()}}})
+
+
+def _table(request: Request, name: str, drafts: bool = False) -> pd.DataFrame:
+    """The whole table as read for this ledger state (approved records only unless `drafts`),
+    kept by fingerprint with the analytics (`web.cache`): reading the demo's 24,000 flows takes
+    about a second, a page of them from the kept frame milliseconds. The frame is shared between
+    requests: never changed in place."""
+    return request.app.state.analytics.get(
+        request.app.state.ledger_source, f"table:{name}", {"drafts": drafts},
+        lambda ledger: ledger.store.read_table(name, drafts=True) if drafts
+        else ledger.table(name))
+
+
+def _drafts(request: Request, spec: TableSpec, drafts: bool) -> bool:
+    """Drafts are shown to writers only (401/403 otherwise): they are not yet the office's."""
+    if drafts:
+        account = auth.account_of(request)
+        if account.role not in auth.WRITE_ROLES:
+            raise HTTPException(status_code=403, detail=f"{account.name} is a {account.role}: "
+                                f"drafts are shown to editors, approvers and admins")
+        return True
+    return False
+
+
+def _history(request: Request, name: str, key: dict) -> list[dict]:
+    from pairaid.ledger.approval import key_from_import
+    from pairaid.ledger.journal_read import history
+
+    store = request.app.state.ledger_source.writer()
+    try:
+        return history(store, name, key_from_import(store, name, key))
+    finally:
+        store.close()
+
+
+def _current(request: Request, spec: TableSpec, key: dict) -> pd.DataFrame:
+    """The row the key names, read from a fresh snapshot (404/409 as `one_record`)."""
+    with request.app.state.ledger_source.reader() as ledger:
+        return one_record(ledger.table(spec.name), spec, key)
+
+
+def _write(request: Request, name: str, frame: pd.DataFrame, mode: str, account):
+    """One validated write through `ingest.import_frames` (one transaction; nothing written on
+    any problem), the records numbered from 1."""
+    from pairaid.ingest import import_frames
+    from pairaid.ingest.read import ROW
+
+    source = request.app.state.ledger_source
+    store = source.writer()
+    try:
+        frame = frame.assign(**{ROW: range(FIRST_RECORD, FIRST_RECORD + len(frame))})
+        report = import_frames(store, {name: frame}, mode=mode, labels={name: "request"},
+                               **write_options(import_frames, account))[0]
+    finally:
+        store.close()
+    request.app.state.analytics.forget()
+    return report
+
+
+def _delete(request: Request, name: str, key: dict, account) -> int:
+    from pairaid.ledger.corrections import delete_rows
+
+    conditions = [f"{c}={'' if v is None else v}" for c, v in key.items()]
+    store = request.app.state.ledger_source.writer()
+    try:
+        result = delete_rows(store, name, conditions, **write_options(delete_rows, account))
+    finally:
+        store.close()
+    request.app.state.analytics.forget()
+    return result.count
+
+
+def _import(request: Request, name: str, account, upload: UploadFile, mode: str,
+            dry_run: bool, sheet: str | None, header_row: int | None,
+            amount_unit: str | None) -> dict:
+    from pairaid.ingest import OfficeOptions, import_file
+
+    file_name = Path(upload.filename or f"{name}.csv").name
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise HTTPException(status_code=422, detail=f"{file_name}: send a "
+                            f"{', '.join(UPLOAD_SUFFIXES)} file; nothing was written")
+    store = request.app.state.ledger_source.writer()
+    # the file keeps its name inside a private folder, so the problems name it as the user
+    # knows it (flows.xlsx:5:amount: ...), as the CLI's do
+    with tempfile.TemporaryDirectory(prefix="pairaid-upload-") as folder:
+        path = Path(folder) / file_name
+        with path.open("wb") as sink:
+            while chunk := upload.file.read(1 << 20):
+                sink.write(chunk)
+        try:
+            report = import_file(store, name, path, mode=mode, dry_run=dry_run,
+                                 options=OfficeOptions(sheet, header_row, amount_unit),
+                                 authorise=lambda rows: auth.permit(account, name, _rows(rows.drop(
+                                     columns=[c for c in rows if c.startswith('_')]))),
+                                 **write_options(import_file, account))
+        finally:
+            store.close()
+    if not dry_run:
+        request.app.state.analytics.forget()
+    return report.to_dict()
+
+
+def _download(ledger, name: str, format: str) -> Response:  # noqa: A002
+    from pairaid.ingest.export import write_frame
+
+    frame = ledger.table(name)
+    with tempfile.TemporaryDirectory(prefix="pairaid-download-") as folder:
+        path = write_frame(frame, Path(folder) / f"{name}.{format}", sheet=name)
+        content = path.read_bytes()
+    return Response(content, media_type=DOWNLOADS[format], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{format}"'})
+
+
+for _name in TABLE_ORDER:
+    _add_table(TABLES[_name])

@@ -1,0 +1,108 @@
+"""The web service's frame (issue 15): the app starts on a ledger, answers /api/health, publishes
+its OpenAPI schema, and every response carries the secure headers; bodies over the limit are
+refused before they are read; no cross-origin access unless configured."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import load_mini
+from pairaid.errors import InputError
+from pairaid.ledger import Store
+from pairaid.web import Settings, create_app
+from pairaid.web.security import SECURE_HEADERS
+
+
+@pytest.fixture
+def ledger_path(tmp_path):
+    path = tmp_path / "ledger.db"
+    with Store.open(path) as store:
+        load_mini(store)
+    return path
+
+
+def test_health_names_the_ledger_it_serves(ledger_path):
+    client = TestClient(create_app(Settings(db=str(ledger_path))))
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["backend"] == "sqlite"
+    assert body["schema_revision"] == Store.open(ledger_path, create=False).schema_revision()
+    assert body["synthetic"] is False
+    for name, value in SECURE_HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_openapi_schema_is_served_under_api(ledger_path):
+    client = TestClient(create_app(Settings(db=str(ledger_path))))
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "pairaid"
+    assert "/api/health" in schema["paths"]
+
+
+def test_a_missing_ledger_is_refused_at_start(tmp_path):
+    with pytest.raises(InputError, match="no ledger at"):
+        create_app(Settings(db=str(tmp_path / "absent.db")))
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_a_body_over_the_limit_is_refused_with_413(ledger_path):
+    client = TestClient(create_app(Settings(db=str(ledger_path), max_body_bytes=100)))
+    response = client.post("/api/health", content=b"x" * 101)
+    assert response.status_code == 413
+    assert "larger than 100 bytes" in response.json()["detail"]
+
+
+def test_no_cross_origin_access_by_default(ledger_path):
+    client = TestClient(create_app(Settings(db=str(ledger_path))))
+    response = client.get("/api/health", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in response.headers
+    allowed = TestClient(create_app(Settings(db=str(ledger_path),
+                                             cors_origins=("https://office.example",))))
+    response = allowed.get("/api/health", headers={"Origin": "https://office.example"})
+    assert response.headers["access-control-allow-origin"] == "https://office.example"
+
+
+def test_settings_come_from_the_environment(monkeypatch, ledger_path):
+    monkeypatch.setenv("PAIRAID_DB", str(ledger_path))
+    monkeypatch.setenv("PAIRAID_WEB_PUBLIC_READS", "0")
+    monkeypatch.setenv("PAIRAID_WEB_CORS_ORIGINS", "https://a.example, https://b.example")
+    settings = Settings.from_env()
+    assert settings.db == str(ledger_path) and settings.public_reads is False
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_pairaid_serve_json_announces_where_it_listens_and_answers_there(ledger_path):
+    """A real uvicorn process: the first stdout line is the --json document, and its health URL
+    answers with the ledger it was given."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "pairaid", "serve", "--db", str(ledger_path),
+                               "--port", str(port), "--json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        announced = json.loads(server.stdout.readline())
+        assert announced["health"] == f"http://127.0.0.1:{port}/api/health"
+        assert announced["workers"] == 1 and announced["public_reads"] is True
+        for _ in range(100):  # uvicorn binds shortly after the announcement
+            try:
+                with urllib.request.urlopen(announced["health"], timeout=2) as response:
+                    body = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"no answer at {announced['health']}: {server.stderr.read()}")
+        assert body["status"] == "ok" and body["backend"] == "sqlite"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
