@@ -91,7 +91,13 @@ def test_every_chart_draws_without_errors_or_requests(printed_report, browser, w
         marks = page.locator(f"#chart-{chart}.vega-embed svg [class*='mark-']").count()
         assert marks > 0, chart
     for section in SECTIONS:
-        shot = page.locator(f"#{section}").screenshot(path=str(tmp_path / f"{section}.png"))
+        # a clip of the full page, not Locator.screenshot: that one waits for the element to be
+        # "stable" over animation frames, which timed out after 30 s once on a loaded CI machine
+        # (2 test workers beside Chromium) although nothing on the page moves
+        box = page.evaluate(_BOX_ON_PAGE, section)
+        assert box["width"] > 0 and box["height"] > 0, (section, box)
+        shot = page.screenshot(path=str(tmp_path / f"{section}.png"), full_page=True, clip=box,
+                               animations="disabled", timeout=120_000)
         assert _non_blank(shot) > 0.01, section
     # the page fits the screen: nothing but the tables and charts' own boxes scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
@@ -122,6 +128,12 @@ def test_phone_reads_wide_tables_row_by_row(printed_report, browser):
     assert state["display"] != "table-cell" and state["label"] not in ("none", ""), state
     assert state["narrowest"] > state["screen"] * 0.75, state  # a cell spans the screen
 
+
+#: an element's box in page coordinates (what a full-page clip takes)
+_BOX_ON_PAGE = """id => {
+  const r = document.getElementById(id).getBoundingClientRect();
+  return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+}"""
 
 #: the smallest rendered text size in px: chart texts (their font size times the scale the SVG
 #: is drawn at) and the page's own text
