@@ -59,7 +59,7 @@ bench: $(STAMP)
 MUTANTS ?=
 MUTATION_SAMPLE ?= 60
 MUTATION_SEED ?= 17
-MUTMUT := env -u PYTHONPATH nice -n 10 $(BIN)
+MUTMUT := env -u PYTHONPATH OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)
 mutation: $(STAMP)
 	$(MUTMUT)/python scripts/mutation_sample.py generate --max-children 2
 	$(if $(MUTANTS),printf '%s\n' $(MUTANTS),$(MUTMUT)/python scripts/mutation_sample.py sample \

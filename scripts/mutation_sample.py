@@ -1,14 +1,15 @@
 """Sampled mutation testing with mutmut: generate the mutants, draw a seeded stratified sample,
 report the kill rate per module with a 95 % confidence interval.
 
-Running all ~20,000 mutants of the statistics and import modules takes about 20 hours on the
+Running all ~27,700 mutants of the statistics and import modules would take about a day on the
 2-core machine, so `make mutation` runs a random sample of them instead (mutation sampling: Wong
 & Mathur 1995, "Reducing the cost of mutation testing: an empirical study", JSS 31(3); Gopinath,
-Jensen & Groce 2015, "How hard does mutation analysis have to be, anyway?", ISSRE, who find that a
-simple random sample of a few thousand, or even a few hundred, mutants estimates the full score
-closely). The strata are the patterns of `[tool.mutmut] only_mutate` in pyproject.toml (one per
-module or package of the issue); each gets the same number of mutants, drawn with a fixed seed,
-so each module's kill rate has an interval of the same width. Each proportion's interval is
+Ahmed, Alipour, Jensen & Groce 2015, "How hard does mutation analysis have to be, anyway?", ISSRE,
+who show that a constant random sample of about a thousand mutants estimates the full score as
+binomial sampling predicts, whatever the program's size). The strata are the patterns of
+`[tool.mutmut] only_mutate` in pyproject.toml (one per module or package of the issue); each gets
+the same number of mutants, drawn with a fixed seed, so each module's kill rate has an interval
+of about the same width. Each proportion's interval is
 Wilson's score interval; the figure over all modules weights each stratum by its mutant count.
 
     python scripts/mutation_sample.py generate        # write mutants/ (cached by file mtime)
