@@ -1,0 +1,132 @@
+"""Tests written for the mutants that survived the sampled mutation run of issue 17 (mutmut 3.8.1,
+seed 17; docs/testing.md): each names the mutant(s) it kills. Expected values are written out by
+hand here, never taken from the code under test."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pairaid.audit.completeness import indicators_without_observations
+from pairaid.audit.projects import delays
+from pairaid.audit.results import AuditReport, Finding
+from pairaid.distribution import InequalityInputError, describe_inequality
+from pairaid.distribution.dependence import DependenceError, money_scale
+from pairaid.distribution.dependence_results import TaperProjection
+from pairaid.evaluate.honest_event import sd_default_values
+from pairaid.ingest.tables import TABLES
+from pairaid.measure import IndexSpecError, spec_from_dict
+
+
+def _table(name: str, data: dict) -> pd.DataFrame:
+    columns = TABLES[name].column_names
+    n = max(len(v) for v in data.values() if np.ndim(v))
+    return pd.DataFrame({c: data.get(c, [None] * n) for c in columns})
+
+
+def test_sd_grid_top_uses_every_second_difference_of_the_leads():
+    # kills evaluate.honest_event.x_sd_default_values__mutmut_55 (the last second difference dropped).
+    # Three leads (0, 0, 5) and δ = 0 in period −1: the second differences are
+    # 0 − 2·0 + 5 = 5 and 0 − 2·5 + 0 = −10; with Var(β) = 0.01·I their variances are
+    # 0.01·(1 + 4 + 1) = 0.06 and 0.01·(1 + 4) = 0.05. HonestDiD's DeltaSD_upperBound_Mpre is
+    # max over i of |d_i| + z(0.95)·se_i.
+    z = 1.6448536269514722  # qnorm(0.95)
+    beta = np.array([0.0, 0.0, 5.0, 1.0, 1.0])
+    sigma = 0.01 * np.eye(5)
+    values = sd_default_values(beta, sigma, n_pre=3, points=11)
+    expected_top = max(5 + z * math.sqrt(0.06), 10 + z * math.sqrt(0.05))
+    assert expected_top == pytest.approx(10.367800, abs=1e-6)
+    assert values[-1] == pytest.approx(expected_top, rel=1e-12)
+    assert values[0] == 0.0 and len(values) == 11
+    assert values[5] == pytest.approx(expected_top / 2, rel=1e-12)
+    assert stats.norm.ppf(0.95) == pytest.approx(z)
+
+
+def test_rank_with_reference_goalposts_message_names_the_alternatives():
+    # kills measure.spec.x_validate__mutmut_92 (the message's second half upper-cased)
+    spec = {"name": "s", "indicators": [{"code": "a"}, {"code": "b"}],
+            "normalisation": {"method": "rank", "goalposts": "reference",
+                              "reference_year": 2000}}
+    with pytest.raises(IndexSpecError) as raised:
+        spec_from_dict(spec, "s.toml")
+    assert str(raised.value).endswith(
+        "rank normalisation has no goalposts to fix in a reference year; use goalposts "
+        "'pooled' or 'year'")
+
+
+def test_unknown_money_unit_message_says_what_to_give():
+    # kills distribution.dependence.x_money_scale__mutmut_18,
+    # distribution.dependence.x_money_scale__mutmut_20 (message altered)
+    with pytest.raises(DependenceError) as raised:
+        money_scale("tonnes")
+    assert str(raised.value) == (
+        "fiscal unit 'tonnes' is not a money unit this analysis knows (e.g. 'CNY', '10k CNY', "
+        "'100m CNY', '万元'); give fiscal_scale")
+
+
+def test_taper_projection_dict_names_every_figure():
+    # kills distribution.dependence_results.xǁTaperProjectionǁto_dict__mutmut_4 (key renamed)
+    projection = TaperProjection(cut=0.2, elasticity=0.5, elasticity_se=0.1,
+                                 dlog=0.5 * math.log(0.8), dlog_se=0.1 * -math.log(0.8),
+                                 dlog_low=-0.15, dlog_high=-0.07, outcome="gdp")
+    out = projection.to_dict()
+    assert set(out) == {"cut", "elasticity", "elasticity_se", "outcome", "dlog", "dlog_se",
+                        "dlog_low", "dlog_high", "percent_change", "conf_low", "conf_high",
+                        "statement"}
+    assert out["elasticity"] == 0.5 and out["elasticity_se"] == 0.1 and out["cut"] == 0.2
+    assert out["percent_change"] == pytest.approx(0.8**0.5 - 1)  # exp(0.5·log 0.8) − 1
+    assert out["conf_low"] == pytest.approx(math.exp(-0.15) - 1)
+
+
+def test_negative_values_message_says_why_they_are_refused():
+    # kills distribution.inequality.x_describe_inequality__mutmut_98 (message altered)
+    frame = pd.DataFrame({"unit": ["a", "b"], "income": [1.0, -2.0]})
+    with pytest.raises(InequalityInputError) as raised:
+        describe_inequality(frame, "income", unit="unit")
+    assert str(raised.value).endswith(": the Gini and Theil indices need values ≥ 0")
+
+
+def test_no_indicators_defined_and_the_counts_behind_the_finding():
+    # kills audit.completeness.x_indicators_without_observations__mutmut_13 (message),
+    # audit.completeness.x_indicators_without_observations__mutmut_35 (stats dict dropped)
+    observations = pd.DataFrame({"region": ["c1"], "year": [2020], "indicator": ["gdp"],
+                                 "value": [1.0]})
+    none = indicators_without_observations(observations, pd.DataFrame())
+    assert (none.check, none.severity, none.message) == (
+        "indicators_without_observations", "info", "No indicators defined.")
+    indicators = pd.DataFrame({"code": ["gdp", "rural_income", "area"],
+                               "name_en": ["GDP", "Income", "Area"], "unit": "x"})
+    finding = indicators_without_observations(observations, indicators)
+    assert finding.stats == {"indicators": 3, "without_observations": 2,
+                             "expected_false_alarms": 0}
+
+
+def test_no_late_project_is_an_info_finding():
+    # kills audit.projects.x_delays__mutmut_87 (severity "INFO", refused by Finding)
+    projects = _table("projects", {
+        "code": ["A"], "donor": "D00", "recipient": "R0000", "title": "t", "sector": "16030",
+        "start_year": [2018], "end_year": [2022], "budget": [1e6], "currency": "CNY",
+        "status": ["ongoing"]})
+    outputs = _table("outputs", {"project": ["A"], "indicator": "housing_units",
+                                 "unit": "count", "year": 2021, "baseline": 0.0,
+                                 "target": [100.0], "actual": [100.0]})
+    flows = _table("flows", {"donor": "D00", "recipient": "R0000", "year": 2020,
+                             "kind": "disbursement", "amount": [1e5], "currency": "CNY",
+                             "sector": "16030", "project": ["A"]})
+    found = delays(projects, outputs, flows, as_of=2021)
+    late = next(f for f in found if f.check == "project_delays")
+    assert late.severity == "info" and len(late.records) == 0
+    assert late.message == "No open project is past its planned end year (as of 2021)."
+
+
+def test_by_check_names_the_missing_check():
+    # kills audit.results.xǁAuditReportǁby_check__mutmut_2 (KeyError without the name)
+    report = AuditReport(findings=(Finding("duplicates", "info", "none"),))
+    assert report.by_check("duplicates").message == "none"
+    with pytest.raises(KeyError) as raised:
+        report.by_check("benford_first")
+    assert raised.value.args == ("benford_first",)
