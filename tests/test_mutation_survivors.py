@@ -130,3 +130,83 @@ def test_by_check_names_the_missing_check():
     with pytest.raises(KeyError) as raised:
         report.by_check("benford_first")
     assert raised.value.args == ("benford_first",)
+
+
+def test_rm_interval_dict_names_its_bounds():
+    # kills evaluate.honest_rm.xǁRMIntervalǁto_dict__mutmut_7 (key renamed)
+    from pairaid.evaluate.honest_rm import RMInterval
+
+    assert RMInterval(mbar=0.5, low=-0.1, high=0.3).to_dict() == {
+        "Mbar": 0.5, "conf_low": -0.1, "conf_high": 0.3}
+
+
+def test_round_number_shares_per_power_by_hand():
+    # kills audit.money.x_round_numbers__mutmut_13 (message lower-cased),
+    # audit.money.x_round_numbers__mutmut_60 (share always NaN)
+    from pairaid.audit import round_numbers
+
+    empty = round_numbers(_table("flows", {"amount": []}))[0]
+    assert empty.message == "No flows recorded: nothing to test."
+    amounts = [1234.0, 5000.0, 7000.0, 120.0, 30.0, 4321.0, 100000.0]
+    flows = _table("flows", {"donor": "D00", "recipient": "R0000", "year": 2020,
+                             "kind": "disbursement", "amount": amounts, "currency": "CNY",
+                             "sector": "16030", "source": "s", "ref": ""})
+    overall = round_numbers(flows)[0].stats["overall"]
+    assert overall, "one row per power tested"
+    for row in overall:
+        k = row["power"]  # the donor records in 元 (1234 is not a multiple of 10): unit 10^0
+        eligible = [a for a in amounts if a >= 10**k]
+        hits = [a for a in eligible if a % 10**k == 0]
+        assert (row["amounts"], row["multiples"]) == (len(eligible), len(hits))
+        if eligible:
+            assert row["share"] == pytest.approx(len(hits) / len(eligible))
+        else:
+            assert np.isnan(row["share"])
+    assert any(row["multiples"] for row in overall)
+
+
+def test_near_duplicates_count_same_and_different_sectors():
+    # kills audit.money.x_duplicates__mutmut_289 (different_sector = len + same)
+    from pairaid.audit import duplicates
+
+    # one pairing-year-kind; sorted by amount, the neighbours 1000/1001 (sectors a, b) and
+    # 2000/2002 (both a, different refs) lie within 0.5 % of each other; 1001/2000 do not
+    flows = _table("flows", {"donor": "D00", "recipient": "R0000", "year": 2020,
+                             "kind": "disbursement", "amount": [1000.0, 1001.0, 2000.0, 2002.0],
+                             "currency": "CNY", "sector": ["a", "b", "a", "a"], "source": "s",
+                             "ref": ["r1", "r2", "r3", "r4"]})
+    near = next(f for f in duplicates(flows) if f.check == "near_duplicates")
+    assert len(near.records) == 2
+    assert (near.stats["same_sector"], near.stats["different_sector"]) == (1, 1)
+
+
+def test_digits_far_from_benford_give_a_warning():
+    # kills audit.money.x_benford__mutmut_92 (severity always "info")
+    from pairaid.audit import benford
+
+    # 3,000 amounts that all start with 9: Benford expects log10(1 + 1/9) = 4.6 % of them
+    amounts = pd.Series(9000.0 + 0.3 * np.arange(3000))
+    found = {f.check: f for f in benford(amounts)}
+    for check in ("benford_first", "benford_first_two"):
+        assert found[check].stats["run"] is True
+        assert found[check].stats["conformity"] == "nonconformity"
+        assert found[check].severity == "warning"
+
+
+def test_summary_real_figures_and_labels(store):
+    # kills summary.x_summarise__mutmut_139 (real amounts ignored),
+    # summary.x_summarise__mutmut_211 (label upper-cased)
+    from pairaid.ingest import import_frames
+    from pairaid.summary import summarise
+
+    from hand_ledger import hand_frames
+
+    import_frames(store, hand_frames(), source="test")
+    result = summarise(store, 2020, 2021)
+    disbursed, committed = result.figure("funds_disbursed"), result.figure("funds_committed")
+    assert (disbursed.label, committed.label) == ("Funds disbursed", "Funds committed")
+    # nominal: 1170 disbursed in 2020, 50 in 2021; committed 500 in 2021. Real: at the prices
+    # of 2020, the first year with flows (price index 100 in 2020, 110 in 2021)
+    assert disbursed.value == pytest.approx(1220)
+    assert disbursed.real == pytest.approx(1170 + 50 * 100 / 110)
+    assert committed.real == pytest.approx(500 * 100 / 110)
