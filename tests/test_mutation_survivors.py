@@ -210,3 +210,54 @@ def test_summary_real_figures_and_labels(store):
     assert disbursed.value == pytest.approx(1220)
     assert disbursed.real == pytest.approx(1170 + 50 * 100 / 110)
     assert committed.real == pytest.approx(500 * 100 / 110)
+
+
+def test_shape_matches_scipy_sample_skewness_and_excess_kurtosis():
+    # kills measure.impute.x__shape__mutmut_62 (excess kurtosis with + 3); reference: scipy's
+    # bias-corrected skew and kurtosis (G1, G2 of Joanes & Gill 1998), which pairaid does not use
+    from pairaid.measure.impute import _shape
+
+    rng = np.random.default_rng(5)
+    x = rng.lognormal(0, 1, (40, 3))
+    x[3, 1] = np.nan
+    g1, g2 = _shape(x)
+    for j in range(3):
+        column = x[~np.isnan(x[:, j]), j]
+        assert g1[j] == pytest.approx(stats.skew(column, bias=False), rel=1e-10)
+        assert g2[j] == pytest.approx(stats.kurtosis(column, fisher=True, bias=False), rel=1e-10)
+
+
+def test_unrecorded_assistance_is_named_in_the_notes():
+    # kills distribution.dependence.x_dependence__mutmut_57 (the named unit-years dropped)
+    from pairaid.distribution.dependence import dependence
+
+    frame = pd.DataFrame([("a", 2020, 10.0, 5.0, 100.0), ("b", 2020, np.nan, 30.0, 40.0),
+                          ("c", 2020, 0.0, 3.0, 4.0)],
+                         columns=["unit", "year", "funds_disbursement", "fiscal_revenue",
+                                  "fiscal_expenditure"])
+    result = dependence(frame)
+    assert ("1 unit-years dropped: assistance not recorded (missing, not zero; e.g. b 2020)"
+            in result.notes)
+    assert sorted(result.table["unit"]) == ["a", "c"]
+
+
+def test_summary_units_notes_and_pair_table(store):
+    # kills summary.x__enterprise_figures__mutmut_34, summary.x__enterprise_figures__mutmut_91,
+    # summary.x__personnel_and_projects__mutmut_47, summary.x__personnel_and_projects__mutmut_126;
+    # the pair table is sorted and numbered 0..n-1 (x__by_pair__mutmut_66 is equivalent: groupby
+    # has sorted it already, so sort_values moves nothing and ignore_index changes nothing)
+    from pairaid.ingest import import_frames
+    from pairaid.summary import summarise
+
+    from hand_ledger import hand_frames
+
+    import_frames(store, hand_frames(), source="test")
+    result = summarise(store, 2020, 2021)
+    assert result.figure("enterprises").unit == "count"
+    assert result.figure("enterprise_jobs").label == "Jobs in introduced enterprises"
+    assert result.figure("personnel").note == "a person serving two years counts twice"
+    assert result.figure("projects_completed").unit == "count"
+    pairs = result.funds_by_pair
+    assert pairs.index.tolist() == list(range(len(pairs)))
+    assert list(zip(pairs["donor"], pairs["recipient"])) == sorted(
+        zip(pairs["donor"], pairs["recipient"]))
