@@ -261,3 +261,29 @@ def test_summary_units_notes_and_pair_table(store):
     assert pairs.index.tolist() == list(range(len(pairs)))
     assert list(zip(pairs["donor"], pairs["recipient"])) == sorted(
         zip(pairs["donor"], pairs["recipient"]))
+
+
+def test_iv_refuses_an_unknown_cluster_column_by_name():
+    # kills evaluate.iv.x_fit_iv__mutmut_27 (the cluster column left out of the column check)
+    from pairaid.evaluate.guards import ElasticityError
+    from pairaid.evaluate.iv import fit_iv, parse_iv_formula
+
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=60)
+    x = z + rng.normal(size=60)
+    data = pd.DataFrame({"y": 2 * x + rng.normal(size=60), "x": x, "z": z, "g": np.arange(60) % 6})
+    with pytest.raises(ElasticityError, match=r"unknown column 'region' \(the table has: y, x, z, g\)"):
+        fit_iv(data, parse_iv_formula("y ~ 1 | x ~ z"), vcov="CRV1", cluster="region")
+
+
+def test_decoupling_marks_the_paired_units():
+    # kills distribution.environment.x_decoupling__mutmut_186 (the paired column not inserted)
+    from pairaid.distribution.environment import decoupling
+
+    rows = [(u, y, p, o, first) for u, first, obs in [
+        ("a", 2012, [(2010, 100, 100), (2015, 90, 120)]),
+        ("b", None, [(2010, 100, 100), (2015, 130, 110)])] for y, p, o in obs]
+    frame = pd.DataFrame(rows, columns=["unit", "year", "water", "output", "first_paired_year"])
+    table = decoupling(frame, "water", "output", year_from=2010, year_to=2015, step=5).decoupling
+    assert table.columns[1] == "paired"
+    assert table.set_index("unit")["paired"].to_dict() == {"a": True, "b": False}
