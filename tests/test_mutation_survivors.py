@@ -287,3 +287,20 @@ def test_decoupling_marks_the_paired_units():
     table = decoupling(frame, "water", "output", year_from=2010, year_to=2015, step=5).decoupling
     assert table.columns[1] == "paired"
     assert table.set_index("unit")["paired"].to_dict() == {"a": True, "b": False}
+
+
+def test_panel_dict_carries_notes_and_coverage(store):
+    # kills panel.xǁPanelǁto_dict__mutmut_15, panel.xǁPanelǁto_dict__mutmut_17 (keys renamed)
+    from pairaid.ingest import import_frames
+    from pairaid.panel import build_panel
+
+    from hand_ledger import hand_frames
+
+    import_frames(store, hand_frames(), source="test")
+    panel = build_panel(store, "county", 2020, 2021)
+    out = panel.to_dict(rows=False)
+    assert set(out) == {"level", "year_from", "year_to", "currency", "prices", "synthetic",
+                        "notes", "coverage"}
+    assert out["notes"] == list(panel.notes) and out["notes"]  # the prefecture-wide flow note
+    assert out["coverage"] == (panel.coverage.to_dict() if panel.coverage else None)
+    assert (out["level"], out["year_from"], out["year_to"]) == ("county", 2020, 2021)
