@@ -304,3 +304,24 @@ def test_panel_dict_carries_notes_and_coverage(store):
     assert out["notes"] == list(panel.notes) and out["notes"]  # the prefecture-wide flow note
     assert out["coverage"] == (panel.coverage.to_dict() if panel.coverage else None)
     assert (out["level"], out["year_from"], out["year_to"]) == ("county", 2020, 2021)
+
+
+def test_summary_subtracts_the_extra_copies_of_duplicated_flows(store):
+    # kills summary.x__duplicate_copies__mutmut_39, summary.x__duplicate_copies__mutmut_40
+    # (the copies' amounts or their kinds lost)
+    from pairaid.ingest import import_frames
+    from pairaid.summary import summarise
+
+    from hand_ledger import hand_frames
+
+    frames = hand_frames()
+    flows = frames["flows"].assign(ref=[f"r{i}" for i in range(len(frames["flows"]))])
+    # the 2021 commitment of 500 recorded three times (same in every field but the reference)
+    extra = flows.iloc[[2, 2]].assign(ref=["r2-copy1", "r2-copy2"])
+    frames["flows"] = pd.concat([flows, extra], ignore_index=True)
+    import_frames(store, frames, source="test")
+    result = summarise(store, 2020, 2021)
+    committed, disbursed = result.figure("funds_committed"), result.figure("funds_disbursed")
+    assert committed.value == pytest.approx(3 * 500)
+    assert committed.excluding_duplicates == pytest.approx(500)
+    assert disbursed.excluding_duplicates == pytest.approx(disbursed.value) == pytest.approx(1220)
