@@ -325,3 +325,34 @@ def test_summary_subtracts_the_extra_copies_of_duplicated_flows(store):
     assert committed.value == pytest.approx(3 * 500)
     assert committed.excluding_duplicates == pytest.approx(500)
     assert disbursed.excluding_duplicates == pytest.approx(disbursed.value) == pytest.approx(1220)
+
+
+def _one_cohort_panel(cohorts) -> pd.DataFrame:
+    """Units u0, u1, ... paired in the given years (0: never), 2010–2015, outcome = noise."""
+    rng = np.random.default_rng(3)
+    rows = [(f"u{i}", year, cohort, rng.normal()) for i, cohort in enumerate(cohorts)
+            for year in range(2010, 2016)]
+    return pd.DataFrame(rows, columns=["county", "year", "start", "y"])
+
+
+def test_did2s_without_untreated_units_after_treatment_says_so():
+    # kills evaluate.did2s.x_did2s__mutmut_92 (message altered)
+    from pairaid.evaluate.did_data import DidError
+    from pairaid.evaluate.did2s import did2s
+
+    with pytest.raises(DidError) as raised:
+        did2s(_one_cohort_panel([2013] * 6), outcome="y", unit="county", time="year",
+              cohort="start")
+    assert str(raised.value) == ("no treated observation is left once the all-treated periods "
+                                 "are dropped: did2s needs untreated units in the periods after "
+                                 "treatment")
+
+
+def test_did2s_aggregations_carry_their_names():
+    # kills evaluate.did2s.x_did2s__mutmut_291 (the dynamic aggregation unnamed)
+    from pairaid.evaluate.did2s import did2s
+
+    result = did2s(_one_cohort_panel([2012, 2012, 2014, 2014, 0, 0, 0, 0]), outcome="y",
+                   unit="county", time="year", cohort="start", wild_reps=0)
+    assert {name: agg.name for name, agg in result.aggregations.items()} == {
+        name: name for name in ("simple", "group", "dynamic", "calendar")}
