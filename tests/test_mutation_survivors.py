@@ -356,3 +356,16 @@ def test_did2s_aggregations_carry_their_names():
                    unit="county", time="year", cohort="start", wild_reps=0)
     assert {name: agg.name for name, agg in result.aggregations.items()} == {
         name: name for name in ("simple", "group", "dynamic", "calendar")}
+
+
+def test_event_sensitivity_dict_keeps_the_original_interval():
+    # kills evaluate.honest_event.xǁEventSensitivityǁto_dict__mutmut_22 (key renamed)
+    from pairaid.evaluate.honest_event import EventSensitivity
+
+    found = EventSensitivity(restriction="rm", target="0", estimate=0.4, original=(0.1, 0.7),
+                             intervals=(), breakdown=1.5, pre_periods=(-2, -1),
+                             post_periods=(0, 1), alpha=0.05, method="C-LF")
+    out = found.to_dict()
+    assert out["original"] == {"conf_low": 0.1, "conf_high": 0.7}
+    assert (out["restriction"], out["parameter"], out["breakdown"]) == (
+        "relative_magnitudes", "Mbar", 1.5)
