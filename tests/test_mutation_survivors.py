@@ -369,3 +369,17 @@ def test_event_sensitivity_dict_keeps_the_original_interval():
     assert out["original"] == {"conf_low": 0.1, "conf_high": 0.7}
     assert (out["restriction"], out["parameter"], out["breakdown"]) == (
         "relative_magnitudes", "Mbar", 1.5)
+
+
+def test_flat_index_weights_are_spread_over_all_indicators():
+    # kills measure.weight.x_index_weights__mutmut_7 (flat index weighted within pillars)
+    from pairaid.measure.weight import index_weights
+
+    spec = spec_from_dict({"name": "t", "aggregation": {"structure": "flat"},
+                           "indicators": [{"code": "a", "pillar": "p"},
+                                          {"code": "b", "pillar": "p"},
+                                          {"code": "c", "pillar": "q"}]}, "s.toml")
+    weights = index_weights(spec, "equal", np.ones((4, 3)))
+    # flat: one weight per indicator over all three; a pillar's weight is the sum of its own
+    assert weights.overall == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    assert weights.pillars == pytest.approx([2 / 3, 1 / 3])
