@@ -383,3 +383,31 @@ def test_flat_index_weights_are_spread_over_all_indicators():
     # flat: one weight per indicator over all three; a pillar's weight is the sum of its own
     assert weights.overall == pytest.approx([1 / 3, 1 / 3, 1 / 3])
     assert weights.pillars == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_gdp_growth_from_province_observations_says_so(store):
+    # kills summary.x__balanced_totals__mutmut_114 (the note always county-level)
+    from pairaid.ingest import import_frames
+    from pairaid.summary import summarise
+
+    from hand_ledger import hand_frames
+
+    frames = hand_frames()
+    province = pd.DataFrame({"region": "P", "year": [2020, 2021], "indicator": "gdp",
+                             "value": [200.0, 230.0], "source": "test"})
+    frames["observations"] = pd.concat([frames["observations"], province], ignore_index=True)
+    import_frames(store, frames, source="test")
+    figure = summarise(store, 2020, 2021).figure("gdp_multiple")
+    # the province reports in both years and comes first: 230 / 200
+    assert figure.value == pytest.approx(1.15)
+    assert figure.note == "province-level observations"
+
+
+def test_cluster_reason_adds_the_crv3_text_only_for_crv3():
+    # kills evaluate.ledger.x_cluster_reason__mutmut_20 (CRV3 text always added)
+    from pairaid.evaluate.ledger import (DONOR_CLUSTER_REASON, DONOR_CRV3_REASON,
+                                         cluster_reason)
+
+    assert cluster_reason("donor", "CRV1") == DONOR_CLUSTER_REASON
+    assert cluster_reason("donor", "CRV3") == DONOR_CLUSTER_REASON + DONOR_CRV3_REASON
+    assert DONOR_CRV3_REASON and DONOR_CRV3_REASON not in DONOR_CLUSTER_REASON
