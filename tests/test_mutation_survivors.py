@@ -411,3 +411,40 @@ def test_cluster_reason_adds_the_crv3_text_only_for_crv3():
     assert cluster_reason("donor", "CRV1") == DONOR_CLUSTER_REASON
     assert cluster_reason("donor", "CRV3") == DONOR_CLUSTER_REASON + DONOR_CRV3_REASON
     assert DONOR_CRV3_REASON and DONOR_CRV3_REASON not in DONOR_CLUSTER_REASON
+
+
+def test_donor_columns_on_the_hand_ledger(store):
+    # kills evaluate.ledger.x_with_donor_columns__mutmut_53 (the fiscal bases not passed)
+    from pairaid.evaluate.ledger import with_donor_columns
+    from pairaid.ingest import import_frames
+    from pairaid.panel import build_panel
+
+    from hand_ledger import hand_frames
+
+    import_frames(store, hand_frames(), source="test")
+    frame, notes = with_donor_columns(store, build_panel(store, "county", 2020, 2021).frame)
+    donor = frame.groupby("unit")["donor"].first()
+    assert donor["a1"] == "D" and donor["b1"] == "none:b1"  # b1 is never paired
+    # the hand ledger gives donor D no fiscal base region, so there is no instrument
+    assert notes == ("donors without a fiscal base region (no instrument for their units): D",)
+    assert frame["donor_revenue"].isna().all()
+
+
+def test_index_from_ledger_is_the_index_of_the_requested_panel(store):
+    # kills measure.ledger.x_index_from_ledger__mutmut_5 (the level not passed on); a wiring
+    # check: the scores equal build_index on build_panel's frame for the same level and years
+    from pairaid.ingest import import_frames
+    from pairaid.measure import build_index
+    from pairaid.measure.ledger import index_from_ledger
+    from pairaid.panel import build_panel
+
+    from hand_ledger import hand_frames
+
+    import_frames(store, hand_frames(), source="test")
+    spec = spec_from_dict({"name": "t", "indicators": [{"code": "gdp"},
+                                                       {"code": "rural_income"}]}, "s.toml")
+    found = index_from_ledger(store, spec, "county", 2020, 2021)
+    panel = build_panel(store, "county", 2020, 2021)
+    expected = build_index(panel.frame, spec, unit="unit", time="year")
+    pd.testing.assert_series_equal(found.scores, expected.scores)
+    assert found.scores.loc[("b1", 2020)] == 0.0 and found.scores.loc[("a3", 2021)] == 1.0
