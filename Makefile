@@ -57,7 +57,7 @@ bench: $(STAMP)
 # The table goes to mutants/report.md, the survivors with their diffs to mutation-survivors.txt
 # (mutants judged equivalent, listed in docs/mutation-equivalent.txt, are left out of it).
 MUTANTS ?=
-MUTATION_SAMPLE ?= 60
+MUTATION_SAMPLE ?= 25
 MUTATION_SEED ?= 17
 MUTMUT := env -u PYTHONPATH OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)
 mutation: $(STAMP)

@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     gen = sub.add_parser("generate", help="write the mutants (mutants/), as mutmut run does")
     gen.add_argument("--max-children", type=int, default=2)
     smp = sub.add_parser("sample", help="print a seeded stratified sample of mutant names")
-    smp.add_argument("-n", "--per-module", type=int, default=60)
+    smp.add_argument("-n", "--per-module", type=int, default=25)
     smp.add_argument("--seed", type=int, default=17)
     rep = sub.add_parser("report", help="kill rate per module with 95 %% intervals")
     rep.add_argument("--names", type=Path, default=SAMPLE_FILE)
