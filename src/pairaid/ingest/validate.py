@@ -111,10 +111,13 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Series:
     """One column: presence, type, range and code-list checks; returns the typed column."""
-    empty = _empty(series)
+    numeric = spec.type in ("int", "year", "float")
+    # text read once (an import in batches validates every batch: each pass over a column counts)
+    text = None if numeric else _text(series)
+    empty = _empty(series) if numeric else (text == "").to_numpy(dtype=bool)
     if not spec.nullable:
         check.flag(empty, spec.name, "missing value (this column needs a value in every row)")
-    if spec.type in ("int", "year", "float"):
+    if numeric:
         values, not_number = _numbers(series)
         whole = spec.type != "float"
         check.flag(not_number, spec.name, lambda i: f"'{_text(series.iloc[[i]]).iloc[0]}' is not "
@@ -138,7 +141,6 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
             values = np.where(np.abs(values) < 2**53, values, np.nan)
             return pd.Series(values, index=series.index).round().astype("Int64")
         return pd.Series(values, index=series.index)
-    text = _text(series)
     long = (text.str.len() > spec.max_length).to_numpy()
     check.flag(long, spec.name, f"longer than {spec.max_length} characters")
     nul = text.str.contains("\x00", regex=False).to_numpy(dtype=bool)
