@@ -22,7 +22,7 @@ from pairaid.ingest.read import ROW
 
 #: rows per batch: one batch is validated and written at a time, so this bounds memory (a
 #: batch of 50,000 flows took 70 MB in passing, 20,000 took 30 MB)
-BATCH_ROWS = 20_000
+BATCH_ROWS = 10_000
 #: columns every spooled row ends with: which file (an index) and which XML line it came from
 FILE, LINE = "_file", "_line"
 TEXT = pa.string()
