@@ -71,10 +71,12 @@ def sql_literal(value: object) -> str | None:
 
 
 def sqlite_insert(conn: Connection, table_name: str, rows: pd.DataFrame,
-                  order: np.ndarray | None, constants: dict[str, object] | None = None) -> None:
+                  order: np.ndarray | None, constants: dict[str, object] | None = None
+                  ) -> tuple[list[str], list[tuple]]:
     """Multi-row INSERTs of `rows` in `order`. `constants` (column → one value for every row:
     the journal entry, approval, who and when) are written into the statement as literals:
-    binding them per row was 6 of a flow's 15 parameters."""
+    binding them per row was 6 of a flow's 15 parameters. Returns the bound columns and the
+    rows as bound (the journal digests them without reading them back)."""
     literals = {c: sql_literal(v) for c, v in (constants or {}).items()}
     bound = {c: v for c, v in (constants or {}).items() if literals[c] is None}
     if bound:
@@ -93,6 +95,7 @@ def sqlite_insert(conn: Connection, table_name: str, rows: pd.DataFrame,
     if len(values) > full * SQLITE_BATCH:
         cursor.executemany(head + one, values[full * SQLITE_BATCH:])
     cursor.close()
+    return list(rows.columns), values
 
 
 def as_records(rows: pd.DataFrame) -> list[dict]:

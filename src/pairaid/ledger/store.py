@@ -496,7 +496,7 @@ class Store:
             constants.update(approval=approval, created_by=chain.actor, created_at=chain.at,
                              updated_by=chain.actor, updated_at=chain.at)
         try:
-            count = self._write(name, rows, mode, conn, constants)
+            count, inserted = self._write(name, rows, mode, conn, constants)
         except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation,
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
@@ -504,16 +504,20 @@ class Store:
                 raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
             raise
         journal.record_written(self, conn, table_name, seq, before,
-                               "update" if mode == "upsert" else "insert", rows=count)
+                               "update" if mode == "upsert" else "insert", rows=count,
+                               inserted=inserted)
         return count
 
     def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection,
-               constants: dict[str, object]) -> int:
+               constants: dict[str, object]) -> tuple[int, tuple | None]:
+        """Rows written, and on SQLite's append path what was bound: (columns, rows as
+        tuples, constants)."""
         table_name, key = LEDGER_TABLES[name]
         table = schema.metadata.tables[table_name]
         if mode == "append" and self.backend == "sqlite":
-            sqlite_insert(conn, table_name, rows, key_order(rows, key), constants)
-            return len(rows)
+            columns, values = sqlite_insert(conn, table_name, rows, key_order(rows, key),
+                                            constants)
+            return len(values), (columns, values, constants)
         rows = rows.assign(**constants)
         columns = list(rows.columns)
         if mode == "upsert":
@@ -525,7 +529,7 @@ class Store:
             conn.execute(stmt, as_records(rows))
         else:
             copy_into(conn, table_name, rows, key_order(rows, key))
-        return len(rows)
+        return len(rows), None
 
     def _insert(self, table):
         return (pg_dialect.insert(table) if self.backend == "postgresql"
