@@ -239,3 +239,40 @@ def test_rows_from_before_the_journal_are_adopted_by_the_first_journaled_write(s
     with tampered(store, "UPDATE flow SET amount = amount + 1 WHERE id = 1") as conn:
         result = verify(store, conn=conn)
     assert not result.ok and result.bad_seq == _entry(store, "table_name = 'flow'")
+
+
+def test_a_bulk_insert_is_digested_from_the_rows_bound_as_sqlite_stores_them(sqlite_store,
+                                                                            monkeypatch):
+    """SQLite's append path digests the rows it bound instead of reading them back; the digest
+    must be the one `verify` recomputes from the stored rows (-0.0 is stored as 0.0, a whole
+    amount comes back a float)."""
+    from pairaid.ledger import journal
+
+    store = sqlite_store
+    load_mini(store)
+    read_back: list[str] = []
+    real = journal.raw_rows
+    monkeypatch.setattr(journal, "raw_rows", lambda conn, sql, *a: (
+        read_back.append(sql), real(conn, sql, *a))[1])
+    flows = _bulk_flows(BULK_ROWS + 50)
+    flows["amount"] = ([-0.0, 5.0, 1e-300, 123456789.125] * len(flows))[:len(flows)]
+    import_frames(store, {"flows": flows}, actor="bulk-loader")
+    assert not [sql for sql in read_back if "WHERE journal_seq" in sql]
+    entry = store.query("SELECT after FROM journal WHERE actor = 'bulk-loader'")
+    assert json.loads(entry["after"][0])["rows"] == BULK_ROWS + 50
+    assert verify(store).ok
+    # the same states as reading them back gives
+    stored = journal.raw_rows(store.engine.connect(), "SELECT pairing_id, year, kind, amount, "
+                              "currency, sector, project_code, source, ref, approval FROM flow "
+                              "WHERE journal_seq IS NOT NULL ORDER BY ref")
+    assert journal.state_columns("flow") == ("pairing_id", "year", "kind", "amount", "currency",
+                                             "sector", "project_code", "source", "ref",
+                                             "approval")
+    columns = ["pairing_id", "year", "kind", "amount", "currency", "sector", "project_code",
+               "source", "ref"]
+    bound = [(*row[:3], -0.0 if row[3] == 0 else int(row[3]) if row[3] == 5 else row[3],
+              *row[4:9]) for row in stored]
+    assert sorted(journal.states_as_stored("flow", columns, bound, {"approval": "approved"}),
+                  key=repr) == sorted(stored, key=repr)
+    assert journal.states_as_stored("flow", columns[:-1], [r[:-1] for r in bound],
+                                    {"approval": "approved"}) is None  # ref left to its default

@@ -488,14 +488,15 @@ class Store:
         if mode == "upsert":
             keys = list(zip(*(column_values(rows[c]) for c in key)))
             before = journal.states_by_key(self, conn, table_name, keys)
-        rows = rows.assign(journal_seq=seq)
+        # the same in every row: SQLite's bulk insert writes them into the statement once
+        constants: dict[str, object] = {"journal_seq": seq}
         if table_name in schema.APPROVED_TABLES:
             if approval not in schema.STATUSES:
                 raise LedgerError(f"approval {approval!r}: one of {', '.join(schema.STATUSES)}")
-            rows = rows.assign(approval=approval, created_by=chain.actor, created_at=chain.at,
-                               updated_by=chain.actor, updated_at=chain.at)
+            constants.update(approval=approval, created_by=chain.actor, created_at=chain.at,
+                             updated_by=chain.actor, updated_at=chain.at)
         try:
-            count = self._write(name, rows, mode, conn)
+            count, inserted = self._write(name, rows, mode, conn, constants)
         except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation,
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
@@ -503,12 +504,21 @@ class Store:
                 raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
             raise
         journal.record_written(self, conn, table_name, seq, before,
-                               "update" if mode == "upsert" else "insert", rows=count)
+                               "update" if mode == "upsert" else "insert", rows=count,
+                               inserted=inserted)
         return count
 
-    def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
+    def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection,
+               constants: dict[str, object]) -> tuple[int, tuple | None]:
+        """Rows written, and on SQLite's append path what was bound: (columns, rows as
+        tuples, constants)."""
         table_name, key = LEDGER_TABLES[name]
         table = schema.metadata.tables[table_name]
+        if mode == "append" and self.backend == "sqlite":
+            columns, values = sqlite_insert(conn, table_name, rows, key_order(rows, key),
+                                            constants)
+            return len(values), (columns, values, constants)
+        rows = rows.assign(**constants)
         columns = list(rows.columns)
         if mode == "upsert":
             stmt = self._insert(table)
@@ -517,11 +527,9 @@ class Store:
             stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates
                     else stmt.on_conflict_do_nothing(index_elements=list(key)))
             conn.execute(stmt, as_records(rows))
-        elif self.backend == "postgresql":
-            copy_into(conn, table_name, rows, key_order(rows, key))
         else:
-            sqlite_insert(conn, table_name, rows, key_order(rows, key))
-        return len(rows)
+            copy_into(conn, table_name, rows, key_order(rows, key))
+        return len(rows), None
 
     def _insert(self, table):
         return (pg_dialect.insert(table) if self.backend == "postgresql"
