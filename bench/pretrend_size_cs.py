@@ -6,10 +6,11 @@ then 0.018, and the four variants share their panels, so one unlucky draw of pan
 four together (seed 20261206 gave 0.047, 0.027, 0.027, 0.020). This bench runs the part of the
 pipeline that decides the test — the production `pairaid.evaluate.pretrend.influence_pretrend`
 on the pre-period cells' influence functions — on thousands of panels. The influence functions
-are computed here as the engine computes them (no covariates: differences of mean changes;
-with the covariate: R DRDID's ``drdid_panel``, the doubly robust estimator R ``did`` and the
-`differences` engine use), and on the first ``--check`` panels the run asserts that the
-p-value equals the one `event_study` reports through the engine (same draws, same seed).
+are computed as the engine computes them (tests/pretrend_design.py `cs_pre_cells`: no
+covariates, differences of mean changes; with the covariate, R DRDID's ``drdid_panel``, the
+doubly robust estimator of R ``did`` and the `differences` engine; tests/test_pretrend.py checks
+them against the engine's), and on the first ``--check`` panels the run asserts that the
+p-value is the one `event_study` reports through the engine (same draws, same seed).
 
     nice -n 10 python bench/pretrend_size_cs.py              # 2,000 panels, 199 draws
     python bench/pretrend_size_cs.py --quick                 # 40 panels (smoke test)
@@ -30,75 +31,13 @@ import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from pretrend_design import demo_design_panel  # noqa: E402
+from pretrend_design import cs_pre_cells, demo_design_panel  # noqa: E402
 
-from pairaid.evaluate.pretrend import influence_pretrend  # noqa: E402
+from pairaid.evaluate.pretrend import WILD_REPS, influence_pretrend  # noqa: E402
 
 #: (label, control group, with the covariate x)
 VARIANTS = (("cs never", "never", False), ("cs notyet", "notyet", False),
             ("cs never + covariate", "never", True), ("cs notyet + covariate", "notyet", True))
-
-
-def _logit(x: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fitted probabilities and (X'WX)⁻¹ of a logit by Newton's method (R's glm)."""
-    b = np.zeros(x.shape[1])
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-x @ b))
-        step = np.linalg.solve(x.T @ ((p * (1 - p))[:, None] * x), x.T @ (d - p))
-        b += step
-        if np.abs(step).max() < 1e-12:
-            break
-    p = 1 / (1 + np.exp(-x @ b))
-    return p, np.linalg.inv(x.T @ ((p * (1 - p))[:, None] * x))
-
-
-def drdid_panel(dy: np.ndarray, d: np.ndarray, x: np.ndarray) -> tuple[float, np.ndarray]:
-    """ATT and influence function of R DRDID's ``drdid_panel`` (unit weights)."""
-    n = len(d)
-    ps, vcov = _logit(x, d)
-    ps = np.minimum(ps, 1 - 1e-6)
-    control = d == 0
-    out = x @ np.linalg.lstsq(x[control], dy[control], rcond=None)[0]
-    w_t, w_c = d, ps * (1 - d) / (1 - ps)
-    att_t, att_c = w_t * (dy - out), w_c * (dy - out)
-    eta_t, eta_c = att_t.mean() / w_t.mean(), att_c.mean() / w_c.mean()
-    lin_ols = ((1 - d) * (dy - out))[:, None] * x @ np.linalg.inv(((1 - d)[:, None] * x).T @ x / n)
-    lin_ps = ((d - ps)[:, None] * x) @ (vcov * n)
-    inf_t = ((att_t - w_t * eta_t) - lin_ols @ (w_t[:, None] * x).mean(0)) / w_t.mean()
-    inf_c = ((att_c - w_c * eta_c) + lin_ps @ ((w_c * (dy - out - eta_c))[:, None] * x).mean(0)
-             - lin_ols @ (w_c[:, None] * x).mean(0)) / w_c.mean()
-    return eta_t - eta_c, inf_t - inf_c
-
-
-def pre_cells(frame, control: str, covariate: bool):
-    """(influence n × L, estimates L, members n × L) of the pre-period ATT(g, t), varying base.
-    One-unit cohorts' cells are zeros here: the bootstrap leaves them out."""
-    wide = frame.pivot(index="unit", columns="year", values="y")
-    first = frame.groupby("unit").first().reindex(wide.index)
-    cohort, x = first["first_paired_year"].to_numpy(), first["x"].to_numpy()
-    changes, years = np.diff(wide.to_numpy(), axis=1), wide.columns.to_numpy()[1:]
-    never, n = cohort == 0, len(cohort)
-    psi, theta, members = [], [], []
-    for g in np.unique(cohort[~never]):
-        for k, t in enumerate(years[years < g]):
-            mine = cohort == g
-            comparison = never if control == "never" else never | ((cohort > t) & (cohort != g))
-            cell = mine | comparison
-            full = np.zeros(n)
-            if mine.sum() < 2:
-                att = 0.0
-            elif covariate:
-                design = np.column_stack([np.ones(cell.sum()), x[cell]])
-                att, inf = drdid_panel(changes[cell, k], mine[cell].astype(float), design)
-                full[cell] = n / cell.sum() * inf
-            else:
-                d = changes[:, k]
-                att = d[mine].mean() - d[comparison].mean()
-                full = (np.where(mine, n / mine.sum() * (d - d[mine].mean()), 0)
-                        - np.where(comparison, n / comparison.sum() * (d - d[comparison].mean()),
-                                   0))
-            psi.append(full), theta.append(att), members.append(mine)
-    return np.array(psi).T, np.array(theta), np.array(members).T
 
 
 def check_against_engine(frame, control: str, covariate: bool, p_value: float, draws: int,
@@ -124,7 +63,7 @@ def run(panels: int, draws: int, seed: int, check: int) -> dict:
     for i in range(panels):
         frame = demo_design_panel(rng)
         for name, control, covariate in VARIANTS:
-            psi, theta, members = pre_cells(frame, control, covariate)
+            psi, theta, members = cs_pre_cells(frame, control, covariate)
             wild = influence_pretrend(psi, theta, members, tuple(map(str, range(len(theta)))),
                                       reps=draws, seed=i)
             p_values[name].append(wild.p_value)
@@ -143,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--panels", type=int, default=None)
-    parser.add_argument("--draws", type=int, default=199)
+    parser.add_argument("--draws", type=int, default=WILD_REPS)
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument("--check", type=int, default=2,
                         help="panels whose p-values are checked against event_study")
