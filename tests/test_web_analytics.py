@@ -32,6 +32,10 @@ CASES = [
     ("event-study", {"outcome": "sai_latent", "log": "drop", "estimator": "twfe"},
      ["event-study", "--outcome", "sai_latent", "--log", "drop", "--estimator",
       "twfe"]),
+    ("event-study", {"outcome": "sai_latent", "log": "drop", "estimator": "twfe",
+                     "honest": True, "honest_target": "average"},
+     ["event-study", "--outcome", "sai_latent", "--log", "drop", "--estimator", "twfe",
+      "--honest", "--honest-target", "average"]),
     ("synth", {"outcome": "sai_latent", "treated": "652300", "level": "prefecture"},
      ["synth", "--outcome", "sai_latent", "--treated", "652300", "--level", "prefecture"]),
     ("dose-response", {"outcome": "sai_latent", "log": "drop"},
@@ -53,7 +57,8 @@ def demo_client(report_demo_db):
     return TestClient(create_app(Settings(db=str(report_demo_db))))
 
 
-@pytest.mark.parametrize("endpoint, params, command", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("endpoint, params, command", CASES,
+                         ids=[c[0] + ("-honest" if "honest" in c[1] else "") for c in CASES])
 def test_each_endpoint_returns_the_clis_json_document(demo_client, report_demo_db, endpoint,
                                                       params, command):
     response = demo_client.get(f"/api/{endpoint}", params=params)

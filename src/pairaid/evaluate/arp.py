@@ -20,7 +20,7 @@ then runs the conditional test at size (α − κ)/(1 − κ) with v_up capped a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from math import comb
 
@@ -137,6 +137,7 @@ class ArpSetup:
     hybrid: str = "LF"          # "LF" (least-favourable hybrid, HonestDiD's C-LF) or "ARP"
     kappa: float = 0.0
     lf_cv: float = np.inf
+    _primal: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, x, sigma, alpha, hybrid="LF", kappa=None, seed=0) -> ArpSetup:
@@ -148,10 +149,39 @@ class ArpSetup:
                  if hybrid == "LF" else np.inf)
         return cls(x, sigma, polytope, alpha, hybrid, kappa if hybrid == "LF" else 0.0, lf_cv)
 
+    def primal(self, binding: np.ndarray):
+        """(Γ_B, v_B, σ_B, ρ) of the primal approach for the binding moments `binding`, or None
+        when the dual approach is needed (degenerate binding set or X_B not of full rank).
+        They depend on the binding set only, not on y, and a grid of a thousand tests meets
+        a handful of binding sets: kept per set (the same arithmetic, done once)."""
+        key = binding.tobytes()
+        if key not in self._primal:
+            self._primal[key] = self._primal_for(binding)
+        return self._primal[key]
+
+    def _primal_for(self, binding: np.ndarray):
+        x, sigma = self.x, self.sigma
+        k = x.shape[1]
+        degenerate = int(binding.sum()) != k + 1
+        x_b = x[binding]
+        full_rank = min(x_b.shape) > 0 and np.linalg.matrix_rank(x_b) == min(x_b.shape)
+        if degenerate or not full_rank:
+            return None
+        sd = np.sqrt(np.diag(sigma))
+        m = len(sd)
+        w_b = np.column_stack([sd[binding], x_b])
+        w_bc = np.column_stack([sd[~binding], x[~binding]])
+        inv = np.linalg.inv(w_b)
+        s_b = np.eye(m)[binding]
+        s_bc = np.eye(m)[~binding]
+        gamma_b = w_bc @ inv @ s_b - s_bc
+        v_b = (inv[0] @ s_b)
+        sigma2_b = float(v_b @ sigma @ v_b)
+        return gamma_b, v_b, np.sqrt(sigma2_b), gamma_b @ sigma @ v_b / sigma2_b
+
 
 def conditional_test(y: np.ndarray, setup: ArpSetup) -> bool:
     """Whether the (hybrid) conditional test rejects E[y − Xδ] ≤ 0 for every δ."""
-    x, sigma = setup.x, setup.sigma
     eta, lam = setup.polytope.maximise(y)
     if lam is None:       # unbounded programme: HonestDiD warns and does not reject
         return False
@@ -161,26 +191,12 @@ def conditional_test(y: np.ndarray, setup: ArpSetup) -> bool:
             return True
     else:
         size = setup.alpha
-    k = x.shape[1]
     binding = lam > TOL_LAMBDA
-    degenerate = int(binding.sum()) != k + 1
-    x_b = x[binding]
-    full_rank = min(x_b.shape) > 0 and np.linalg.matrix_rank(x_b) == min(x_b.shape)
     cap = setup.lf_cv if setup.hybrid == "LF" else np.inf
-    if degenerate or not full_rank:
+    primal = setup.primal(binding)
+    if primal is None:
         return _dual_approach(y, eta, lam, setup, size, cap)
-    sd = np.sqrt(np.diag(sigma))
-    m = len(y)
-    w_b = np.column_stack([sd[binding], x_b])
-    w_bc = np.column_stack([sd[~binding], x[~binding]])
-    inv = np.linalg.inv(w_b)
-    s_b = np.eye(m)[binding]
-    s_bc = np.eye(m)[~binding]
-    gamma_b = w_bc @ inv @ s_b - s_bc
-    v_b = (inv[0] @ s_b)
-    sigma2_b = float(v_b @ sigma @ v_b)
-    sigma_b = np.sqrt(sigma2_b)
-    rho = gamma_b @ sigma @ v_b / sigma2_b
+    gamma_b, v_b, sigma_b, rho = primal
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = (-gamma_b @ y) / rho + v_b @ y
     vlo = bounds[rho > 0].max() if (rho > 0).any() else -np.inf
