@@ -183,3 +183,38 @@ def pending_counts(store: Store) -> dict[str, int]:
             counts[IMPORT_NAME[table]] = conn.execute(text(
                 f"SELECT COUNT(*) FROM {table} WHERE approval <> 'approved'")).scalar_one()
     return counts
+
+
+def restore_pending(store: Store, conn, table: str, records: list[dict],
+                    comment: str = "approval state restored from a backup") -> int:
+    """Inside a restore's transaction: give the records a backup listed as awaiting approval
+    their state and authors back (`records`: import-format key columns plus `approval`,
+    created_by/at, updated_by/at). The restore wrote every row approved; each change back to
+    draft or returned is a journal entry. Returns the number of records."""
+    name = ledger_table(table)
+    chain = chain_of(conn)
+    wanted, states = [], {}
+    for record in records:
+        if record.get("approval") not in ("draft", "returned"):
+            raise ApprovalError(f"{IMPORT_NAME[name]}: approval {record.get('approval')!r} of a "
+                                "pending record (draft or returned)")
+        given = {c: v for c, v in record.items() if c not in _PENDING}
+        key = tuple(key_from_import(store, name, given, conn)[c] for c in KEYS[name])
+        wanted.append(key)
+        states[key] = {c: record.get(c) or None for c in _PENDING}
+    before = states_by_key(store, conn, name, wanted)
+    missing = [k for k in wanted if k not in before]
+    if missing:
+        raise ApprovalError(f"{IMPORT_NAME[name]}: no record {dict(zip(KEYS[name], missing[0]))}"
+                            " for a pending state")
+    seq = chain.seq + 1
+    pk = primary_key(name)
+    conn.execute(text(f"UPDATE {name} SET approval = :approval, created_by = :created_by, "
+                      f"created_at = :created_at, updated_by = :updated_by, "
+                      f"updated_at = :updated_at, journal_seq = :seq WHERE {pk} = :pk"),
+                 [{**states[k], "seq": seq, "pk": before[k].pk} for k in wanted])
+    record_written(store, conn, name, seq, before, "update", comment)
+    return len(wanted)
+
+
+_PENDING = ("approval", "created_by", "created_at", "updated_by", "updated_at")
