@@ -158,3 +158,41 @@ def test_the_queue_page_approves_a_form_draft_and_the_history_page_shows_it(serv
     assert re.findall(r'data-action="(\w+)"', history.text) == ["insert", "approve"]
     assert "a-editor" in history.text and "a-approver" in history.text
     assert client.get("/history/flows", params={"donor": "BJ"}).status_code == 404
+
+
+def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
+    """The single-record routes find a draft for whoever may write it (an editor within their
+    region, approvers); others are told there is no such row."""
+    client, tokens, app = served
+    store_url = app.state.ledger_source.url
+    from pairaid.ledger import Store
+
+    with Store.open(store_url, create=False) as store:
+        hotan = add_account(store, "hotan-office", "editor", region="653201")
+        other = add_account(store, "kashgar-office", "editor", region="653101")
+    mine = {"Authorization": f"Bearer {hotan}"}
+    created = client.post("/api/tables/flows", json=NEW_FLOW, headers=mine)
+    assert created.status_code == 201, created.text
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).json()["amount"] \
+        == 7_000_000
+    assert client.get("/api/tables/flows/record", params=KEY).status_code == 404
+    for outsider in ({"Authorization": f"Bearer {other}"}, _as(tokens, "viewer")):
+        assert client.get("/api/tables/flows/record", params=KEY,
+                          headers=outsider).status_code == 404
+        assert client.delete("/api/tables/flows/record", params=KEY,
+                             headers=outsider).status_code in (403, 404)
+    assert client.get("/api/tables/flows/record", params=KEY,
+                      headers=_as(tokens, "approver")).status_code == 200
+    changed = client.put("/api/tables/flows/record", params=KEY, headers=mine,
+                         json={**NEW_FLOW, "amount": 8_000_000})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["updated"] == 1
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).json()["amount"] \
+        == 8_000_000
+    queue = client.get("/api/approvals/flows", headers=mine).json()["rows"]
+    assert [(r["ref"], r["approval"]) for r in queue] == [("API-1", "draft")]
+    gone = client.delete("/api/tables/flows/record", params=KEY, headers=mine)
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["deleted"] == 1
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).status_code == 404
+    assert client.get("/api/approvals/flows", headers=mine).json()["total"] == 0

@@ -127,10 +127,21 @@ def _add_table(spec: TableSpec) -> None:
 
     # -- get ------------------------------------------------------------------------------------
     def get_row(**given) -> dict:
-        frame = _table(given.pop("request"), name)
-        return _rows(one_record(frame, spec, _key(spec, given)))[0]
+        request = given.pop("request")
+        key = _key(spec, given)
+        try:
+            return _rows(one_record(_table(request, name), spec, key))[0]
+        except HTTPException as absent:  # not approved: a draft its writer may see
+            account = auth.account_of(request, required=False) if absent.status_code == 404 \
+                else None
+            if account is None:
+                raise
+            return _rows(_current(request, spec, key, account))[0]
 
-    get_row.__doc__ = f"The {name} row its natural key ({', '.join(spec.natural_key)}) names."
+    get_row.__doc__ = (f"The {name} row its natural key ({', '.join(spec.natural_key)}) names: "
+                       f"an approved one, or, with a token, a draft or returned record the "
+                       f"account may write (an editor's within their region or donor; an "
+                       f"approver's or admin's any).")
     router.add_api_route(f"/{name}/record", with_signature(get_row, [
         _request(), _fixed("_reader", object, reader),
         *_key_parameters(spec)]), methods=["GET"], response_model=dict, tags=[name],
@@ -168,7 +179,7 @@ def _add_table(spec: TableSpec) -> None:
     def update_row(**given) -> Written:
         request, account, body = given.pop("request"), given.pop("account"), given.pop("body")
         key = _key(spec, given)
-        current = _current(request, spec, key)
+        current = _current(request, spec, key, account)
         row = {**{c: v for c, v in key.items() if c in spec.natural_key},
                **body.model_dump(exclude_unset=True)}
         changed = [c for c in spec.natural_key if c in row and
@@ -194,7 +205,7 @@ def _add_table(spec: TableSpec) -> None:
     def delete_row(**given) -> Written:
         request, account = given.pop("request"), given.pop("account")
         key = _key(spec, given)
-        current = _current(request, spec, key)
+        current = _current(request, spec, key, account)
         auth.permit(account, name, _rows(current))
         deleted = _delete(request, name, key, account)
         return Written(table=name, new=0, updated=0, deleted=deleted, rows=_rows(current))
@@ -275,10 +286,21 @@ def _history(request: Request, name: str, key: dict) -> list[dict]:
         store.close()
 
 
-def _current(request: Request, spec: TableSpec, key: dict) -> pd.DataFrame:
-    """The row the key names, read from a fresh snapshot (404/409 as `one_record`)."""
+def _current(request: Request, spec: TableSpec, key: dict, account) -> pd.DataFrame:
+    """The row the key names, read from a fresh snapshot (404/409 as `one_record`): an
+    approved one, or a draft or returned record `account` may write (`accounts.may_write`: an
+    editor's own region or donor, any for approvers and admins). Anyone else is told there is
+    no such row: records awaiting approval are not yet the office's."""
     with request.app.state.ledger_source.reader() as ledger:
-        return one_record(ledger.table(spec.name), spec, key)
+        try:
+            return one_record(ledger.table(spec.name), spec, key)
+        except HTTPException as absent:
+            if absent.status_code != 404 or account is None:
+                raise
+            found = one_record(ledger.store.read_table(spec.name, drafts=True), spec, key)
+            if not auth.accounts_module().may_write(account, spec.name, _rows(found)[0]):
+                raise absent from None
+            return found
 
 
 def _write(request: Request, name: str, frame: pd.DataFrame, mode: str, account):
