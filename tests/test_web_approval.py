@@ -73,7 +73,11 @@ def test_a_draft_counts_only_once_approved(served):
     assert _committed(client) == pytest.approx(before + 7_000_000)
     assert client.get("/api/approvals/flows", headers=_as(tokens, "editor")).json()["total"] == 0
 
-    history = client.get("/api/tables/flows/history", params=KEY).json()
+    assert client.get("/api/tables/flows/history", params=KEY).status_code == 401
+    assert client.get("/api/tables/flows/history", params=KEY,
+                      headers=_as(tokens, "viewer")).status_code == 403
+    history = client.get("/api/tables/flows/history", params=KEY,
+                         headers=_as(tokens, "editor")).json()
     assert [(e["action"], e["actor"]) for e in history] == [("insert", "a-editor"),
                                                             ("approve", "a-approver")]
     assert history[1]["comment"] == "checked against the aid report"
@@ -153,11 +157,14 @@ def test_the_queue_page_approves_a_form_draft_and_the_history_page_shows_it(serv
     assert 'id="queue-empty"' in approver.get("/approvals").text
     assert _committed(client) == pytest.approx(before + 7_000_000)
 
-    history = client.get("/history/flows", params=KEY)
+    assert client.get("/history/flows", params=KEY, follow_redirects=False).status_code == 303
+    viewer = _login(app, tokens["viewer"])
+    assert viewer.get("/history/flows", params=KEY).status_code == 403
+    history = approver.get("/history/flows", params=KEY)
     assert history.status_code == 200
     assert re.findall(r'data-action="(\w+)"', history.text) == ["insert", "approve"]
     assert "a-editor" in history.text and "a-approver" in history.text
-    assert client.get("/history/flows", params={"donor": "BJ"}).status_code == 404
+    assert approver.get("/history/flows", params={"donor": "BJ"}).status_code == 404
 
 
 def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
@@ -196,3 +203,11 @@ def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
     assert gone.json()["deleted"] == 1
     assert client.get("/api/tables/flows/record", params=KEY, headers=mine).status_code == 404
     assert client.get("/api/approvals/flows", headers=mine).json()["total"] == 0
+    # its history: the editor's own region, approvers; not an editor elsewhere, nor a viewer
+    assert [e["action"] for e in client.get("/api/tables/flows/history", params=KEY,
+                                            headers=mine).json()] == ["insert", "update",
+                                                                      "delete"]
+    assert client.get("/api/tables/flows/history", params=KEY,
+                      headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    head = client.get("/api/journal/head").json()  # the anchor stays public
+    assert head["anchor"] == f"{head['seq']}:{head['hash']}" and head["seq"] > 0

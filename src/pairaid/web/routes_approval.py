@@ -5,7 +5,8 @@ journal entries of one record. The ledger does the work (`ledger.approval`,
     GET  /api/approvals/{table}                  drafts and returned records    [editor]
     POST /api/approvals/{table}/approve          {keys | all_drafts, comment}   [approver]
     POST /api/approvals/{table}/return           {keys, comment}                [approver]
-    GET  /api/tables/{table}/history?KEY         journal entries, oldest first  (reader)
+    GET  /api/tables/{table}/history?KEY         journal entries, oldest first  [editor]
+    GET  /api/journal/head                       the chain's head (the anchor)  (public)
 """
 
 from __future__ import annotations
@@ -118,3 +119,17 @@ def return_(request: Request, table: RecordTable, body: Annotated[ReturnRequest,
     finally:
         store.close()
     return _decided(request, result)
+
+
+@router.get("/journal/head", summary="The journal's head (anchor)")
+def journal_head(request: Request, _reader=Depends(auth.reader)) -> dict:
+    """The chain's newest entry: `seq`, `hash`, `at` and `anchor` ("SEQ:HASH", what `pairaid
+    journal verify --anchor` checks). Readable wherever reads are: an outside party keeps it to
+    hold the office to its history; the entries themselves are for the office's writers."""
+    from pairaid.ledger.journal_read import head
+
+    store = request.app.state.ledger_source.writer()
+    try:
+        return head(store).to_dict()
+    finally:
+        store.close()

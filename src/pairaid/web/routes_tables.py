@@ -8,6 +8,7 @@
     POST   /api/tables/{table}/import          a CSV/XLSX/JSON file, as `pairaid import` [editor]
     GET    /api/tables/{table}/download        ?format=csv|xlsx|json, as `pairaid export`
     GET    /api/tables/{table}/history?KEY     the row's journal entries (`pairaid journal show`)
+                                               [editor of the record, approver, admin]
 
 The routes are made per table, so the OpenAPI schema names each table's columns and key.
 """
@@ -153,9 +154,11 @@ def _add_table(spec: TableSpec) -> None:
 
     row_history.__doc__ = (f"Every journal entry that wrote the {name} row its key names, "
                            f"oldest first (`pairaid journal show {name}`): who, when, what, "
-                           f"before and after, the entry's hash.")
+                           f"before and after, the entry's hash. Needs a token of an approver, "
+                           f"an admin, or an editor who may write the record, even when reads "
+                           f"are public (the journal names people and holds drafts).")
     router.add_api_route(f"/{name}/history", with_signature(row_history, [
-        _request(), _fixed("_reader", object, reader), *_key_parameters(spec)]),
+        _request(), *_key_parameters(spec)]),
         methods=["GET"], response_model=list[dict], tags=[name], name=f"history_{name}",
         summary=f"History of a {name} row")
 
@@ -276,8 +279,17 @@ def _drafts(request: Request, spec: TableSpec, drafts: bool) -> bool:
 
 
 def _history(request: Request, name: str, key: dict) -> list[dict]:
+    """A record's journal entries, for an account that may read them (401 without a token, 403
+    for viewers and editors outside their region or donor: `accounts.may_read_history`)."""
     from pairaid.ledger.approval import key_from_import
     from pairaid.ledger.journal_read import history
+
+    account = auth.account_of(request)
+    if not auth.accounts_module().may_read_history(account, name, key):
+        raise HTTPException(status_code=403, detail=f"{account.name} is a {account.role}"
+                            + (" outside this record's region or donor" if account.role ==
+                               "editor" else "") + ": a record's history (who wrote what, "
+                            "drafts included) is shown to its editors, approvers and admins")
 
     store = request.app.state.ledger_source.writer()
     try:
