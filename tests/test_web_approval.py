@@ -211,3 +211,27 @@ def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
                       headers={"Authorization": f"Bearer {other}"}).status_code == 403
     head = client.get("/api/journal/head").json()  # the anchor stays public
     assert head["anchor"] == f"{head['seq']}:{head['hash']}" and head["seq"] > 0
+
+
+def test_every_page_of_a_synthetic_ledger_carries_the_banner(tmp_path):
+    """Forms, the queue, a history and the login page say the data are synthetic too (not only
+    the report's views); a real ledger's pages do not."""
+    from markupsafe import escape
+
+    from pairaid.report.text import word
+
+    with fresh_ledger("sqlite", tmp_path) as store:
+        load_mini(store)
+        approver = add_account(store, "checker", "approver")
+        url = str(store.engine.url.database)
+        plain = TestClient(create_app(Settings(db=url)), base_url="https://testserver")
+        assert 'id="synthetic-banner"' not in plain.get("/login").text
+        store.set_meta(synthetic="true")
+    app = create_app(Settings(db=url))
+    browser = _login(app, approver)
+    for lang in ("en", "zh"):
+        banner = str(escape(word("synthetic_banner", lang)))
+        for path in ("/login", "/enter/flows", "/enter/observations", "/approvals",
+                     "/history/regions?code=653201"):
+            html = browser.get(path, params={"lang": lang}).text
+            assert 'id="synthetic-banner"' in html and banner in html, (path, lang)

@@ -72,6 +72,16 @@ class LedgerSource:
             self._marker = (now, marker)
             return marker
 
+    def synthetic(self) -> bool:
+        """Whether the ledger says its data are synthetic (one metadata read, ~1 ms): every page
+        of a demo ledger carries the banner, forms and queues as well as the report's views."""
+        from pairaid.ledger import Store
+
+        with self._probe_lock:
+            if self._probe is None:
+                self._probe = Store.open(self.url, create=False)
+            return self._probe.is_synthetic()
+
     @staticmethod
     def _head(store) -> str:
         from pairaid.ledger.journal_read import head
