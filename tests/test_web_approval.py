@@ -102,7 +102,7 @@ def test_a_return_needs_a_comment_and_leaves_the_record_out(served):
     missing = client.post("/api/approvals/flows/approve",
                           json={"keys": [{**KEY, "ref": "NOPE"}]},
                           headers=_as(tokens, "approver"))
-    assert missing.status_code == 422 and "no record" in missing.json()["detail"]
+    assert missing.status_code == 404 and "no record" in missing.json()["detail"]
 
 
 @pytest.mark.parametrize("path", ["/api/approvals/flows/approve", "/api/approvals/flows/return"])
@@ -235,3 +235,37 @@ def test_every_page_of_a_synthetic_ledger_carries_the_banner(tmp_path):
                      "/history/regions?code=653201"):
             html = browser.get(path, params={"lang": lang}).text
             assert 'id="synthetic-banner"' in html and banner in html, (path, lang)
+
+
+def test_ledger_refusals_are_404_409_or_422_naming_table_key_column_and_reason(served, tmp_path):
+    """A LedgerError is a 503 only when the ledger cannot answer; a record that is not there is
+    404, a state that refuses the request 409, a malformed key 422, each naming where and why."""
+    client, tokens, _app = served
+    client.post("/api/tables/flows", json=NEW_FLOW, headers=_as(tokens, "editor"))
+    approve = {"keys": [KEY], "comment": "ok"}
+    assert client.post("/api/approvals/flows/approve", json=approve,
+                       headers=_as(tokens, "approver")).status_code == 200
+    again = client.post("/api/approvals/flows/approve", json=approve,
+                        headers=_as(tokens, "approver"))
+    assert again.status_code == 409, again.text
+    body = again.json()
+    assert "approved already" in body["detail"]
+    assert (body["table"], body["column"], body["reason"]) == ("flows", "approval",
+                                                               "approved already")
+    assert body["key"]["ref"] == "API-1" and body["key"]["year"] == 2016
+    nobody = client.post("/api/approvals/flows/approve",
+                         json={"keys": [{**KEY, "recipient": "999999"}]},
+                         headers=_as(tokens, "approver"))
+    assert nobody.status_code == 404 and nobody.json()["table"] == "pairings"
+    keyless = client.post("/api/approvals/flows/approve",
+                          json={"keys": [{k: v for k, v in KEY.items() if k != "year"}]},
+                          headers=_as(tokens, "approver"))
+    assert keyless.status_code == 422 and keyless.json()["column"] == "year"
+    history = client.get("/api/tables/flows/history", params={**KEY, "recipient": "999999"},
+                         headers=_as(tokens, "approver"))
+    assert history.status_code == 404 and "not in the ledger" in history.json()["detail"]
+    with fresh_ledger("sqlite", tmp_path / "empty") as empty:
+        url = str(empty.engine.url.database)
+    nothing = TestClient(create_app(Settings(db=url))).get("/api/summary")
+    assert nothing.status_code == 404, nothing.text
+    assert "no flows or observations" in nothing.json()["detail"]

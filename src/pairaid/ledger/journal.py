@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, text
 
 from pairaid.ledger import schema
-from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.errors import LedgerError, LedgerRequestError
 from pairaid.ledger.store import LEDGER_TABLES, Store
 
 GENESIS = "0" * 64
@@ -46,7 +46,7 @@ KEYS: dict[str, tuple[str, ...]] = {table: key for table, key in LEDGER_TABLES.v
 IMPORT_NAME: dict[str, str] = {table: name for name, (table, _key) in LEDGER_TABLES.items()}
 
 
-class JournalError(LedgerError):
+class JournalError(LedgerRequestError):
     """A journal request that cannot be answered as asked (unknown table or key)."""
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from pairaid.ledger import schema
 from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
                                        sqlite_insert)
-from pairaid.ledger.errors import DuplicateKeyError, LedgerError
+from pairaid.ledger.errors import DuplicateKeyError, LedgerConflict, LedgerError
 
 WriteMode = Literal["append", "upsert"]
 DEFAULT_PATH = "pairaid.db"
@@ -500,8 +500,12 @@ class Store:
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
                     or isinstance(getattr(exc, "orig", None), psycopg.errors.UniqueViolation):
-                raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
-            raise
+                raise DuplicateKeyError(str(exc).splitlines()[0], table=name,
+                                        reason="the natural key is taken") from exc
+            # a CHECK or foreign key the validator did not foresee (a race with a delete)
+            reason = _first_line(exc)
+            raise LedgerConflict(f"{name}: the ledger refused the rows ({reason}); nothing was "
+                                 f"written", table=name, reason=reason) from exc
         journal.record_written(self, conn, table_name, seq, before,
                                "update" if mode == "upsert" else "insert", rows=count)
         return count
