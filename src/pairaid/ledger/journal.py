@@ -369,10 +369,11 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
         raise LedgerError("journal: the write's entry number is not the chain's next")
     pk, columns = primary_key(table), state_columns(table)
     where = f"FROM {table} WHERE journal_seq = {int(seq)}"
+    written = None
     if rows is not None and rows > BULK_ROWS:
         states = raw_rows(conn, f"SELECT {', '.join(columns)} {where}")
-        written = None
-    else:
+    if rows is None or rows <= BULK_ROWS or len(states) <= BULK_ROWS:
+        # one entry per row, so their primary keys too (a big upsert may change few rows)
         written = [(row[0], row[1:]) for row in raw_rows(
             conn, f"SELECT {pk}, {', '.join(columns)} {where}")]
         states = [state for _pk, state in written]
