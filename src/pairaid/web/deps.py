@@ -67,7 +67,9 @@ class LedgerSource:
             now = time.monotonic()
             if self._marker is not None and now - self._marker[0] < MARKER_REUSE_SECONDS:
                 return self._marker[1]
-            marker = f"pg:{self._head(probe)}:{_meta_digest(probe)}:" \
+            # after "|": the periodic re-check; markers alike before it are one journal state
+            # (`AnalyticsCache` keeps serving its results while it re-checks the fingerprint)
+            marker = f"pg:{self._head(probe)}:{_meta_digest(probe)}|" \
                      f"{int(now // SERVER_MARKER_SECONDS)}"
             self._marker = (now, marker)
             return marker
