@@ -209,6 +209,14 @@ def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
                                                                       "delete"]
     assert client.get("/api/tables/flows/history", params=KEY,
                       headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    # lists and the queue: a draft is shown to the editors of its region, approvers, admins
+    client.post("/api/tables/flows", json=NEW_FLOW, headers=mine)
+    for who, seen in ((mine, 1), ({"Authorization": f"Bearer {other}"}, 0),
+                      (_as(tokens, "editor"), 1), (_as(tokens, "approver"), 1)):
+        listed = client.get("/api/tables/flows", params={"ref": "API-1", "drafts": True},
+                            headers=who).json()
+        assert listed["total"] == seen
+        assert client.get("/api/approvals/flows", headers=who).json()["total"] == seen
     head = client.get("/api/journal/head").json()  # the anchor stays public
     assert head["anchor"] == f"{head['seq']}:{head['hash']}" and head["seq"] > 0
 

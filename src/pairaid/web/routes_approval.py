@@ -74,9 +74,11 @@ def _decided(request: Request, result) -> dict:
 
 
 @router.get("/approvals/{table}", response_model=Pending, summary="Approval queue")
-def pending_records(request: Request, table: RecordTable, _account=Depends(auth.writer)):
-    """The table's drafts and returned records, with who last wrote each and when."""
+def pending_records(request: Request, table: RecordTable, account=Depends(auth.writer)):
+    """The table's drafts and returned records, with who last wrote each and when (an editor's:
+    those within their region or donor)."""
     from pairaid.jsonable import records
+    from pairaid.ledger.accounts import may_write
     from pairaid.ledger.approval import pending
 
     store = request.app.state.ledger_source.writer()
@@ -84,7 +86,10 @@ def pending_records(request: Request, table: RecordTable, _account=Depends(auth.
         frame = pending(store, table)
     finally:
         store.close()
-    return Pending(table=table, total=len(frame), rows=records(frame))
+    rows = records(frame)
+    if account.role == "editor":
+        rows = [row for row in rows if may_write(account, table, row)]
+    return Pending(table=table, total=len(rows), rows=rows)
 
 
 @router.post("/approvals/{table}/approve", response_model=Decision, summary="Approve drafts")

@@ -87,7 +87,7 @@ def _add_table(spec: TableSpec) -> None:
     # -- list ---------------------------------------------------------------------------------
     def list_rows(**given) -> Response:
         request = given.pop("request")
-        drafts = _drafts(request, spec, given.pop("drafts"))
+        drafts, scope = _drafts(request, spec, given.pop("drafts"))
         limit, offset, sort = given.pop("limit"), given.pop("offset"), given.pop("sort")
         filters = {c: v for c, v in given.items() if c in spec.column_names and v is not None}
         if sort and sort.lstrip("-") not in spec.column_names:
@@ -95,7 +95,7 @@ def _add_table(spec: TableSpec) -> None:
                                 f"{sort.lstrip('-')!r} (columns: {', '.join(spec.column_names)})")
 
         def page(_ledger) -> bytes:
-            frame = _table(request, name, drafts)
+            frame = _table(request, name, drafts, scope)
             frame = frame[match(frame, filters)] if filters else frame
             if sort:
                 frame = frame.sort_values(sort.lstrip("-"), ascending=not sort.startswith("-"),
@@ -107,7 +107,8 @@ def _add_table(spec: TableSpec) -> None:
         # every parameter
         body = request.app.state.analytics.get(
             request.app.state.ledger_source, f"page:{name}",
-            {"drafts": drafts, "limit": limit, "offset": offset, "sort": sort, **filters}, page)
+            {"drafts": drafts, "scope": scope, "limit": limit, "offset": offset, "sort": sort,
+             **filters}, page)
         return Response(body, media_type="application/json")
 
     list_rows.__doc__ = (f"{spec.description}: rows matching every COLUMN=value filter (a "
@@ -256,26 +257,59 @@ def _add_table(spec: TableSpec) -> None:
         responses={200: {"content": {t: {} for t in DOWNLOADS.values()}}})
 
 
-def _table(request: Request, name: str, drafts: bool = False) -> pd.DataFrame:
+def _table(request: Request, name: str, drafts: bool = False,
+           scope: tuple | None = None) -> pd.DataFrame:
     """The whole table as read for this ledger state (approved records only unless `drafts`),
     kept by fingerprint with the analytics (`web.cache`): reading the demo's 24,000 flows takes
     about a second, a page of them from the kept frame milliseconds. The frame is shared between
     requests: never changed in place."""
+    def read(ledger) -> pd.DataFrame:
+        if not drafts:
+            return ledger.table(name)
+        every = ledger.store.read_table(name, drafts=True)
+        return every if scope is None else _within(ledger.store, name, every, scope)
+
     return request.app.state.analytics.get(
-        request.app.state.ledger_source, f"table:{name}", {"drafts": drafts},
-        lambda ledger: ledger.store.read_table(name, drafts=True) if drafts
-        else ledger.table(name))
+        request.app.state.ledger_source, f"table:{name}", {"drafts": drafts, "scope": scope},
+        read)
 
 
-def _drafts(request: Request, spec: TableSpec, drafts: bool) -> bool:
-    """Drafts are shown to writers only (401/403 otherwise): they are not yet the office's."""
+def _within(store, name: str, every: pd.DataFrame, scope: tuple) -> pd.DataFrame:
+    """`every` row of a table less the records awaiting approval that an editor limited to
+    `scope` (region, donor) may not write: those are not yet the office's, nor theirs."""
+    from pairaid.ledger.accounts import Account, may_write
+    from pairaid.ledger.approval import pending
+
+    queue = pending(store, name)
+    if queue.empty:
+        return every
+    editor = Account("scope", "editor", *scope)
+    columns = list(key_columns(TABLES[name]))
+    hidden = {_key_text(row[c] for c in columns) for row in queue.to_dict("records")
+              if not may_write(editor, name, row)}
+    if not hidden:
+        return every
+    keep = [_key_text(values) not in hidden for values in every[columns].itertuples(index=False)]
+    return every[keep]
+
+
+def _key_text(values) -> tuple:
+    return tuple("" if v is None or (not isinstance(v, str) and pd.isna(v)) else
+                 str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                 for v in values)
+
+
+def _drafts(request: Request, spec: TableSpec, drafts: bool) -> tuple[bool, tuple | None]:
+    """Drafts are shown to writers only (401/403 otherwise): they are not yet the office's. An
+    editor limited to a region or donor sees the drafts within it (the scope returned)."""
     if drafts:
         account = auth.account_of(request)
         if account.role not in auth.WRITE_ROLES:
             raise HTTPException(status_code=403, detail=f"{account.name} is a {account.role}: "
                                 f"drafts are shown to editors, approvers and admins")
-        return True
-    return False
+        limited = account.role == "editor" and (account.region or account.donor)
+        return True, (account.region, account.donor) if limited else None
+    return False, None
 
 
 def _history(request: Request, name: str, key: dict) -> list[dict]:
