@@ -32,7 +32,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.sql import sqltypes
 
 from pairaid.ledger import schema
-from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.errors import LedgerError, LedgerRequestError
 from pairaid.ledger.store import LEDGER_TABLES, Store
 
 GENESIS = "0" * 64
@@ -47,7 +47,7 @@ KEYS: dict[str, tuple[str, ...]] = {table: key for table, key in LEDGER_TABLES.v
 IMPORT_NAME: dict[str, str] = {table: name for name, (table, _key) in LEDGER_TABLES.items()}
 
 
-class JournalError(LedgerError):
+class JournalError(LedgerRequestError):
     """A journal request that cannot be answered as asked (unknown table or key)."""
 
 
@@ -417,12 +417,15 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
         raise LedgerError("journal: the write's entry number is not the chain's next")
     pk, columns = primary_key(table), state_columns(table)
     where = f"FROM {table} WHERE journal_seq = {int(seq)}"
+    written = None
     if rows is not None and rows > BULK_ROWS:
         states = states_as_stored(table, *inserted) if inserted is not None else None
         if states is None:
             states = raw_rows(conn, f"SELECT {', '.join(columns)} {where}")
-        written = None
     else:
+        states = None
+    if states is None or len(states) <= BULK_ROWS:
+        # one entry per row, so their primary keys too (a big upsert may change few rows)
         written = [(row[0], row[1:]) for row in raw_rows(
             conn, f"SELECT {pk}, {', '.join(columns)} {where}")]
         states = [state for _pk, state in written]

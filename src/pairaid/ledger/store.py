@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import sqlalchemy.exc
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text
 from sqlalchemy.pool import NullPool
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -23,7 +23,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from pairaid.ledger import schema
 from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
                                        sqlite_insert)
-from pairaid.ledger.errors import DuplicateKeyError, LedgerError
+from pairaid.ledger.errors import DuplicateKeyError, LedgerConflict, LedgerError
 
 WriteMode = Literal["append", "upsert"]
 DEFAULT_PATH = "pairaid.db"
@@ -83,6 +83,9 @@ _EXPORT_SQL: dict[str, str] = {
     "prices": "SELECT code, currency, year, value, source FROM price_index t ORDER BY code, year",
 }
 
+
+#: columns a write sets that are not the row's data: an upsert changing only these changes nothing
+_BOOKKEEPING = ("journal_seq", "approval", *schema.AUDIT_COLUMNS)
 
 #: URL schemes a ledger may live at (SQLAlchemy spellings included).
 _SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
@@ -501,8 +504,12 @@ class Store:
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
                     or isinstance(getattr(exc, "orig", None), psycopg.errors.UniqueViolation):
-                raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
-            raise
+                raise DuplicateKeyError(str(exc).splitlines()[0], table=name,
+                                        reason="the natural key is taken") from exc
+            # a CHECK or foreign key the validator did not foresee (a race with a delete)
+            reason = _first_line(exc)
+            raise LedgerConflict(f"{name}: the ledger refused the rows ({reason}); nothing was "
+                                 f"written", table=name, reason=reason) from exc
         journal.record_written(self, conn, table_name, seq, before,
                                "update" if mode == "upsert" else "insert", rows=count,
                                inserted=inserted)
@@ -524,7 +531,13 @@ class Store:
             stmt = self._insert(table)
             updates = {c: stmt.excluded[c] for c in columns
                        if c not in key and c not in ("created_by", "created_at")}
-            stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates
+            # a row whose data the upsert leaves as they are is not touched at all: its approval,
+            # who/when and journal entry stay (an unchanged re-import writes nothing)
+            data = [c for c in columns if c not in key and c not in _BOOKKEEPING]
+            changed = or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in data]) \
+                if data else None
+            stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates,
+                                               where=changed) if changed is not None
                     else stmt.on_conflict_do_nothing(index_elements=list(key)))
             conn.execute(stmt, as_records(rows))
         else:
