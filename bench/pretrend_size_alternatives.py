@@ -14,6 +14,7 @@ beside it, on null panels (size) or panels with a linear pre-trend (``--trend``,
 
     nice -n 10 python bench/pretrend_size_alternatives.py --panels 1000 --seed 6
     nice -n 10 python bench/pretrend_size_alternatives.py --panels 200 --seed 9 --trend 0.02
+    python bench/pretrend_size_alternatives.py --quick       # 10 panels (smoke test)
 """
 
 from __future__ import annotations
@@ -95,11 +96,13 @@ METHODS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--panels", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="10 panels (smoke test)")
+    parser.add_argument("--panels", type=int, default=None)
     parser.add_argument("--draws", type=int, default=199)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--trend", type=float, default=0.0)
     args = parser.parse_args()
+    args.panels = args.panels or (10 if args.quick else 1000)
     rng = np.random.default_rng(args.seed)
     p = {(v, m): [] for v, _, _ in VARIANTS for m in METHODS}
     for i in range(args.panels):
