@@ -4,6 +4,7 @@ The reported CS test (`pairaid.evaluate.pretrend.influence_pretrend`) is a restr
 cluster bootstrap (null imposed) of the Wald statistic, studentised in every draw. Measured here
 beside it, on null panels (size) or panels with a linear pre-trend (``--trend``, power):
 
+* ``reported webb`` — the reported bootstrap with Webb's six-point weights for Rademacher's;
 * ``wcu wald`` — unrestricted draws w_i ψ_i (R did's ``mboot``: no null imposed) of the same
   studentised Wald statistic, centred on the estimate;
 * ``wcu sup-t`` — the same draws, the statistic max_l |θ_l| / se_l (the sup-t form of R did's
@@ -14,6 +15,7 @@ beside it, on null panels (size) or panels with a linear pre-trend (``--trend``,
 
     nice -n 10 python bench/pretrend_size_alternatives.py --panels 1000 --seed 6
     nice -n 10 python bench/pretrend_size_alternatives.py --panels 200 --seed 9 --trend 0.02
+    python bench/pretrend_size_alternatives.py --quick       # 10 panels (smoke test)
 """
 
 from __future__ import annotations
@@ -86,6 +88,9 @@ def mboot_sup_t(psi, theta, members, reps, seed) -> float:
 METHODS = {
     "reported (wcr wald)": lambda *a: influence_pretrend(
         *a[:3], tuple(map(str, range(a[0].shape[1]))), reps=a[3], seed=a[4]).p_value,
+    "reported webb": lambda *a: influence_pretrend(
+        *a[:3], tuple(map(str, range(a[0].shape[1]))), reps=a[3], seed=a[4],
+        weights="webb").p_value,
     "wcu wald": lambda *a: studentised(*a, restricted=False, form="wald"),
     "wcu sup-t": lambda *a: studentised(*a, restricted=False, form="sup"),
     "wcr sup-t": lambda *a: studentised(*a, restricted=True, form="sup"),
@@ -95,25 +100,30 @@ METHODS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--panels", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="10 panels (smoke test)")
+    parser.add_argument("--panels", type=int, default=None)
     parser.add_argument("--draws", type=int, default=199)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--trend", type=float, default=0.0)
+    parser.add_argument("--only", default="", help="comma-separated methods (default: all)")
     args = parser.parse_args()
+    args.panels = args.panels or (10 if args.quick else 1000)
     rng = np.random.default_rng(args.seed)
-    p = {(v, m): [] for v, _, _ in VARIANTS for m in METHODS}
+    methods = {m: f for m, f in METHODS.items()
+               if not args.only or m in args.only.split(",")}
+    p = {(v, m): [] for v, _, _ in VARIANTS for m in methods}
     for i in range(args.panels):
         frame = demo_design_panel(rng, trend=args.trend)
         for name, control, covariate in VARIANTS:
             cells = cs_pre_cells(frame, control, covariate)
-            for method, run in METHODS.items():
+            for method, run in methods.items():
                 p[name, method].append(run(*cells, args.draws, i))
     print(f"{args.panels} panels, trend {args.trend}, {args.draws} draws, seed {args.seed}: "
           "rejection rate at 5 % (Monte Carlo s.e.)")
-    print(f"{'variant':24s}" + "".join(f"{m:>21s}" for m in METHODS))
+    print(f"{'variant':24s}" + "".join(f"{m:>21s}" for m in methods))
     for name, _, _ in VARIANTS:
         cells = []
-        for method in METHODS:
+        for method in methods:
             rate = float(np.mean(np.array(p[name, method]) < 0.05))
             cells.append(f"{rate:.3f} ({np.sqrt(rate * (1 - rate) / args.panels):.3f})")
         print(f"{name:24s}" + "".join(f"{c:>21s}" for c in cells))

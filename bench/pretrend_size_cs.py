@@ -71,7 +71,7 @@ def run(panels: int, draws: int, seed: int, check: int) -> dict:
             chi2[name].append(stats.chi2.sf(wild.statistic, kept.sum()))
             if i < check:
                 check_against_engine(frame, control, covariate, wild.p_value, draws, i)
-        if (i + 1) % 250 == 0:
+        if (i + 1) % 100 == 0:
             print(f"{i + 1} panels: " + ", ".join(
                 f"{n} {np.mean(np.array(p) < 0.05):.3f}" for n, p in p_values.items()),
                 file=sys.stderr, flush=True)

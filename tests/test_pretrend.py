@@ -180,3 +180,15 @@ def test_size_of_every_cs_variant():
         found = np.array(found)
         assert (found < 0.05).sum() <= 8, (variant, (found < 0.05).sum())
         assert abs(found.mean() - 0.5) < 0.12, (variant, found.mean())
+
+
+def test_webb_weights_are_an_option_beside_rademachers():
+    """The six-point weights bench/pretrend_size_alternatives.py measures: the same statistic,
+    other draws (so another p), and an unknown name is refused."""
+    frame = demo_design_panel(np.random.default_rng(2))
+    psi, theta, members, terms = _cs_cells(frame)
+    rademacher = influence_pretrend(psi, theta, members, terms, reps=199, seed=0)
+    webb = influence_pretrend(psi, theta, members, terms, reps=199, seed=0, weights="webb")
+    assert webb.statistic == rademacher.statistic and webb.p_value != rademacher.p_value
+    with pytest.raises(ValueError, match="rademacher"):
+        influence_pretrend(psi, theta, members, terms, reps=9, weights="mammen")

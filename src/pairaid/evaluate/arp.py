@@ -323,3 +323,53 @@ def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d
     for i in np.flatnonzero(candidates):
         accepted[i] = not conditional_test(y_rows - first_rows * grid[i], setup)
     return accepted
+
+
+def arp_no_nuisance_set(betahat, sigma, n_pre: int, a: np.ndarray, d: np.ndarray,
+                        alpha: float, grid: np.ndarray, hybrid: str = "LF",
+                        seed: int = 0) -> np.ndarray:
+    """Acceptance per grid value of the ARP test of δ ∈ {Aδ ≤ d} with no nuisance parameter —
+    one post period (HonestDiD's `.APR_computeCI_NoNuis` with `.testInIdentifiedSet` or
+    `.testInIdentifiedSet_LF_Hybrid`, R/arp-nonuisance.R).
+
+    The moments A(β̂ − e θ) − d are divided by their standard deviations; the largest is the
+    statistic, and its truncation bounds come from the polyhedral lemma (`.VLoVUpFN`). As in R,
+    the least-favourable hybrid rejects above the 1 − κ quantile of the largest normalised draw
+    (``rowMaxs``, R's quantile type 7) and otherwise tests at (α − κ)/(1 − κ) *without* capping
+    the upper bound at that quantile (the nuisance branch caps it)."""
+    beta = np.asarray(betahat, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    sd = np.sqrt(np.diag(a @ sigma @ a.T))
+    a_t, d_t = a / sd[:, None], np.asarray(d, dtype=float) / sd
+    size, lf_cv = alpha, np.inf
+    if hybrid == "LF":
+        kappa = alpha / 10
+        draws = rmvnorm(LF_SIMS, a @ sigma @ a.T, seed) / sd
+        lf_cv = float(np.quantile(draws.max(axis=1), 1 - kappa))
+        size = (alpha - kappa) / (1 - kappa)
+    elif hybrid != "ARP":
+        raise ValueError("hybrid must be 'LF' or 'ARP'")
+    unit = np.zeros(len(beta))
+    unit[n_pre] = 1.0
+    accepted = np.zeros(len(grid), dtype=bool)
+    for i, theta in enumerate(np.asarray(grid, dtype=float)):
+        y = beta - unit * theta
+        moments = a_t @ y - d_t
+        top = int(np.argmax(moments))
+        if moments[top] > lf_cv:
+            continue
+        gamma = a_t[top]
+        a_bar, d_bar = a_t - a_t[top], d_t - d_t[top]
+        var_b = float(gamma @ sigma @ gamma)
+        c = sigma @ gamma / var_b
+        z = y - c * float(gamma @ y)
+        ac = a_bar @ c
+        with np.errstate(divide="ignore", invalid="ignore"):
+            objective = (d_bar - a_bar @ z) / ac
+        vlo = objective[ac < 0].max() if (ac < 0).any() else -np.inf
+        vup = objective[ac > 0].min() if (ac > 0).any() else np.inf
+        sd_b, mu = np.sqrt(var_b), d_t[top]
+        critical = max(0.0, mu + sd_b * _truncnorm_quantile(1 - size, (vlo - mu) / sd_b,
+                                                             (vup - mu) / sd_b))
+        accepted[i] = not (moments[top] + d_t[top] > critical)
+    return accepted

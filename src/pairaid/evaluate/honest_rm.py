@@ -10,8 +10,10 @@ sets for each polyhedron (`pairaid.evaluate.arp`), tested on HonestDiD's grid �
 on ±20 standard errors of θ̂ around 0 — with only the moments that involve post periods. This is
 HonestDiD's `computeConditionalCS_DeltaRM` with its defaults (hybrid "LF" = the C-LF method,
 κ = α/10, seed 0); the interval is the smallest and largest accepted grid point. Equals the
-HonestDiD README's Medicaid table (tests/test_honest_rm.py). At least two post periods are
-needed (HonestDiD's no-nuisance branch for one post period is not ported).
+HonestDiD README's Medicaid table (tests/test_honest_rm.py). With one post period there is no
+nuisance parameter and HonestDiD switches to its no-nuisance ARP test (`arp_no_nuisance_set`),
+ported from R/deltarm.R and R/arp-nonuisance.R but not checked against R output (no R here):
+tests/test_honest_rm.py checks it against the nuisance machinery run with no nuisance column.
 
 The breakdown M̄ is the largest M̄ whose interval excludes zero (bisection to 0.1 % of M̄).
 """
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from pairaid.evaluate.arp import arp_confidence_set
+from pairaid.evaluate.arp import arp_confidence_set, arp_no_nuisance_set
 
 GRID_POINTS = 1000
 
@@ -59,9 +61,6 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(grid, accepted): the union over s and sign of the ARP confidence sets under
     Δ^RM_{s,±}(M̄)."""
-    if n_post < 2:
-        raise ValueError("relative magnitudes need at least two post periods here (HonestDiD's "
-                         "one-post-period branch is not ported)")
     if n_pre < 1:
         raise ValueError("relative magnitudes need at least one pre-period change")
     beta = np.asarray(betahat, dtype=float)
@@ -76,6 +75,10 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
         for positive in (True, False):
             a = rm_constraints(n_pre, n_post, mbar, s, positive)
             rows = np.flatnonzero((a[:, n_pre:] != 0).any(axis=1))  # postPeriodMomentsOnly
+            if n_post == 1:  # HonestDiD's no-nuisance branch, on the post period's rows
+                accepted |= arp_no_nuisance_set(beta, cov, n_pre, a[rows], np.zeros(len(rows)),
+                                                alpha, grid, hybrid, seed)
+                continue
             accepted |= arp_confidence_set(beta, cov, n_pre, n_post, a, np.zeros(len(a)),
                                            l_vec, alpha, grid, hybrid, rows, seed)
     return grid, accepted
