@@ -89,3 +89,25 @@ def test_shared_rows_leave_the_spec_as_altair_writes_it():
     copied = alt.Chart(shared).mark_point().copy(deep=True)
     assert copied.data is not shared and copied.data.values is records
     assert repr(shared) == repr(plain)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rm_interval_from_the_grid_edges_is_the_whole_union(seed):
+    """The Δ^RM interval, found by testing each polyhedron from the grid's ends inwards only
+    beyond the edges found so far, is the smallest and largest value of the whole accepted
+    union (every grid point tested), for event paths with and without a pre-trend."""
+    from pairaid.evaluate.honest_rm import accepted_rm, confidence_interval_rm
+
+    rng = np.random.default_rng(seed)
+    n_pre, n_post = 3, 3
+    root = rng.normal(size=(n_pre + n_post, n_pre + n_post)) * 0.02
+    sigma = root @ root.T + np.eye(n_pre + n_post) * 1e-4
+    beta = rng.normal(0, 0.02, n_pre + n_post) + np.r_[np.zeros(n_pre), 0.05, 0.06, 0.07] \
+        + (np.r_[-0.03, -0.02, -0.01, 0, 0, 0] if seed == 2 else 0)
+    for mbar in (0.0, 0.5, 2.0):
+        grid, accepted = accepted_rm(beta, sigma, n_pre, n_post, mbar)
+        found = confidence_interval_rm(beta, sigma, n_pre, n_post, mbar)
+        if accepted.any():
+            assert (found.low, found.high) == (grid[accepted].min(), grid[accepted].max())
+        else:
+            assert np.isnan(found.low) and np.isnan(found.high)

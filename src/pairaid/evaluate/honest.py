@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,10 @@ def folded_normal_quantile(bias_ratio: float, alpha: float) -> float:
     r = abs(bias_ratio)
     target = 1 - alpha
 
+    # special.ndtr is what stats.norm.cdf computes (bit for bit) without its argument
+    # handling, which took most of the smoothness restriction's time (4,000 calls a report)
     def coverage(c):
-        return stats.norm.cdf(c - r) - stats.norm.cdf(-c - r) - target
+        return special.ndtr(c - r) - special.ndtr(-c - r) - target
 
     return float(optimize.brentq(coverage, 0.0, r + 10.0, xtol=1e-14))
 

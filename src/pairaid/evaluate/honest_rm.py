@@ -18,12 +18,13 @@ The breakdown M̄ is the largest M̄ whose interval excludes zero (bisection to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from pairaid.evaluate.arp import arp_confidence_set
+from pairaid.evaluate.arp import ArpGrid, arp_grid
 
 GRID_POINTS = 1000
 
@@ -59,6 +60,17 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(grid, accepted): the union over s and sign of the ARP confidence sets under
     Δ^RM_{s,±}(M̄)."""
+    grid, tests = _rm_tests(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid, grid,
+                            seed)
+    accepted = np.zeros(len(grid), dtype=bool)
+    for test in tests:
+        accepted |= test.accepted()
+    return grid, accepted
+
+
+def _rm_tests(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec, alpha: float,
+              hybrid: str, grid, seed: int):
+    """The grid and, lazily, the ARP test of each polyhedron Δ^RM_{s,±}(M̄) on it."""
     if n_post < 2:
         raise ValueError("relative magnitudes need at least two post periods here (HonestDiD's "
                          "one-post-period branch is not ported)")
@@ -71,14 +83,37 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
                          "matrix")
     l_vec = np.eye(n_post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     grid = honest_grid(cov, n_pre, n_post, l_vec) if grid is None else np.asarray(grid)
-    accepted = np.zeros(len(grid), dtype=bool)
-    for s in range(-(n_pre - 1), 1):
-        for positive in (True, False):
-            a = rm_constraints(n_pre, n_post, mbar, s, positive)
-            rows = np.flatnonzero((a[:, n_pre:] != 0).any(axis=1))  # postPeriodMomentsOnly
-            accepted |= arp_confidence_set(beta, cov, n_pre, n_post, a, np.zeros(len(a)),
-                                           l_vec, alpha, grid, hybrid, rows, seed)
-    return grid, accepted
+
+    def tests():
+        for s in range(-(n_pre - 1), 1):
+            for positive in (True, False):
+                a = rm_constraints(n_pre, n_post, mbar, s, positive)
+                rows = np.flatnonzero((a[:, n_pre:] != 0).any(axis=1))  # postPeriodMomentsOnly
+                yield arp_grid(beta, cov, n_pre, n_post, a, np.zeros(len(a)), l_vec, alpha,
+                               grid, hybrid, rows, seed)
+
+    return grid, tests()
+
+
+def _union_edges(tests: Iterable[ArpGrid]) -> tuple[int, int] | None:
+    """The first and last grid index accepted by any of `tests` (None when none is): each
+    test is run from the grid's ends inwards and only beyond the edges found so far, so the
+    points inside, which cannot move the interval, are not tested (the same interval as the
+    whole union's smallest and largest accepted value)."""
+    lo = hi = None
+    for test in tests:
+        order = np.flatnonzero(test.candidates)
+        left = order if lo is None else order[order < lo]
+        found = next((int(i) for i in left if test.accepts(int(i))), None)
+        if found is None and lo is None:
+            continue  # this polyhedron accepts nothing
+        if found is not None:
+            lo = found
+        right = order[::-1] if hi is None else order[order > hi][::-1]
+        found = next((int(i) for i in right if test.accepts(int(i))), None)
+        if found is not None:
+            hi = found
+    return None if lo is None else (lo, hi)
 
 
 @dataclass(frozen=True)
@@ -100,11 +135,13 @@ def confidence_interval_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float,
                            ) -> RMInterval:
     """The robust interval under Δ^RM(M̄): smallest and largest accepted grid value (NaN when
     none is accepted, as HonestDiD's min/max of an empty set)."""
-    grid, accepted = accepted_rm(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid,
-                                 seed=seed)
-    if not accepted.any():
+    grid, tests = _rm_tests(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid, None,
+                            seed)
+    edges = _union_edges(tests)
+    if edges is None:
         return RMInterval(float(mbar), float("nan"), float("nan"))
-    return RMInterval(float(mbar), float(grid[accepted].min()), float(grid[accepted].max()))
+    # HonestDiD's grid runs upwards: its first and last accepted points are the min and max
+    return RMInterval(float(mbar), float(grid[edges[0]]), float(grid[edges[1]]))
 
 
 def breakdown_mbar(betahat, sigma, n_pre: int, n_post: int, l_vec=None, alpha: float = 0.05,
