@@ -111,3 +111,25 @@ def test_rm_interval_from_the_grid_edges_is_the_whole_union(seed):
             assert (found.low, found.high) == (grid[accepted].min(), grid[accepted].max())
         else:
             assert np.isnan(found.low) and np.isnan(found.high)
+
+
+def test_price_basis_only_on_charts_that_show_money():
+    """The index map, the pairing map and the other charts without money carry the source and
+    the synthetic label but no price basis; a money chart carries the report's, a chart in its
+    own prices its own."""
+    from pairaid.report.build import ChartFooter, chart_footer_parts
+    from pairaid.report.model import WITHOUT_MONEY, Chart
+
+    footer = ChartFooter(("Source: pairaid ledger abc", "Prices: CNY, nominal (current) prices",
+                          "SYNTHETIC demo data, not facts"), "sans-serif")
+    empty = pd.DataFrame()
+    assert chart_footer_parts(Chart("map_index", "choropleth", empty), "en", footer) == \
+        ["Source: pairaid ledger abc", "SYNTHETIC demo data, not facts"]
+    assert chart_footer_parts(Chart("pairing_map", "choropleth", empty), "en", footer)[1:] == \
+        ["SYNTHETIC demo data, not facts"]
+    assert chart_footer_parts(Chart("map_funds", "choropleth", empty), "en", footer) == \
+        list(footer.parts)
+    own = chart_footer_parts(Chart("scenario_fan", "scenario_fan", empty,
+                                   {"prices": "CNY, 2019 prices"}), "en", footer)
+    assert own[1].endswith("CNY, 2019 prices") and len(own) == 3
+    assert {"map_index", "pairing_map"} <= WITHOUT_MONEY and "map_funds" not in WITHOUT_MONEY
