@@ -133,3 +133,25 @@ def test_price_basis_only_on_charts_that_show_money():
                                    {"prices": "CNY, 2019 prices"}), "en", footer)
     assert own[1].endswith("CNY, 2019 prices") and len(own) == 3
     assert {"map_index", "pairing_map"} <= WITHOUT_MONEY and "map_funds" not in WITHOUT_MONEY
+
+
+def test_a_table_of_prose_is_stacked_on_phones():
+    """The data-gaps table (three columns of sentences) is read row by row on a phone, as a
+    table of more than three columns is; a short three-column table of figures is not."""
+    import re
+
+    from pairaid.report.model import Section, Table
+    from pairaid.report.page import render_page
+
+    def table(id_, stack):
+        return Table(id_, ["Indicator", "Missing", "Who could publish"],
+                     [[("rural income", None), ("3 / 84", 3), ("the statistics bureau", None)]],
+                     pd.DataFrame({"a": [1]}), stack=stack)
+
+    html = render_page(sections=[Section("gaps", "Data gaps", [],
+                                         tables=[table("gaps", True), table("plain", False)])],
+                       charts={}, lang="en", title="t", subtitle="s", synthetic=False,
+                       banner="", vega="", generated="now", version="0", ledger_hash="0" * 64)
+    assert re.search(r'class="table-wrap stacks"><table id="table-gaps"', html)
+    assert re.search(r'class="table-wrap"><table id="table-plain"', html)
+    assert 'data-label="Who could publish"' in html

@@ -95,6 +95,9 @@ class Table:
     rows: list[list[tuple[str, object]]]
     frame: pd.DataFrame
     caption: str = ""
+    #: read row by row on a phone however few its columns (cells of prose: three columns of
+    #: sentences squeezed into 390 px wrap a word or two a line)
+    stack: bool = False
 
 
 @dataclass
