@@ -54,12 +54,13 @@ class RRandom:
 
     def rnorm(self, n: int, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
         big = 134217728
-        out = np.empty(n)
+        u = np.empty(n)
         for i in range(n):
-            u = self.unif()
-            u = int(big * u) + self.unif()
-            out[i] = norm.ppf(u / big)
-        return mean + sd * out
+            first = self.unif()
+            u[i] = (int(big * first) + self.unif()) / big
+        # one call for all n (the quantile is computed value by value either way, the same
+        # bits; a call per value took ~0.3 ms of scipy's argument handling each)
+        return mean + sd * norm.ppf(u)
 
 
 def rmvnorm(n: int, sigma: np.ndarray, seed: int) -> np.ndarray:
