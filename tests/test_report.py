@@ -18,13 +18,12 @@ from pairaid.report.build import build_report, ledger_fingerprint
 runner = CliRunner()
 
 
-@pytest.fixture(scope="session")
-def english_report(report_demo_db, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report_en")
-    result = runner.invoke(app, ["report", "--db", str(report_demo_db), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "index.html" in result.output and "SYNTHETIC" in result.output
-    return out
+# english_report and chinese_report (conftest.py): the demo report built once per test run
+
+
+def test_the_command_says_where_the_report_is_and_that_it_is_synthetic(english_report):
+    output = (english_report.parent / "report_en.output").read_text(encoding="utf-8")
+    assert "index.html" in output and "SYNTHETIC" in output
 
 
 def _json(*args: str) -> dict:
@@ -150,15 +149,13 @@ def test_event_study_chart_is_the_event_study_command(english_report, report_dem
         assert float(row["std_error"]) == pytest.approx(e["std_error"], rel=1e-5, abs=1e-12)
 
 
-def test_chinese_report_uses_chinese_labels_and_units(report_demo_db, tmp_path):
-    with Store.open(report_demo_db, create=False) as store:
-        result = build_report(store, tmp_path, db_label="demo.db", lang="zh", png=False)
-    html = result.index_html.read_text(encoding="utf-8")
+def test_chinese_report_uses_chinese_labels_and_units(chinese_report):
+    html = (chinese_report / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     assert "合成演示数据" in html and "实际拨付援助资金" in html
     assert re.search(r"\d+(\.\d)?亿元", html)  # money in 亿元
     assert "<h1>对口支援新疆维吾尔自治区（2011–2024年）" in html  # the programme and its period
-    assert not list((tmp_path / "charts").glob("*.png"))
+    assert not list((chinese_report / "charts").glob("*.png"))
 
 
 def test_fingerprint_is_stable_and_changes_with_the_ledger(report_demo_db, tmp_path):

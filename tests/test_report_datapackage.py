@@ -20,11 +20,9 @@ SYNTHETIC_ZH = "合成数据".encode()
 
 
 @pytest.fixture(scope="module")
-def demo_report(report_demo_db, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report_package")
-    with Store.open(report_demo_db, create=False) as store:
-        build_report(store, out, db_label="demo.db", png=True)
-    return out
+def demo_report(english_report) -> Path:
+    """The English demo report with PNG charts (built once per run, conftest.py)."""
+    return english_report
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +61,10 @@ def test_no_chart_file_says_synthetic_for_a_real_ledger(real_report):
             assert b"Source: pairaid ledger" in data
 
 
-def test_chinese_charts_say_synthetic_in_chinese(report_demo_db, tmp_path):
-    with Store.open(report_demo_db, create=False) as store:
-        build_report(store, tmp_path, db_label="demo.db", lang="zh", png=False)
-    for path in (tmp_path / "charts").glob("*.svg"):
+def test_chinese_charts_say_synthetic_in_chinese(chinese_report):
+    svgs = list((chinese_report / "charts").glob("*.svg"))
+    assert len(svgs) >= 14
+    for path in svgs:
         text = path.read_text(encoding="utf-8")
         assert "合成数据" in text and "来源" in text, path.name
 
