@@ -200,11 +200,12 @@ class PolicyResults:
         return found
 
 
-def _policy(clock, store, county) -> PolicyResults | None:
+def _policy(clock, store, county=None) -> PolicyResults | None:
     """`pairaid plan compliance --rule xinjiang_2010`, `plan match --rule xinjiang_2010 --year
     LATEST --node-limit 0` (LATEST: the rule's last year with recorded flows) and `plan
-    scenario taper_and_water`, each with the command's other defaults (the scenario on the
-    county panel the report built already: the one `plan scenario` builds)."""
+    scenario taper_and_water`, each with the command's other defaults (the scenario on
+    `county`, the county panel the report built already when given: the one `plan scenario`
+    builds)."""
     from pairaid.policy import load_rule
     from pairaid.policy.ledger import compliance_on_ledger, match_on_ledger, scenario_on_ledger
     from pairaid.policy.scenario import load_scenario
