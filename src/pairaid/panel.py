@@ -212,8 +212,9 @@ def _apply_coverage(frame: pd.DataFrame, status: pd.DataFrame, unit_map: pd.Seri
 
 def grouped_sum(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """Sum of `value` by `keys` (categorical or integer columns), through one np.bincount over
-    the dense key space: 0.05 s for a million flows where DataFrame.groupby takes 0.3 s.
-    Missing keys form their own group; empty groups are dropped."""
+    the dense key space (over the key combinations that occur when that space is sparse): 0.05 s
+    for a million flows where DataFrame.groupby takes 0.3 s. Missing keys form their own group;
+    empty groups are dropped."""
     codes, levels = [], []
     for key in keys:
         column = frame[key]
@@ -231,14 +232,24 @@ def grouped_sum(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFram
         out = frame.groupby(keys, observed=True, dropna=False)[value].sum().reset_index()
         return out.astype({k: object for k in keys if out[k].dtype.name == "category"})
     flat = np.ravel_multi_index(codes, dims)
-    totals = np.bincount(flat, weights=frame[value].to_numpy(dtype=float), minlength=int(np.prod(dims)))
-    present = np.flatnonzero(np.bincount(flat, minlength=int(np.prod(dims))))
+    weights = frame[value].to_numpy(dtype=float)
+    size = int(np.prod(dims))
+    if size <= max(4 * len(flat), 1 << 16):
+        totals = np.bincount(flat, weights=weights, minlength=size)
+        present = np.flatnonzero(np.bincount(flat, minlength=size))
+        totals = totals[present]
+    else:
+        # a sparse key space (recipient × unit × year × kind × currency × sector is ~20 million
+        # cells for 24,000 demo flows: two dense arrays took ~1 s): the groups that occur, in
+        # the same ascending order, each summed over its rows in the same order
+        present, inverse = np.unique(flat, return_inverse=True)
+        totals = np.bincount(inverse.ravel(), weights=weights, minlength=len(present))
     positions = np.unravel_index(present, dims)
     out = pd.DataFrame({key: level[position] for key, level, position in zip(keys, levels, positions)})
     for key in keys:
         if frame[key].dtype.kind in "iu":
             out[key] = out[key].astype(np.int64)
-    out[value] = totals[present]
+    out[value] = totals
     return out
 
 

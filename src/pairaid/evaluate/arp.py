@@ -295,11 +295,52 @@ def construct_gamma(l_vec: np.ndarray) -> np.ndarray:
     return b[:, pivots].T
 
 
-def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
-                       l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
-                       rows: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    """Acceptance (bool per grid value of θ = l'τ_post) of the ARP test of δ ∈ {Aδ ≤ d}
-    (HonestDiD's `.ARP_computeCI`), using only the moments `rows` (its rowsForARP)."""
+@dataclass(frozen=True)
+class ArpGrid:
+    """The ARP test of one polyhedron on a grid of θ, ready to be run point by point: the
+    hybrid's first stage has already rejected the points outside `candidates`."""
+
+    setup: ArpSetup
+    y: np.ndarray
+    first: np.ndarray
+    grid: np.ndarray
+    candidates: np.ndarray   # bool per grid value
+
+    def accepts(self, i: int) -> bool:
+        """Whether grid value `i` is in the confidence set (a candidate the test keeps)."""
+        return bool(self.candidates[i]) and \
+            not conditional_test(self.y - self.first * self.grid[i], self.setup)
+
+    def accepted(self) -> np.ndarray:
+        found = np.zeros(len(self.grid), dtype=bool)
+        for i in np.flatnonzero(self.candidates):
+            found[i] = self.accepts(i)
+        return found
+
+
+@dataclass(frozen=True)
+class PrecomputedGrid:
+    """A test already run at every grid value (the no-nuisance branch), behind ArpGrid's
+    interface so the union and its edges treat both alike."""
+
+    accepted_at: np.ndarray  # bool per grid value
+
+    @property
+    def candidates(self) -> np.ndarray:
+        return self.accepted_at
+
+    def accepts(self, i: int) -> bool:
+        return bool(self.accepted_at[i])
+
+    def accepted(self) -> np.ndarray:
+        return self.accepted_at.copy()
+
+
+def arp_grid(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
+             l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
+             rows: np.ndarray | None = None, seed: int = 0) -> ArpGrid:
+    """The ARP test of δ ∈ {Aδ ≤ d} on a grid of θ = l'τ_post (HonestDiD's `.ARP_computeCI`),
+    using only the moments `rows` (its rowsForARP)."""
     beta = np.asarray(betahat, dtype=float)
     sigma = np.asarray(sigma, dtype=float)
     rows = np.arange(len(a)) if rows is None else np.asarray(rows)
@@ -319,10 +360,16 @@ def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d
         # critical value rejects (most of HonestDiD's ±20 se grid), the rest is tested one by one
         etas = setup.polytope.maximise_many(y_rows[:, None] - np.outer(first_rows, grid))
         candidates = etas <= setup.lf_cv
-    accepted = np.zeros(len(grid), dtype=bool)
-    for i in np.flatnonzero(candidates):
-        accepted[i] = not conditional_test(y_rows - first_rows * grid[i], setup)
-    return accepted
+    return ArpGrid(setup, y_rows, first_rows, grid, candidates)
+
+
+def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
+                       l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
+                       rows: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """Acceptance (bool per grid value of θ = l'τ_post) of the ARP test of δ ∈ {Aδ ≤ d}
+    (HonestDiD's `.ARP_computeCI`), using only the moments `rows` (its rowsForARP)."""
+    return arp_grid(betahat, sigma, n_pre, n_post, a, d, l_vec, alpha, grid, hybrid, rows,
+                    seed).accepted()
 
 
 def arp_no_nuisance_set(betahat, sigma, n_pre: int, a: np.ndarray, d: np.ndarray,
