@@ -157,3 +157,47 @@ def test_backup_refuses_a_folder_of_other_files(folder_backup, tmp_path):
     again = runner.invoke(app, ["backup", "--db", str(tmp_path / "source.db"), "-o",
                                 str(folder_backup)])
     assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize("target_backend", ["sqlite", pytest.param("postgresql",
+                                                                   marks=pytest.mark.postgres)])
+def test_drafts_and_returned_records_restore_as_they_were(store, target_backend, tmp_path):
+    """A backup restores records awaiting approval as drafts (returned ones as returned, with
+    their authors), never as approved; the fingerprint tells a draft from an approved record."""
+    from contextlib import ExitStack
+
+    from pairaid.ledger.accounts import Account
+    from pairaid.ingest import import_frames
+    from pairaid.ledger.approval import pending, return_records
+    from pairaid.ledger.journal_read import verify
+
+    load_mini(store)
+    approved_only = ledger_fingerprint(store)
+    editor = Account("hotan-office", "editor", "653201", None)
+    new = [{"donor": "BJ", "recipient": "653201", "year": 2015, "kind": "disbursement",
+            "sector": "31120", "ref": f"draft-{i}", "round": 2010, "amount": 1e6 * (i + 1),
+            "currency": "CNY"} for i in range(2)]
+    import_frames(store, {"flows": pd.DataFrame(new)}, actor=editor)
+    with_drafts = ledger_fingerprint(store)
+    assert with_drafts != approved_only
+    return_records(store, "flows", [{k: new[1][k] for k in ("donor", "recipient", "year", "kind",
+                                                            "sector", "ref", "round")}],
+                   actor="approver", comment="which unit?")
+    assert ledger_fingerprint(store) not in (with_drafts, approved_only)
+    fingerprint = ledger_fingerprint(store)
+    queue = pending(store, "flows")
+    made = backup(store, tmp_path / "backup")
+    assert made.ledger_sha256 == fingerprint
+    with ExitStack() as stack:
+        url = _new_ledger_url(target_backend, tmp_path, stack)
+        assert restore(made.path, url).ledger_sha256 == fingerprint
+        with Store.open(url, create=False) as again:
+            assert ledger_fingerprint(again) == fingerprint
+            restored = pending(again, "flows")
+            assert restored[["ref", "approval", "updated_by", "updated_at"]].values.tolist() == \
+                queue[["ref", "approval", "updated_by", "updated_at"]].values.tolist() == [
+                    ["draft-0", "draft", "hotan-office", queue["updated_at"][0]],
+                    ["draft-1", "returned", "approver", queue["updated_at"][1]]]
+            assert "draft-0" not in set(again.read_table("flows")["ref"])  # analytics: approved
+            assert len(again.read_table("flows")) == len(store.read_table("flows"))
+            assert verify(again).ok

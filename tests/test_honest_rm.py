@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from pairaid.evaluate.arp import (DualPolytope, ArpSetup, conditional_test, construct_gamma,
+from pairaid.evaluate.arp import (DualPolytope, ArpSetup, arp_confidence_set,
+                                  arp_no_nuisance_set, conditional_test, construct_gamma,
                                   least_favourable_cv)
-from pairaid.evaluate.honest_rm import (breakdown_mbar, confidence_interval_rm, rm_constraints,
-                                        sensitivity_rm)
+from pairaid.evaluate.honest_rm import (breakdown_mbar, confidence_interval_rm, honest_grid,
+                                        rm_constraints, sensitivity_rm)
 from pairaid.evaluate.r_rng import RRandom, rmvnorm
 
 REFERENCE = Path(__file__).parent / "reference" / "honestdid"
@@ -118,3 +119,45 @@ def test_conditional_test_size():
     rejections = np.mean([conditional_test(chol @ rng.normal(size=4), setup)
                           for _ in range(1500)])
     assert 0.03 < rejections < 0.07
+
+
+@pytest.fixture(scope="module")
+def mpdta_one_post():
+    """R did's event path on mpdta (universal base): the leads −4…−2 and event time 0 only."""
+    path = pd.read_csv(REFERENCE / "cs_mpdta_event.csv")
+    sigma = pd.read_csv(REFERENCE / "cs_mpdta_sigma.csv").to_numpy()
+    keep = np.flatnonzero(path["e"].isin([-4, -3, -2, 0]).to_numpy())
+    return path["att"].to_numpy()[keep], sigma[np.ix_(keep, keep)]
+
+
+def test_one_post_period_test_is_the_nuisance_test_without_nuisance(mpdta_one_post):
+    """HonestDiD's no-nuisance branch (one post period, closed-form truncation bounds) accepts
+    the same grid points as the nuisance machinery given no nuisance column (dual bisection):
+    two derivations of ARP's conditional test agree point by point (without the hybrid's first
+    stage, where R's two branches differ: the no-nuisance one does not cap v_up)."""
+    beta, sigma = mpdta_one_post
+    grid = honest_grid(sigma, 3, 1, np.ones(1))
+    accepted = 0
+    for mbar in (0.0, 1.0, 2.0):
+        for s in (-2, -1, 0):
+            for positive in (True, False):
+                a = rm_constraints(3, 1, mbar, s, positive)
+                rows = np.flatnonzero(a[:, -1] != 0)
+                closed = arp_no_nuisance_set(beta, sigma, 3, a[rows], np.zeros(len(rows)),
+                                             0.05, grid, "ARP")
+                dual = arp_confidence_set(beta, sigma, 3, 1, a, np.zeros(len(a)), np.ones(1),
+                                          0.05, grid, "ARP", rows)
+                np.testing.assert_array_equal(closed, dual)
+                accepted += closed.sum()
+    assert 0 < accepted < 18 * len(grid)
+
+
+def test_one_post_period_relative_magnitudes(mpdta_one_post):
+    """Δ^RM with one post period runs (it raised before): the interval holds the estimate at
+    M̄ = 0, widens with M̄, and its breakdown is 0 as the effect's own 95 % interval covers 0."""
+    beta, sigma = mpdta_one_post
+    intervals = [confidence_interval_rm(beta, sigma, 3, 1, m) for m in (0.0, 0.5, 1.0, 2.0)]
+    assert intervals[0].low < beta[-1] < intervals[0].high
+    for narrow, wide in zip(intervals, intervals[1:]):
+        assert wide.low <= narrow.low and wide.high >= narrow.high
+    assert breakdown_mbar(beta, sigma, 3, 1) == 0.0

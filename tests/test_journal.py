@@ -101,6 +101,45 @@ def test_history_of_a_record_carries_the_bulk_write_its_update_and_approval(jour
     assert entries[0]["after"]["rows"] == BULK_ROWS + 200
 
 
+def test_a_record_two_bulk_writes_carried_lists_both(journaled):
+    """bulk-150 was written by the bulk import and replaced by the bulk upsert: its history
+    lists both writes, not only the last."""
+    key = {"pairing_id": int(journaled.query(
+        "SELECT id FROM pairing WHERE donor_code = 'BJ' AND round = 2010")["id"][0]),
+        "year": 2016, "kind": "disbursement", "sector": "31120", "ref": "bulk-150"}
+    entries = history(journaled, "flows", key)
+    assert [(e["action"], e["actor"], e["bulk"]) for e in entries] == [
+        ("insert", "bulk-loader", True), ("update", "bulk-upserter", True)]
+    assert entries[1]["before"]["rows"] == 1100
+
+
+def test_cli_journal_show_lists_entries_with_filters_and_a_limit(journaled):
+    from pairaid.ledger.journal_read import entries as journal_entries
+
+    db = str(journaled.engine.url.database) if journaled.backend == "sqlite" else \
+        journaled.engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    newest = json.loads(runner.invoke(app, ["journal", "show", "--db", db, "--json",
+                                            "--limit", "3"]).stdout)["entries"]
+    assert [(e["actor"], e["action"]) for e in newest] == [
+        ("carol", "delete"), ("bob", "approve"), ("alice", "update")]
+    assert newest[0]["seq"] == head(journaled).seq
+    bulk = json.loads(runner.invoke(app, ["journal", "show", "flows", "--action", "update",
+                                          "--db", db, "--json"]).stdout)["entries"]
+    assert [(e["actor"], e["bulk"]) for e in bulk] == [("alice", False),
+                                                        ("bulk-upserter", True)]
+    by_alice = runner.invoke(app, ["journal", "show", "--actor", "alice", "--db", db])
+    assert by_alice.exit_code == 0, by_alice.output
+    assert by_alice.stdout.count("alice: update flows") == 1
+    regions = journal_entries(journaled, "regions", limit=1000)
+    assert len(regions) == 7 and {e["table"] for e in regions} == {"regions"}
+    at = newest[1]["at"]
+    assert [e["actor"] for e in journal_entries(journaled, since=at)] == ["carol", "bob"]
+    assert "bob" not in [e["actor"] for e in journal_entries(journaled, until=at, limit=5)]
+    refused = runner.invoke(app, ["journal", "show", "--action", "edit", "--db", db])
+    assert refused.exit_code == 2 and "one of insert" in refused.output
+
+
 # Each tampering and the entry `verify` must name (a SQL expression over the journal).
 TAMPERING = {
     "edited entry": (["UPDATE journal SET actor = 'mallory' WHERE seq = 5"], "seq = 5"),
@@ -239,3 +278,40 @@ def test_rows_from_before_the_journal_are_adopted_by_the_first_journaled_write(s
     with tampered(store, "UPDATE flow SET amount = amount + 1 WHERE id = 1") as conn:
         result = verify(store, conn=conn)
     assert not result.ok and result.bad_seq == _entry(store, "table_name = 'flow'")
+
+
+def test_a_bulk_insert_is_digested_from_the_rows_bound_as_sqlite_stores_them(sqlite_store,
+                                                                            monkeypatch):
+    """SQLite's append path digests the rows it bound instead of reading them back; the digest
+    must be the one `verify` recomputes from the stored rows (-0.0 is stored as 0.0, a whole
+    amount comes back a float)."""
+    from pairaid.ledger import journal
+
+    store = sqlite_store
+    load_mini(store)
+    read_back: list[str] = []
+    real = journal.raw_rows
+    monkeypatch.setattr(journal, "raw_rows", lambda conn, sql, *a: (
+        read_back.append(sql), real(conn, sql, *a))[1])
+    flows = _bulk_flows(BULK_ROWS + 50)
+    flows["amount"] = ([-0.0, 5.0, 1e-300, 123456789.125] * len(flows))[:len(flows)]
+    import_frames(store, {"flows": flows}, actor="bulk-loader")
+    assert not [sql for sql in read_back if "WHERE journal_seq" in sql]
+    entry = store.query("SELECT after FROM journal WHERE actor = 'bulk-loader'")
+    assert json.loads(entry["after"][0])["rows"] == BULK_ROWS + 50
+    assert verify(store).ok
+    # the same states as reading them back gives
+    stored = journal.raw_rows(store.engine.connect(), "SELECT pairing_id, year, kind, amount, "
+                              "currency, sector, project_code, source, ref, approval FROM flow "
+                              "WHERE journal_seq IS NOT NULL ORDER BY ref")
+    assert journal.state_columns("flow") == ("pairing_id", "year", "kind", "amount", "currency",
+                                             "sector", "project_code", "source", "ref",
+                                             "approval")
+    columns = ["pairing_id", "year", "kind", "amount", "currency", "sector", "project_code",
+               "source", "ref"]
+    bound = [(*row[:3], -0.0 if row[3] == 0 else int(row[3]) if row[3] == 5 else row[3],
+              *row[4:9]) for row in stored]
+    assert sorted(journal.states_as_stored("flow", columns, bound, {"approval": "approved"}),
+                  key=repr) == sorted(stored, key=repr)
+    assert journal.states_as_stored("flow", columns[:-1], [r[:-1] for r in bound],
+                                    {"approval": "approved"}) is None  # ref left to its default

@@ -147,3 +147,34 @@ def test_cli_import_approve_and_return(tmp_path):
                                            "--db", db, "--json"]).stdout)
     assert shown["entries"][0]["comment"] == "imported as approved by admin boss (pairaid CLI)"
     assert runner.invoke(app, ["journal", "verify", "--db", db]).exit_code == 0
+
+
+@pytest.mark.parametrize("rows", [1, 1_200])  # one entry per row; one bulk entry
+def test_an_upsert_that_changes_nothing_touches_nothing(store, rows):
+    """Re-importing records as they are leaves their approval, who/when and the journal as
+    they were; changing one of them journals that one only."""
+    from pairaid.ledger.journal_read import head
+
+    load_mini(store)
+    flows = pd.DataFrame({"donor": "BJ", "recipient": "653201", "year": 2016,
+                          "kind": "disbursement", "amount": 5.0, "currency": "CNY",
+                          "sector": "31120", "ref": [f"same-{i}" for i in range(rows)],
+                          "round": 2010})
+    import_frames(store, {"flows": flows}, actor="first-loader")
+    audit = "SELECT ref, approval, created_by, created_at, updated_by, updated_at, " \
+            "journal_seq FROM flow WHERE ref LIKE 'same-%' ORDER BY ref"
+    before, chain = store.query(audit), head(store)
+    editor = Account("hotan-office", "editor", "653201", None)
+    import_frames(store, {"flows": flows}, mode="upsert", actor=editor)  # drafts, were it new
+    import_frames(store, {"flows": flows}, mode="upsert", actor="admin", approval="approved")
+    assert store.query(audit).equals(before)
+    assert head(store) == chain
+    changed = flows.iloc[[0]].assign(amount=6.0)
+    import_frames(store, {"flows": pd.concat([changed, flows.iloc[1:]])}, mode="upsert",
+                  actor=editor)
+    after = store.query(audit)
+    assert after.iloc[0][["approval", "updated_by", "created_by"]].tolist() == \
+        ["draft", "hotan-office", "first-loader"]
+    assert after.iloc[1:].equals(before.iloc[1:])
+    assert head(store).seq == chain.seq + 1
+    assert verify(store).ok

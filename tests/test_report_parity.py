@@ -35,9 +35,11 @@ def _prose(html: str) -> list[str]:
 def _stated(html: str) -> Counter:
     """The numbers the prose states: data-values, plus any bare number left in the text."""
     # to 9 significant digits: the two pages are built in different test processes (one shared
-    # build per language), and pyfixest's multi-threaded (numba) demeaning sums in a different
-    # order per process — the dose-response slope was 0.0001572944378357547 in one process and
-    # ...3575467 in another. Both pages print 3 digits; 9 still tell any two stated numbers apart
+    # build per language), and the dose-response's last digits depend on the process's string
+    # hash seed (slope 0.0001572944378357547 with PYTHONHASHSEED=1, ...3575467 with 3; the
+    # panel it is given is identical): some set's order inside the fixed-effects estimation,
+    # whose demeaning converges to a tolerance. Both pages print 3 digits; 9 still tell any two
+    # stated numbers apart
     found: Counter = Counter(float(f"{float(v):.9g}") for v in _SPAN.findall(html))
     for inner in _prose(html):
         text = unescape(re.sub(r"<code>.*?</code>", "", _SPAN.sub("", inner)))

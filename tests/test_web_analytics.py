@@ -5,6 +5,7 @@ until the ledger changes (through the API or behind its back)."""
 from __future__ import annotations
 
 import json
+import time
 
 import pandas as pd
 import pytest
@@ -32,6 +33,10 @@ CASES = [
     ("event-study", {"outcome": "sai_latent", "log": "drop", "estimator": "twfe"},
      ["event-study", "--outcome", "sai_latent", "--log", "drop", "--estimator",
       "twfe"]),
+    ("event-study", {"outcome": "sai_latent", "log": "drop", "estimator": "twfe",
+                     "honest": True, "honest_target": "average"},
+     ["event-study", "--outcome", "sai_latent", "--log", "drop", "--estimator", "twfe",
+      "--honest", "--honest-target", "average"]),
     ("synth", {"outcome": "sai_latent", "treated": "652300", "level": "prefecture"},
      ["synth", "--outcome", "sai_latent", "--treated", "652300", "--level", "prefecture"]),
     ("dose-response", {"outcome": "sai_latent", "log": "drop"},
@@ -53,7 +58,8 @@ def demo_client(report_demo_db):
     return TestClient(create_app(Settings(db=str(report_demo_db))))
 
 
-@pytest.mark.parametrize("endpoint, params, command", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("endpoint, params, command", CASES,
+                         ids=[c[0] + ("-honest" if "honest" in c[1] else "") for c in CASES])
 def test_each_endpoint_returns_the_clis_json_document(demo_client, report_demo_db, endpoint,
                                                       params, command):
     response = demo_client.get(f"/api/{endpoint}", params=params)
@@ -93,3 +99,46 @@ def test_documents_are_kept_until_the_ledger_changes(tmp_path):
     disbursed = {f["key"]: f["value"] for f in after["figures"]}["funds_disbursed"]
     assert disbursed == pytest.approx(
         {f["key"]: f["value"] for f in first["figures"]}["funds_disbursed"] + 1_000_000.0)
+
+
+def test_a_periodic_recheck_serves_the_kept_document_while_it_runs():
+    """When only the re-check clock of a server marker turns (journal head and metadata as they
+    were), requests get the kept document at once; the fingerprint is recomputed once, in the
+    background, and a change it finds (made behind the journal's back) is served after it."""
+    import contextlib
+    import threading
+
+    from pairaid.web.cache import AnalyticsCache
+
+    class Source:
+        marker = "pg:7:meta|1"
+        state_value = "fingerprint-a@7"
+        release = threading.Event()
+        states = 0
+
+        def change_marker(self):
+            return self.marker
+
+        def reader(self):
+            return contextlib.nullcontext(type("Ledger", (), {"store": None})())
+
+        def state(self, _store):
+            Source.states += 1
+            if self.marker.endswith("|2"):
+                assert self.release.wait(10)
+            return self.state_value
+
+    source, cache = Source(), AnalyticsCache()
+    assert cache.get(source, "summary", {}, lambda _l: b"A") == b"A"
+    source.marker, source.state_value = "pg:7:meta|2", "fingerprint-b@7"
+    for _ in range(5):  # the re-check is blocked: every request answers from the kept state
+        assert cache.get(source, "summary", {}, lambda _l: b"B") == b"A"
+    source.release.set()
+    for _ in range(100):
+        if cache.get(source, "summary", {}, lambda _l: b"B") == b"B":
+            break
+        time.sleep(0.05)
+    assert cache.get(source, "summary", {}, lambda _l: b"C") == b"B"
+    assert Source.states == 2  # once per marker
+    source.marker, source.state_value = "pg:8:meta|2", "fingerprint-c@8"  # a journaled write
+    assert cache.get(source, "summary", {}, lambda _l: b"D") == b"D"

@@ -73,7 +73,11 @@ def test_a_draft_counts_only_once_approved(served):
     assert _committed(client) == pytest.approx(before + 7_000_000)
     assert client.get("/api/approvals/flows", headers=_as(tokens, "editor")).json()["total"] == 0
 
-    history = client.get("/api/tables/flows/history", params=KEY).json()
+    assert client.get("/api/tables/flows/history", params=KEY).status_code == 401
+    assert client.get("/api/tables/flows/history", params=KEY,
+                      headers=_as(tokens, "viewer")).status_code == 403
+    history = client.get("/api/tables/flows/history", params=KEY,
+                         headers=_as(tokens, "editor")).json()
     assert [(e["action"], e["actor"]) for e in history] == [("insert", "a-editor"),
                                                             ("approve", "a-approver")]
     assert history[1]["comment"] == "checked against the aid report"
@@ -98,7 +102,7 @@ def test_a_return_needs_a_comment_and_leaves_the_record_out(served):
     missing = client.post("/api/approvals/flows/approve",
                           json={"keys": [{**KEY, "ref": "NOPE"}]},
                           headers=_as(tokens, "approver"))
-    assert missing.status_code == 422 and "no record" in missing.json()["detail"]
+    assert missing.status_code == 404 and "no record" in missing.json()["detail"]
 
 
 @pytest.mark.parametrize("path", ["/api/approvals/flows/approve", "/api/approvals/flows/return"])
@@ -153,8 +157,123 @@ def test_the_queue_page_approves_a_form_draft_and_the_history_page_shows_it(serv
     assert 'id="queue-empty"' in approver.get("/approvals").text
     assert _committed(client) == pytest.approx(before + 7_000_000)
 
-    history = client.get("/history/flows", params=KEY)
+    assert client.get("/history/flows", params=KEY, follow_redirects=False).status_code == 303
+    viewer = _login(app, tokens["viewer"])
+    assert viewer.get("/history/flows", params=KEY).status_code == 403
+    history = approver.get("/history/flows", params=KEY)
     assert history.status_code == 200
     assert re.findall(r'data-action="(\w+)"', history.text) == ["insert", "approve"]
     assert "a-editor" in history.text and "a-approver" in history.text
-    assert client.get("/history/flows", params={"donor": "BJ"}).status_code == 404
+    assert approver.get("/history/flows", params={"donor": "BJ"}).status_code == 404
+
+
+def test_an_editor_reads_changes_and_deletes_their_own_draft_by_its_key(served):
+    """The single-record routes find a draft for whoever may write it (an editor within their
+    region, approvers); others are told there is no such row."""
+    client, tokens, app = served
+    store_url = app.state.ledger_source.url
+    from pairaid.ledger import Store
+
+    with Store.open(store_url, create=False) as store:
+        hotan = add_account(store, "hotan-office", "editor", region="653201")
+        other = add_account(store, "kashgar-office", "editor", region="653101")
+    mine = {"Authorization": f"Bearer {hotan}"}
+    created = client.post("/api/tables/flows", json=NEW_FLOW, headers=mine)
+    assert created.status_code == 201, created.text
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).json()["amount"] \
+        == 7_000_000
+    assert client.get("/api/tables/flows/record", params=KEY).status_code == 404
+    for outsider in ({"Authorization": f"Bearer {other}"}, _as(tokens, "viewer")):
+        assert client.get("/api/tables/flows/record", params=KEY,
+                          headers=outsider).status_code == 404
+        assert client.delete("/api/tables/flows/record", params=KEY,
+                             headers=outsider).status_code in (403, 404)
+    assert client.get("/api/tables/flows/record", params=KEY,
+                      headers=_as(tokens, "approver")).status_code == 200
+    changed = client.put("/api/tables/flows/record", params=KEY, headers=mine,
+                         json={**NEW_FLOW, "amount": 8_000_000})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["updated"] == 1
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).json()["amount"] \
+        == 8_000_000
+    queue = client.get("/api/approvals/flows", headers=mine).json()["rows"]
+    assert [(r["ref"], r["approval"]) for r in queue] == [("API-1", "draft")]
+    gone = client.delete("/api/tables/flows/record", params=KEY, headers=mine)
+    assert gone.status_code == 200, gone.text
+    assert gone.json()["deleted"] == 1
+    assert client.get("/api/tables/flows/record", params=KEY, headers=mine).status_code == 404
+    assert client.get("/api/approvals/flows", headers=mine).json()["total"] == 0
+    # its history: the editor's own region, approvers; not an editor elsewhere, nor a viewer
+    assert [e["action"] for e in client.get("/api/tables/flows/history", params=KEY,
+                                            headers=mine).json()] == ["insert", "update",
+                                                                      "delete"]
+    assert client.get("/api/tables/flows/history", params=KEY,
+                      headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    # lists and the queue: a draft is shown to the editors of its region, approvers, admins
+    client.post("/api/tables/flows", json=NEW_FLOW, headers=mine)
+    for who, seen in ((mine, 1), ({"Authorization": f"Bearer {other}"}, 0),
+                      (_as(tokens, "editor"), 1), (_as(tokens, "approver"), 1)):
+        listed = client.get("/api/tables/flows", params={"ref": "API-1", "drafts": True},
+                            headers=who).json()
+        assert listed["total"] == seen
+        assert client.get("/api/approvals/flows", headers=who).json()["total"] == seen
+    head = client.get("/api/journal/head").json()  # the anchor stays public
+    assert head["anchor"] == f"{head['seq']}:{head['hash']}" and head["seq"] > 0
+
+
+def test_every_page_of_a_synthetic_ledger_carries_the_banner(tmp_path):
+    """Forms, the queue, a history and the login page say the data are synthetic too (not only
+    the report's views); a real ledger's pages do not."""
+    from markupsafe import escape
+
+    from pairaid.report.text import word
+
+    with fresh_ledger("sqlite", tmp_path) as store:
+        load_mini(store)
+        approver = add_account(store, "checker", "approver")
+        url = str(store.engine.url.database)
+        plain = TestClient(create_app(Settings(db=url)), base_url="https://testserver")
+        assert 'id="synthetic-banner"' not in plain.get("/login").text
+        store.set_meta(synthetic="true")
+    app = create_app(Settings(db=url))
+    browser = _login(app, approver)
+    for lang in ("en", "zh"):
+        banner = str(escape(word("synthetic_banner", lang)))
+        for path in ("/login", "/enter/flows", "/enter/observations", "/approvals",
+                     "/history/regions?code=653201"):
+            html = browser.get(path, params={"lang": lang}).text
+            assert 'id="synthetic-banner"' in html and banner in html, (path, lang)
+
+
+def test_ledger_refusals_are_404_409_or_422_naming_table_key_column_and_reason(served, tmp_path):
+    """A LedgerError is a 503 only when the ledger cannot answer; a record that is not there is
+    404, a state that refuses the request 409, a malformed key 422, each naming where and why."""
+    client, tokens, _app = served
+    client.post("/api/tables/flows", json=NEW_FLOW, headers=_as(tokens, "editor"))
+    approve = {"keys": [KEY], "comment": "ok"}
+    assert client.post("/api/approvals/flows/approve", json=approve,
+                       headers=_as(tokens, "approver")).status_code == 200
+    again = client.post("/api/approvals/flows/approve", json=approve,
+                        headers=_as(tokens, "approver"))
+    assert again.status_code == 409, again.text
+    body = again.json()
+    assert "approved already" in body["detail"]
+    assert (body["table"], body["column"], body["reason"]) == ("flows", "approval",
+                                                               "approved already")
+    assert body["key"]["ref"] == "API-1" and body["key"]["year"] == 2016
+    nobody = client.post("/api/approvals/flows/approve",
+                         json={"keys": [{**KEY, "recipient": "999999"}]},
+                         headers=_as(tokens, "approver"))
+    assert nobody.status_code == 404 and nobody.json()["table"] == "pairings"
+    keyless = client.post("/api/approvals/flows/approve",
+                          json={"keys": [{k: v for k, v in KEY.items() if k != "year"}]},
+                          headers=_as(tokens, "approver"))
+    assert keyless.status_code == 422 and keyless.json()["column"] == "year"
+    history = client.get("/api/tables/flows/history", params={**KEY, "recipient": "999999"},
+                         headers=_as(tokens, "approver"))
+    assert history.status_code == 404 and "not in the ledger" in history.json()["detail"]
+    with fresh_ledger("sqlite", tmp_path / "empty") as empty:
+        url = str(empty.engine.url.database)
+    nothing = TestClient(create_app(Settings(db=url))).get("/api/summary")
+    assert nothing.status_code == 404, nothing.text
+    assert "no flows or observations" in nothing.json()["detail"]

@@ -116,6 +116,8 @@ def test_log_in_filter_enter_a_bad_and_a_good_record_approve_it_and_see_the_figu
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.set_default_timeout(120_000)
+    # expect() has its own 5 s default, apart from the page's: too short for a loaded CI machine
+    expect.set_options(timeout=120_000)
     problems, elsewhere = [], []
     page.on("pageerror", lambda e: problems.append(str(e)))
     # a refused form answers 422 (on purpose): the browser logs that status as a console error

@@ -447,6 +447,27 @@ class Ledger:
         return build_report(self.store, out_dir, db_label=self.store.location, **options)
 
 
+#: the Rambachan–Roth restrictions `--honest` (and /api/event-study?honest=true) runs
+HONEST_RESTRICTIONS = ("rm", "sd")
+
+
+def honest_target(text: str | int) -> int | str:
+    """`--honest-target` / ``honest_target``: an event time (0, 1, …) or 'average' — one parser
+    for the CLI and the web, so both run the same analysis (a DidError says what is wrong)."""
+    from pairaid.evaluate.did import DidError
+
+    if str(text).strip().lower() == "average":
+        return "average"
+    try:
+        value = int(text)
+    except ValueError:
+        raise DidError(f"--honest-target takes an event time (0, 1, …) or 'average', not "
+                       f"'{text}'") from None
+    if value < 0:
+        raise DidError("--honest-target must be an event time after treatment (0 or later)")
+    return value
+
+
 def event_study_frame(frame: pd.DataFrame, outcome: str, *, honest=(),
                       honest_target: int | str = 0, **options):
     """The event study on a plain table (what `pairaid event-study --data` runs, and the

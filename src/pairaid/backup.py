@@ -7,6 +7,8 @@ A backup is a folder (or the same files in one .zip):
     meta.json       every metadata key (synthetic flag, published figures, planted anomalies ...)
     TABLE.csv       each table in its import format (what `pairaid export` writes)
     raw/TABLE.json  ledger tables without an import format, row by row
+    pending/TABLE.csv  records awaiting approval (drafts, returned records): key columns,
+                    approval, created_by/at, updated_by/at (format 2; a restore gives them back)
 
 Restore reads the files with the importer (so a hand-edited backup is validated like any import)
 and writes everything in one transaction that commits only when the fingerprints of what it wrote
@@ -28,7 +30,7 @@ from pathlib import Path
 from pairaid.errors import InputError
 
 FORMAT = "pairaid-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: pending/ (drafts restore as drafts)
 BACKUP_MARKER = ".pairaid-backup"
 
 
@@ -90,11 +92,19 @@ def _write_files(store, folder: Path) -> dict:
         write_text(folder / "raw" / f"{table}.json",
                    json.dumps(records, ensure_ascii=False, default=str, indent=0))
         raw[table] = len(records)
+    from pairaid.ledger.fingerprint import pending_records
+
+    with store.snapshot() as conn:
+        pending = pending_records(store, conn, audit=True)
+    for name, frame in pending.items():
+        write_frame(frame, folder / "pending" / f"{name}.csv")
     meta = store.meta()
     write_text(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION,
                 "pairaid": package_version(), "schema_revision": store.schema_revision(),
-                "rows": rows, "raw_rows": raw, "ledger_sha256": ledger_fingerprint(store),
+                "rows": rows, "raw_rows": raw,
+                "pending_rows": {name: len(frame) for name, frame in pending.items()},
+                "ledger_sha256": ledger_fingerprint(store),
                 "meta_sha256": meta_fingerprint(meta)}
     write_text(folder / "manifest.json", json.dumps(manifest, indent=1))
     return manifest
@@ -187,6 +197,25 @@ def _read_coverage(path: Path, source: Path):
     return frame
 
 
+def _read_pending(path: Path, name: str, source: Path) -> list[dict]:
+    """The records a backup lists as awaiting approval (text cells; empty is missing)."""
+    import pandas as pd
+
+    from pairaid.ingest.tables import TABLES
+
+    if name not in TABLES:
+        raise BackupError(f"{source}: pending/{name}.csv names no table this pairaid knows")
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except (ValueError, OSError) as exc:
+        raise BackupError(f"{source}: pending/{name}.csv is unreadable ({exc})") from None
+    from pairaid.ingest.hygiene import unguard_formulas
+
+    frame = unguard_formulas(frame, list(frame.columns))  # the formula guards `write_frame` adds
+    return [{c: (v if v != "" else None) for c, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
 def _restore_coverage(store, declared, conn, source: Path) -> None:
     """Insert the declared coverage, each pairing found again by donor, recipient and round."""
     if declared.empty:
@@ -231,6 +260,9 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
     for table in manifest.get("raw_rows", {}):
         path = folder / "raw" / f"{table}.json"
         raw[table] = json.loads(path.read_text("utf-8")) if path.is_file() else []
+    pending = {}
+    for name in manifest.get("pending_rows", {}):
+        pending[name] = _read_pending(folder / "pending" / f"{name}.csv", name, source)
     meta = manifest["meta"]
     if meta_fingerprint(meta) != manifest.get("meta_sha256"):
         raise BackupError(f"{source}: meta.json does not match the manifest's fingerprint (it "
@@ -249,6 +281,10 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
         def finish(conn) -> None:
             step("writing the metadata and checking the fingerprint")
             _restore_coverage(store, declared, conn, source)
+            from pairaid.ledger.approval import restore_pending
+
+            for name, records in pending.items():
+                restore_pending(store, conn, name, records)
             for table, rows in raw.items():
                 store.insert_raw(table, rows, conn)
             if meta:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pairaid.errors import InputError
 from pairaid.ledger import queries
-from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.errors import LedgerError, RecordNotFound
 from pairaid.ledger.store import Store, synthetic_flag
 from pairaid.money import MoneyBasis, MoneyConverter, Prices
 
@@ -99,7 +99,8 @@ def summarise(store: Store, year_from: int | None = None, year_to: int | None = 
     year_from = lo if year_from is None else year_from
     year_to = hi if year_to is None else year_to
     if year_from is None or year_to is None:
-        raise LedgerError("the ledger holds no flows or observations yet: nothing to summarise")
+        raise RecordNotFound("the ledger holds no flows or observations yet: nothing to "
+                             "summarise", table="flows", reason="no flows or observations")
     if year_to < year_from:  # the request is wrong, not the ledger (as build_panel says it)
         raise InputError(f"--to {year_to} is before --from {year_from}")
     rates, price_table = store.read_table("rates"), store.read_table("prices")

@@ -102,8 +102,10 @@ def event_study(
         options = dict(estimator=estimator, cohort=cohort, control=control, method=method,
                        base_period=base_period, log=rule, bootstrap=bootstrap, seed=seed,
                        covariates=covariates, small_cohorts=small_cohorts)
-        sensitivity = dict(honest=("rm", "sd") if honest else (),
-                           honest_target=_target(honest_target, DidError))
+        from pairaid.api import HONEST_RESTRICTIONS, honest_target as _target
+
+        sensitivity = dict(honest=HONEST_RESTRICTIONS if honest else (),
+                           honest_target=_target(honest_target))
         decomposition = coverage = None
         if data is None:
             # the ledger: the Python API's event study (its notes carry the flow coverage), one
@@ -154,17 +156,3 @@ def event_study(
         reading.show(found, lang, coverage)
 
     run_command(body)
-
-
-def _target(text: str, error) -> int | str:
-    """--honest-target: an event time (0, 1, …) or 'average'."""
-    if text.strip().lower() == "average":
-        return "average"
-    try:
-        value = int(text)
-    except ValueError:
-        raise error(f"--honest-target takes an event time (0, 1, …) or 'average', not "
-                    f"'{text}'") from None
-    if value < 0:
-        raise error("--honest-target must be an event time after treatment (0 or later)")
-    return value

@@ -69,32 +69,74 @@ def journal_verify(
     run_command(body)
 
 
-@journal_app.command("show")
-def journal_show(table: Table, key: Key = None, db: Db = None, as_json: Json = False) -> None:
-    """A record's history: every entry that wrote it, oldest first (bulk writes that carried it
-    included).
+OptionalTable = Annotated[str | None, typer.Argument(
+    help="Table, as in `pairaid export` (flows, pairings, observations …); none: every table",
+    show_default=False)]
 
-    Example: `pairaid journal show flows donor=BJ recipient=653221 year=2015 kind=disbursement sector=11110`
+
+@journal_app.command("show")
+def journal_show(
+    table: OptionalTable = None,
+    key: Key = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only entries by this actor "
+                                              "(an account's name, local:USER)")] = None,
+    action: Annotated[str | None, typer.Option(
+        "--action", help="Only this action: insert, update, delete, approve, return")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only entries at or after this UTC date or time (2026-12-01, "
+                        "2026-12-01T08:00)")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Only entries before this UTC date or time")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many entries "
+                                       "(the newest; a record's history: its oldest)")] = 50,
+    db: Db = None,
+    as_json: Json = False,
+) -> None:
+    """Journal entries: with a TABLE and a KEY, the record's history (every entry that wrote
+    it, oldest first, the bulk writes that carried it included); otherwise the newest entries,
+    of one table or all, filtered by --actor, --action, --since, --until.
+
+    Examples: `pairaid journal show flows donor=BJ recipient=653221 year=2015 kind=disbursement sector=11110` ·
+    `pairaid journal show flows --actor hotan-office --since 2026-12-01 --limit 20`
     """
     def body():
         from pairaid.cli.console import open_ledger, out
-        from pairaid.ledger.approval import key_from_import
+        from pairaid.ledger.journal import JournalError
+        from pairaid.ledger.journal_read import entries as journal_entries
         from pairaid.ledger.journal_read import history
 
+        if key and table is None:
+            raise JournalError("name the table of the record's key (pairaid journal show "
+                               "TABLE KEY…)")
         with open_ledger(db) as store:
-            wanted = key_from_import(store, table, parse_key(table, key or []))
-            entries = history(store, table, wanted)
+            if key:
+                from pairaid.ledger.approval import key_from_import
+
+                wanted = key_from_import(store, table, parse_key(table, key))
+                shown = [e for e in history(store, table, wanted)
+                         if (actor is None or e["actor"] == actor)
+                         and (action is None or e["action"] == action)
+                         and (since is None or e["at"] >= since)
+                         and (until is None or e["at"] < until)][:limit]
+            else:
+                wanted = None
+                shown = journal_entries(store, table, actor=actor, action=action, since=since,
+                                        until=until, limit=limit)
         if as_json:
-            sys.stdout.write(json.dumps({"table": table, "key": wanted, "entries": entries},
+            sys.stdout.write(json.dumps({"table": table, "key": wanted, "entries": shown},
                                         ensure_ascii=False) + "\n")
             return
-        if not entries:
-            out.print(f"{table} {wanted}: no journal entry", highlight=False, markup=False)
+        if not shown:
+            out.print(f"{table or 'journal'}{' ' + str(wanted) if wanted else ''}: no journal "
+                      "entry", highlight=False, markup=False)
             return
-        for entry in entries:
+        for entry in shown:
             what = (f"{entry['action']} (one write of {entry['after']['rows']:,} rows)"
                     if entry["bulk"] and entry["after"] else entry["action"])
-            out.print(f"#{entry['seq']} {entry['at']} {entry['actor']}: {what}"
+            where = "" if wanted else f" {entry['table']} " + (
+                "(many rows)" if entry["bulk"] else
+                " ".join(f"{k}={v}" for k, v in (entry["key"] or {}).items()))
+            out.print(f"#{entry['seq']} {entry['at']} {entry['actor']}: {what}{where}"
                       + (f" — {entry['comment']}" if entry["comment"] else ""),
                       highlight=False, markup=False)
             if not entry["bulk"]:

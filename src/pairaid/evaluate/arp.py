@@ -20,7 +20,7 @@ then runs the conditional test at size (α − κ)/(1 − κ) with v_up capped a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from math import comb
 
@@ -137,6 +137,7 @@ class ArpSetup:
     hybrid: str = "LF"          # "LF" (least-favourable hybrid, HonestDiD's C-LF) or "ARP"
     kappa: float = 0.0
     lf_cv: float = np.inf
+    _primal: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, x, sigma, alpha, hybrid="LF", kappa=None, seed=0) -> ArpSetup:
@@ -148,10 +149,39 @@ class ArpSetup:
                  if hybrid == "LF" else np.inf)
         return cls(x, sigma, polytope, alpha, hybrid, kappa if hybrid == "LF" else 0.0, lf_cv)
 
+    def primal(self, binding: np.ndarray):
+        """(Γ_B, v_B, σ_B, ρ) of the primal approach for the binding moments `binding`, or None
+        when the dual approach is needed (degenerate binding set or X_B not of full rank).
+        They depend on the binding set only, not on y, and a grid of a thousand tests meets
+        a handful of binding sets: kept per set (the same arithmetic, done once)."""
+        key = binding.tobytes()
+        if key not in self._primal:
+            self._primal[key] = self._primal_for(binding)
+        return self._primal[key]
+
+    def _primal_for(self, binding: np.ndarray):
+        x, sigma = self.x, self.sigma
+        k = x.shape[1]
+        degenerate = int(binding.sum()) != k + 1
+        x_b = x[binding]
+        full_rank = min(x_b.shape) > 0 and np.linalg.matrix_rank(x_b) == min(x_b.shape)
+        if degenerate or not full_rank:
+            return None
+        sd = np.sqrt(np.diag(sigma))
+        m = len(sd)
+        w_b = np.column_stack([sd[binding], x_b])
+        w_bc = np.column_stack([sd[~binding], x[~binding]])
+        inv = np.linalg.inv(w_b)
+        s_b = np.eye(m)[binding]
+        s_bc = np.eye(m)[~binding]
+        gamma_b = w_bc @ inv @ s_b - s_bc
+        v_b = (inv[0] @ s_b)
+        sigma2_b = float(v_b @ sigma @ v_b)
+        return gamma_b, v_b, np.sqrt(sigma2_b), gamma_b @ sigma @ v_b / sigma2_b
+
 
 def conditional_test(y: np.ndarray, setup: ArpSetup) -> bool:
     """Whether the (hybrid) conditional test rejects E[y − Xδ] ≤ 0 for every δ."""
-    x, sigma = setup.x, setup.sigma
     eta, lam = setup.polytope.maximise(y)
     if lam is None:       # unbounded programme: HonestDiD warns and does not reject
         return False
@@ -161,26 +191,12 @@ def conditional_test(y: np.ndarray, setup: ArpSetup) -> bool:
             return True
     else:
         size = setup.alpha
-    k = x.shape[1]
     binding = lam > TOL_LAMBDA
-    degenerate = int(binding.sum()) != k + 1
-    x_b = x[binding]
-    full_rank = min(x_b.shape) > 0 and np.linalg.matrix_rank(x_b) == min(x_b.shape)
     cap = setup.lf_cv if setup.hybrid == "LF" else np.inf
-    if degenerate or not full_rank:
+    primal = setup.primal(binding)
+    if primal is None:
         return _dual_approach(y, eta, lam, setup, size, cap)
-    sd = np.sqrt(np.diag(sigma))
-    m = len(y)
-    w_b = np.column_stack([sd[binding], x_b])
-    w_bc = np.column_stack([sd[~binding], x[~binding]])
-    inv = np.linalg.inv(w_b)
-    s_b = np.eye(m)[binding]
-    s_bc = np.eye(m)[~binding]
-    gamma_b = w_bc @ inv @ s_b - s_bc
-    v_b = (inv[0] @ s_b)
-    sigma2_b = float(v_b @ sigma @ v_b)
-    sigma_b = np.sqrt(sigma2_b)
-    rho = gamma_b @ sigma @ v_b / sigma2_b
+    gamma_b, v_b, sigma_b, rho = primal
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = (-gamma_b @ y) / rho + v_b @ y
     vlo = bounds[rho > 0].max() if (rho > 0).any() else -np.inf
@@ -279,11 +295,52 @@ def construct_gamma(l_vec: np.ndarray) -> np.ndarray:
     return b[:, pivots].T
 
 
-def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
-                       l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
-                       rows: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
-    """Acceptance (bool per grid value of θ = l'τ_post) of the ARP test of δ ∈ {Aδ ≤ d}
-    (HonestDiD's `.ARP_computeCI`), using only the moments `rows` (its rowsForARP)."""
+@dataclass(frozen=True)
+class ArpGrid:
+    """The ARP test of one polyhedron on a grid of θ, ready to be run point by point: the
+    hybrid's first stage has already rejected the points outside `candidates`."""
+
+    setup: ArpSetup
+    y: np.ndarray
+    first: np.ndarray
+    grid: np.ndarray
+    candidates: np.ndarray   # bool per grid value
+
+    def accepts(self, i: int) -> bool:
+        """Whether grid value `i` is in the confidence set (a candidate the test keeps)."""
+        return bool(self.candidates[i]) and \
+            not conditional_test(self.y - self.first * self.grid[i], self.setup)
+
+    def accepted(self) -> np.ndarray:
+        found = np.zeros(len(self.grid), dtype=bool)
+        for i in np.flatnonzero(self.candidates):
+            found[i] = self.accepts(i)
+        return found
+
+
+@dataclass(frozen=True)
+class PrecomputedGrid:
+    """A test already run at every grid value (the no-nuisance branch), behind ArpGrid's
+    interface so the union and its edges treat both alike."""
+
+    accepted_at: np.ndarray  # bool per grid value
+
+    @property
+    def candidates(self) -> np.ndarray:
+        return self.accepted_at
+
+    def accepts(self, i: int) -> bool:
+        return bool(self.accepted_at[i])
+
+    def accepted(self) -> np.ndarray:
+        return self.accepted_at.copy()
+
+
+def arp_grid(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
+             l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
+             rows: np.ndarray | None = None, seed: int = 0) -> ArpGrid:
+    """The ARP test of δ ∈ {Aδ ≤ d} on a grid of θ = l'τ_post (HonestDiD's `.ARP_computeCI`),
+    using only the moments `rows` (its rowsForARP)."""
     beta = np.asarray(betahat, dtype=float)
     sigma = np.asarray(sigma, dtype=float)
     rows = np.arange(len(a)) if rows is None else np.asarray(rows)
@@ -303,7 +360,63 @@ def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d
         # critical value rejects (most of HonestDiD's ±20 se grid), the rest is tested one by one
         etas = setup.polytope.maximise_many(y_rows[:, None] - np.outer(first_rows, grid))
         candidates = etas <= setup.lf_cv
+    return ArpGrid(setup, y_rows, first_rows, grid, candidates)
+
+
+def arp_confidence_set(betahat, sigma, n_pre: int, n_post: int, a: np.ndarray, d: np.ndarray,
+                       l_vec: np.ndarray, alpha: float, grid: np.ndarray, hybrid: str = "LF",
+                       rows: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """Acceptance (bool per grid value of θ = l'τ_post) of the ARP test of δ ∈ {Aδ ≤ d}
+    (HonestDiD's `.ARP_computeCI`), using only the moments `rows` (its rowsForARP)."""
+    return arp_grid(betahat, sigma, n_pre, n_post, a, d, l_vec, alpha, grid, hybrid, rows,
+                    seed).accepted()
+
+
+def arp_no_nuisance_set(betahat, sigma, n_pre: int, a: np.ndarray, d: np.ndarray,
+                        alpha: float, grid: np.ndarray, hybrid: str = "LF",
+                        seed: int = 0) -> np.ndarray:
+    """Acceptance per grid value of the ARP test of δ ∈ {Aδ ≤ d} with no nuisance parameter —
+    one post period (HonestDiD's `.APR_computeCI_NoNuis` with `.testInIdentifiedSet` or
+    `.testInIdentifiedSet_LF_Hybrid`, R/arp-nonuisance.R).
+
+    The moments A(β̂ − e θ) − d are divided by their standard deviations; the largest is the
+    statistic, and its truncation bounds come from the polyhedral lemma (`.VLoVUpFN`). As in R,
+    the least-favourable hybrid rejects above the 1 − κ quantile of the largest normalised draw
+    (``rowMaxs``, R's quantile type 7) and otherwise tests at (α − κ)/(1 − κ) *without* capping
+    the upper bound at that quantile (the nuisance branch caps it)."""
+    beta = np.asarray(betahat, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    sd = np.sqrt(np.diag(a @ sigma @ a.T))
+    a_t, d_t = a / sd[:, None], np.asarray(d, dtype=float) / sd
+    size, lf_cv = alpha, np.inf
+    if hybrid == "LF":
+        kappa = alpha / 10
+        draws = rmvnorm(LF_SIMS, a @ sigma @ a.T, seed) / sd
+        lf_cv = float(np.quantile(draws.max(axis=1), 1 - kappa))
+        size = (alpha - kappa) / (1 - kappa)
+    elif hybrid != "ARP":
+        raise ValueError("hybrid must be 'LF' or 'ARP'")
+    unit = np.zeros(len(beta))
+    unit[n_pre] = 1.0
     accepted = np.zeros(len(grid), dtype=bool)
-    for i in np.flatnonzero(candidates):
-        accepted[i] = not conditional_test(y_rows - first_rows * grid[i], setup)
+    for i, theta in enumerate(np.asarray(grid, dtype=float)):
+        y = beta - unit * theta
+        moments = a_t @ y - d_t
+        top = int(np.argmax(moments))
+        if moments[top] > lf_cv:
+            continue
+        gamma = a_t[top]
+        a_bar, d_bar = a_t - a_t[top], d_t - d_t[top]
+        var_b = float(gamma @ sigma @ gamma)
+        c = sigma @ gamma / var_b
+        z = y - c * float(gamma @ y)
+        ac = a_bar @ c
+        with np.errstate(divide="ignore", invalid="ignore"):
+            objective = (d_bar - a_bar @ z) / ac
+        vlo = objective[ac < 0].max() if (ac < 0).any() else -np.inf
+        vup = objective[ac > 0].min() if (ac > 0).any() else np.inf
+        sd_b, mu = np.sqrt(var_b), d_t[top]
+        critical = max(0.0, mu + sd_b * _truncnorm_quantile(1 - size, (vlo - mu) / sd_b,
+                                                             (vup - mu) / sd_b))
+        accepted[i] = not (moments[top] + d_t[top] > critical)
     return accepted

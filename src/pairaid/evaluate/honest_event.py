@@ -220,8 +220,6 @@ def honest_sensitivity(result, restriction: Restriction = "rm", values=None, *,
     if restriction == "rm":
         from pairaid.evaluate.honest_rm import breakdown_mbar, confidence_interval_rm
 
-        if n_post < 2:
-            raise HonestError("relative magnitudes need at least two lags (event times 0 and 1)")
         chosen = np.asarray(RM_VALUES if values is None else values, dtype=float)
         intervals = tuple(HonestInterval(float(m), ci.low, ci.high) for m, ci in (
             (m, confidence_interval_rm(beta, sigma, n_pre, n_post, m, l_vec, alpha, seed=seed))

@@ -10,20 +10,23 @@ sets for each polyhedron (`pairaid.evaluate.arp`), tested on HonestDiD's grid �
 on ±20 standard errors of θ̂ around 0 — with only the moments that involve post periods. This is
 HonestDiD's `computeConditionalCS_DeltaRM` with its defaults (hybrid "LF" = the C-LF method,
 κ = α/10, seed 0); the interval is the smallest and largest accepted grid point. Equals the
-HonestDiD README's Medicaid table (tests/test_honest_rm.py). At least two post periods are
-needed (HonestDiD's no-nuisance branch for one post period is not ported).
+HonestDiD README's Medicaid table (tests/test_honest_rm.py). With one post period there is no
+nuisance parameter and HonestDiD switches to its no-nuisance ARP test (`arp_no_nuisance_set`),
+ported from R/deltarm.R and R/arp-nonuisance.R but not checked against R output (no R here):
+tests/test_honest_rm.py checks it against the nuisance machinery run with no nuisance column.
 
 The breakdown M̄ is the largest M̄ whose interval excludes zero (bisection to 0.1 % of M̄).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from pairaid.evaluate.arp import arp_confidence_set
+from pairaid.evaluate.arp import ArpGrid, PrecomputedGrid, arp_grid, arp_no_nuisance_set
 
 GRID_POINTS = 1000
 
@@ -59,9 +62,17 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(grid, accepted): the union over s and sign of the ARP confidence sets under
     Δ^RM_{s,±}(M̄)."""
-    if n_post < 2:
-        raise ValueError("relative magnitudes need at least two post periods here (HonestDiD's "
-                         "one-post-period branch is not ported)")
+    grid, tests = _rm_tests(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid, grid,
+                            seed)
+    accepted = np.zeros(len(grid), dtype=bool)
+    for test in tests:
+        accepted |= test.accepted()
+    return grid, accepted
+
+
+def _rm_tests(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec, alpha: float,
+              hybrid: str, grid, seed: int):
+    """The grid and, lazily, the ARP test of each polyhedron Δ^RM_{s,±}(M̄) on it."""
     if n_pre < 1:
         raise ValueError("relative magnitudes need at least one pre-period change")
     beta = np.asarray(betahat, dtype=float)
@@ -71,14 +82,42 @@ def accepted_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float, l_vec=None
                          "matrix")
     l_vec = np.eye(n_post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     grid = honest_grid(cov, n_pre, n_post, l_vec) if grid is None else np.asarray(grid)
-    accepted = np.zeros(len(grid), dtype=bool)
-    for s in range(-(n_pre - 1), 1):
-        for positive in (True, False):
-            a = rm_constraints(n_pre, n_post, mbar, s, positive)
-            rows = np.flatnonzero((a[:, n_pre:] != 0).any(axis=1))  # postPeriodMomentsOnly
-            accepted |= arp_confidence_set(beta, cov, n_pre, n_post, a, np.zeros(len(a)),
-                                           l_vec, alpha, grid, hybrid, rows, seed)
-    return grid, accepted
+
+    def tests():
+        for s in range(-(n_pre - 1), 1):
+            for positive in (True, False):
+                a = rm_constraints(n_pre, n_post, mbar, s, positive)
+                rows = np.flatnonzero((a[:, n_pre:] != 0).any(axis=1))  # postPeriodMomentsOnly
+                if n_post == 1:  # HonestDiD's no-nuisance branch, on the post period's rows
+                    yield PrecomputedGrid(arp_no_nuisance_set(
+                        beta, cov, n_pre, a[rows], np.zeros(len(rows)), alpha, grid, hybrid,
+                        seed))
+                    continue
+                yield arp_grid(beta, cov, n_pre, n_post, a, np.zeros(len(a)), l_vec, alpha,
+                               grid, hybrid, rows, seed)
+
+    return grid, tests()
+
+
+def _union_edges(tests: Iterable[ArpGrid | PrecomputedGrid]) -> tuple[int, int] | None:
+    """The first and last grid index accepted by any of `tests` (None when none is): each
+    test is run from the grid's ends inwards and only beyond the edges found so far, so the
+    points inside, which cannot move the interval, are not tested (the same interval as the
+    whole union's smallest and largest accepted value)."""
+    lo = hi = None
+    for test in tests:
+        order = np.flatnonzero(test.candidates)
+        left = order if lo is None else order[order < lo]
+        found = next((int(i) for i in left if test.accepts(int(i))), None)
+        if found is None and lo is None:
+            continue  # this polyhedron accepts nothing
+        if found is not None:
+            lo = found
+        right = order[::-1] if hi is None else order[order > hi][::-1]
+        found = next((int(i) for i in right if test.accepts(int(i))), None)
+        if found is not None:
+            hi = found
+    return None if lo is None else (lo, hi)
 
 
 @dataclass(frozen=True)
@@ -100,11 +139,13 @@ def confidence_interval_rm(betahat, sigma, n_pre: int, n_post: int, mbar: float,
                            ) -> RMInterval:
     """The robust interval under Δ^RM(M̄): smallest and largest accepted grid value (NaN when
     none is accepted, as HonestDiD's min/max of an empty set)."""
-    grid, accepted = accepted_rm(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid,
-                                 seed=seed)
-    if not accepted.any():
+    grid, tests = _rm_tests(betahat, sigma, n_pre, n_post, mbar, l_vec, alpha, hybrid, None,
+                            seed)
+    edges = _union_edges(tests)
+    if edges is None:
         return RMInterval(float(mbar), float("nan"), float("nan"))
-    return RMInterval(float(mbar), float(grid[accepted].min()), float(grid[accepted].max()))
+    # HonestDiD's grid runs upwards: its first and last accepted points are the min and max
+    return RMInterval(float(mbar), float(grid[edges[0]]), float(grid[edges[1]]))
 
 
 def breakdown_mbar(betahat, sigma, n_pre: int, n_post: int, l_vec=None, alpha: float = 0.05,

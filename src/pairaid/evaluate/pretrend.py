@@ -24,6 +24,31 @@ variant: never- or not-yet-treated comparison units, with or without covariates 
 Cells of a one-unit cohort are left out of the bootstrap statistic: a single unit has no
 within-cohort spread, its cell's variance is only the comparison group's, and the cell would
 dominate the statistic (the analytic test keeps it; the JSON lists what was left out).
+
+Size, measured (docs/benchmarks.md; bench/pretrend_size_cs.py, 1,200 null panels of the demo's
+design, 999 draws): 0.040, 0.037, 0.043 and 0.039 at 5 % (± 0.006) for the never- and
+not-yet-treated comparison, without and with a covariate — inside the 0.03–0.08 the issue asks,
+a little under the 0.049 an exact 999-draw test gives. An early 150-panel run had put three
+variants at 0.020–0.027: Monte Carlo error (s.e. 0.018, the variants drawn on the same panels,
+so one unlucky set moved them together; the same panels gave TWFE 0.020, 0.043 on 400) on top of
+two small, known effects — with 199 draws an exact bootstrap test rejects "p < 0.05" in 0.045 of
+panels (p = (1 + k)/(1 + B)), and a restricted (null-imposed) wild bootstrap with few treated
+clusters leans conservative, because the treated units' restricted influence functions carry
+the estimate, so a large lead widens its own reference distribution (MacKinnon and Webb 2017,
+"Wild bootstrap inference for wildly different cluster sizes", *Journal of Applied
+Econometrics* 32(2); 2018, "The wild bootstrap for few (treated) clusters", *Econometrics
+Journal* 21(2)). The not-yet-treated comparison groups (each cell re-centres its own comparison
+units) and the covariate regression's estimation effect (ignored by the per-draw re-centring)
+do not move the size. Weighed on the same panels (bench/pretrend_size_alternatives.py) and not
+taken: unrestricted draws as R ``did``'s ``mboot`` makes them, same studentised Wald statistic,
+over-reject (0.063–0.075), as MacKinnon and Webb find with few treated clusters; the sup-t
+statistic of R ``did``'s uniform band, studentised in every draw, is sized (0.052–0.061) but has
+a third to two thirds of the Wald test's power against a linear pre-trend (0.02 a year:
+0.07–0.10 against 0.12–0.28); ``mboot``'s band as R draws it (standard errors fixed from the
+draws' IQR) rejects a true null in 17–19 % of panels. Webb's six-point weights for
+Rademacher's (`WEBB`, the remedy for few clusters) move every rate up by about 0.007 (1,000
+panels, 199 draws: 0.047–0.059 against 0.040–0.053, exact 0.045) — no closer overall — so
+Rademacher's stay, as in the other estimators' bootstraps and R ``did``. No constant is tuned.
 """
 
 from __future__ import annotations
@@ -59,14 +84,23 @@ def batch_wald(estimates: np.ndarray, covariance: np.ndarray) -> np.ndarray:
     return np.einsum("bl,bl->b", estimates, solved)
 
 
+#: Webb's six-point weights (±√½, ±1, ±√(3/2), each with probability 1/6): more distinct
+#: draws than Rademacher's two when a cohort has few units (Webb 2023, "Reworking wild
+#: bootstrap-based inference for clustered errors", *Canadian Journal of Economics* 56(3))
+WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
+
 def influence_pretrend(influence: np.ndarray, estimates: np.ndarray, treated: np.ndarray,
                        terms: tuple[str, ...], reps: int = WILD_REPS, seed: int = 0,
-                       chunk: int = 100) -> WildPreTrend | None:
+                       chunk: int = 100, weights: str = "rademacher") -> WildPreTrend | None:
     """Wild bootstrap p-value of the pre-trend Wald test from the cells' influence functions.
 
     ``influence``: (n units, L cells) with V = ψ'ψ / n² (the analytic covariance);
     ``estimates``: the L pre-treatment ATT(g, t); ``treated``: (n, L) bool, unit i in cell l's
-    cohort. None when no cell of a cohort of two or more units is left."""
+    cohort. None when no cell of a cohort of two or more units is left. ``weights``:
+    ``"rademacher"`` (reported) or ``"webb"`` (measured beside it, docs/benchmarks.md)."""
+    if weights not in ("rademacher", "webb"):
+        raise ValueError(f"weights are 'rademacher' or 'webb', not '{weights}'")
     influence = np.asarray(influence, dtype=float)
     treated = np.asarray(treated, dtype=bool)
     n_treated = treated.sum(0)
@@ -88,7 +122,7 @@ def influence_pretrend(influence: np.ndarray, estimates: np.ndarray, treated: np
     exceed = 0
     for start in range(0, reps, chunk):
         size = min(chunk, reps - start)
-        signs = rng.choice([-1.0, 1.0], size=(size, n))
+        signs = rng.choice(WEBB if weights == "webb" else [-1.0, 1.0], size=(size, n))
         drawn = signs[:, :, None] * restricted[None]                       # (B, n, L)
         theta_star = drawn.sum(1) / n
         own = (drawn - treated[None] * ((drawn * treated).sum(1) / n_t)[:, None, :]

@@ -11,7 +11,7 @@ Checked against R's own printout of set.seed(2); rnorm(5) in tests/test_iv.py.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm
+from scipy import special
 
 _N, _M = 624, 397
 _MASK = 0xFFFFFFFF
@@ -57,9 +57,10 @@ class RRandom:
         out = np.empty(n)
         for i in range(n):
             u = self.unif()
-            u = int(big * u) + self.unif()
-            out[i] = norm.ppf(u / big)
-        return mean + sd * out
+            out[i] = (int(big * u) + self.unif()) / big
+        # qnorm of all at once: special.ndtri is what norm.ppf evaluates, without its
+        # per-call overhead (8,000 scalar calls were 1.5 s of an `event-study --honest`)
+        return mean + sd * special.ndtri(out)
 
 
 def rmvnorm(n: int, sigma: np.ndarray, seed: int) -> np.ndarray:

@@ -6,6 +6,7 @@ run reports every error in the file, and nothing is written unless there is none
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -111,10 +112,13 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Series:
     """One column: presence, type, range and code-list checks; returns the typed column."""
-    empty = _empty(series)
+    numeric = spec.type in ("int", "year", "float")
+    # text read once (an import in batches validates every batch: each pass over a column counts)
+    text = None if numeric else _text(series)
+    empty = _empty(series) if numeric else (text == "").to_numpy(dtype=bool)
     if not spec.nullable:
         check.flag(empty, spec.name, "missing value (this column needs a value in every row)")
-    if spec.type in ("int", "year", "float"):
+    if numeric:
         values, not_number = _numbers(series)
         whole = spec.type != "float"
         check.flag(not_number, spec.name, lambda i: f"'{_text(series.iloc[[i]]).iloc[0]}' is not "
@@ -138,7 +142,6 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
             values = np.where(np.abs(values) < 2**53, values, np.nan)
             return pd.Series(values, index=series.index).round().astype("Int64")
         return pd.Series(values, index=series.index)
-    text = _text(series)
     long = (text.str.len() > spec.max_length).to_numpy()
     check.flag(long, spec.name, f"longer than {spec.max_length} characters")
     nul = text.str.contains("\x00", regex=False).to_numpy(dtype=bool)
@@ -149,17 +152,31 @@ def _parse_column(check: Checker, spec: ColumnSpec, series: pd.Series) -> pd.Ser
                    lambda i: hygiene.control_character_reason(text.iloc[i], free_text))
     if spec.type == "currency":
         text = text.str.upper()
-        unknown = ~text.isin(codes.currencies()).to_numpy() & ~empty
+        unknown = ~_isin(text, codes.currencies()) & ~empty
         check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not an ISO 4217 currency code")
     elif spec.type == "sector":
-        unknown = ~text.isin(codes.sectors().keys()).to_numpy() & ~empty
+        unknown = ~_isin(text, codes.sectors().keys()) & ~empty
         check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not an OECD DAC sector code "
                    "(a 5-digit CRS purpose code such as 31120, or a 3-digit category such as 311)")
     elif spec.type == "enum":
-        unknown = ~text.isin(spec.choices).to_numpy() & ~empty
+        unknown = ~_isin(text, spec.choices) & ~empty
         check.flag(unknown, spec.name, lambda i: f"'{text.iloc[i]}' is not one of: "
                    f"{', '.join(spec.choices)}")
     return text.where(~pd.Series(empty, index=text.index), None)
+
+
+@functools.lru_cache(maxsize=64)
+def _code_set(values: frozenset[str]) -> pa.Array:
+    return pa.array(sorted(values), pa.string())
+
+
+def _isin(text: pd.Series, allowed) -> np.ndarray:
+    """Which cells of a stripped text column are among `allowed`: Arrow's `is_in` on a code
+    list built once (pandas' `isin` on Arrow text makes an Arrow scalar of every allowed value
+    on each call, and an import in batches calls it for every batch)."""
+    cells = pa.array(text, pa.string(), from_pandas=True)
+    return pc.is_in(cells, value_set=_code_set(frozenset(allowed))).to_numpy(
+        zero_copy_only=False).astype(bool)
 
 
 def _below(spec: ColumnSpec, value: float) -> str:

@@ -162,6 +162,21 @@ def may_write(account: Account | None, table: str, row: dict | None = None) -> b
     return True
 
 
+def may_read_history(account: Account | None, table: str, key: dict | None = None) -> bool:
+    """Whether `account` may read a record's journal entries (its history). The journal names
+    the people who wrote each state and holds drafts, returned records and approvers' comments,
+    which only those who write see: so approvers and admins read every record's history, an
+    editor the history of records they may write (their region or donor) and of the reference
+    tables; viewers and anonymous readers none, even where reads are public (the chain's head,
+    the anchor an outside party keeps, stays public)."""
+    if account is None or account.role == "viewer":
+        return False
+    if account.role in ("approver", "admin"):
+        return True
+    table = _LEDGER_TO_IMPORT.get(table, table)
+    return table not in RECORD_TABLES or may_write(account, table, key)
+
+
 def may_approve(account: Account | None, table: str, row: dict | None = None) -> bool:
     """Approvers and admins approve or return drafts of record tables."""
     if account is None:

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from pairaid.ledger import schema
 from pairaid.ledger.journal import (IMPORT_NAME, KEYS, JournalError, actor_name, chain_of,
                                     ledger_table, primary_key, record_written, states_by_key)
+from pairaid.ledger.errors import LedgerConflict, RecordNotFound
 from pairaid.ledger.store import Store
 
 #: import-format column → ledger column, for the columns natural keys use
@@ -27,7 +28,15 @@ _BY_PAIRING = ("flow", "personnel", "coverage")
 
 
 class ApprovalError(JournalError):
-    """An approval or return that cannot be made as asked (no such record, not pending)."""
+    """An approval or return that cannot be made as asked (a key missing a column, no comment)."""
+
+
+class NoSuchRecord(RecordNotFound, ApprovalError):
+    """The record (or its pairing) an approval, return or history names is not in the ledger."""
+
+
+class DecidedAlready(LedgerConflict, ApprovalError):
+    """The record is approved (or returned) already: nothing to decide."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,8 @@ def key_from_import(store: Store, table: str, given: dict, conn=None) -> dict:
                 values[column] = ""
             else:
                 raise ApprovalError(f"{IMPORT_NAME[name]}: name the record's {column} (the key "
-                                    f"is {', '.join(KEYS[name])})")
+                                    f"is {', '.join(KEYS[name])})", table=IMPORT_NAME[name],
+                                    column=column, reason="missing from the key")
         value = values[column]
         try:
             key[column] = int(value) if columns[column].type.python_type is int else str(value)
@@ -90,8 +100,12 @@ def _pairing_id(store: Store, values: dict, conn) -> int:
             raise ApprovalError(f"round {values['round']!r} is not a whole number") from None
         found = found[found["round"] == wanted]
     if len(found) != 1:
-        raise ApprovalError(f"pairing {donor} → {recipient}: " + (
-            "not in the ledger" if found.empty else "several rounds; name the round"))
+        if found.empty:
+            raise NoSuchRecord(f"pairing {donor} → {recipient}: not in the ledger",
+                               table="pairings", key={"donor": donor, "recipient": recipient},
+                               reason="not in the ledger")
+        raise ApprovalError(f"pairing {donor} → {recipient}: several rounds; name the round",
+                            table="pairings", column="round", reason="several rounds")
     return int(found["id"].iloc[0])
 
 
@@ -148,12 +162,16 @@ def _decide(store: Store, table: str, keys: list[dict] | None, action: str, acto
             before = states_by_key(store, conn, name, wanted)
             missing = [k for k in wanted if k not in before]
             if missing:
-                raise ApprovalError(f"{IMPORT_NAME[name]}: no record "
-                                    f"{dict(zip(KEYS[name], missing[0]))}; nothing was changed")
+                raise NoSuchRecord(f"{IMPORT_NAME[name]}: no record "
+                                   f"{dict(zip(KEYS[name], missing[0]))}; nothing was changed",
+                                   table=IMPORT_NAME[name], key=dict(zip(KEYS[name], missing[0])),
+                                   reason="no such record")
             done = [k for k in wanted if _approval(before[k], name) == state]
             if done:
-                raise ApprovalError(f"{IMPORT_NAME[name]}: {dict(zip(KEYS[name], done[0]))} is "
-                                    f"{state} already; nothing was changed")
+                raise DecidedAlready(f"{IMPORT_NAME[name]}: {dict(zip(KEYS[name], done[0]))} is "
+                                     f"{state} already; nothing was changed",
+                                     table=IMPORT_NAME[name], key=dict(zip(KEYS[name], done[0])),
+                                     column="approval", reason=f"{state} already")
             targets = [before[k].pk for k in wanted]
         seq = chain.seq + 1
         for start in range(0, len(targets), 500):
@@ -183,3 +201,38 @@ def pending_counts(store: Store) -> dict[str, int]:
             counts[IMPORT_NAME[table]] = conn.execute(text(
                 f"SELECT COUNT(*) FROM {table} WHERE approval <> 'approved'")).scalar_one()
     return counts
+
+
+def restore_pending(store: Store, conn, table: str, records: list[dict],
+                    comment: str = "approval state restored from a backup") -> int:
+    """Inside a restore's transaction: give the records a backup listed as awaiting approval
+    their state and authors back (`records`: import-format key columns plus `approval`,
+    created_by/at, updated_by/at). The restore wrote every row approved; each change back to
+    draft or returned is a journal entry. Returns the number of records."""
+    name = ledger_table(table)
+    chain = chain_of(conn)
+    wanted, states = [], {}
+    for record in records:
+        if record.get("approval") not in ("draft", "returned"):
+            raise ApprovalError(f"{IMPORT_NAME[name]}: approval {record.get('approval')!r} of a "
+                                "pending record (draft or returned)")
+        given = {c: v for c, v in record.items() if c not in _PENDING}
+        key = tuple(key_from_import(store, name, given, conn)[c] for c in KEYS[name])
+        wanted.append(key)
+        states[key] = {c: record.get(c) or None for c in _PENDING}
+    before = states_by_key(store, conn, name, wanted)
+    missing = [k for k in wanted if k not in before]
+    if missing:
+        raise ApprovalError(f"{IMPORT_NAME[name]}: no record {dict(zip(KEYS[name], missing[0]))}"
+                            " for a pending state")
+    seq = chain.seq + 1
+    pk = primary_key(name)
+    conn.execute(text(f"UPDATE {name} SET approval = :approval, created_by = :created_by, "
+                      f"created_at = :created_at, updated_by = :updated_by, "
+                      f"updated_at = :updated_at, journal_seq = :seq WHERE {pk} = :pk"),
+                 [{**states[k], "seq": seq, "pk": before[k].pk} for k in wanted])
+    record_written(store, conn, name, seq, before, "update", comment)
+    return len(wanted)
+
+
+_PENDING = ("approval", "created_by", "created_at", "updated_by", "updated_at")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy.exc
 
-from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.errors import LedgerConflict, LedgerRequestError
 from pairaid.ledger.journal import default_actor, delete_journaled
 from pairaid.ledger.store import _EXPORT_SQL, LEDGER_TABLES, Store
 
@@ -30,8 +30,12 @@ _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>)\s*(.*?
 _NUMERIC = ("int", "year", "float")
 
 
-class CorrectionError(LedgerError):
-    """A delete that cannot run as asked (unknown column, bad value, rows still referred to)."""
+class CorrectionError(LedgerRequestError):
+    """A delete that cannot run as asked (unknown column, bad value)."""
+
+
+class ReferencedRows(LedgerConflict, CorrectionError):
+    """A delete of rows other rows still refer to (nothing is deleted)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ def parse_condition(raw: str, table: str) -> Condition:
     spec = {c.name: c for c in TABLES[table].columns}
     if column not in spec:
         raise CorrectionError(f"--where {raw!r}: {table} has no column {column!r} (columns: "
-                              f"{', '.join(spec)})")
+                              f"{', '.join(spec)})", table=table, column=column,
+                              reason="no such column")
     kind = spec[column].type
     if value == "":
         if operator not in ("=", "!="):
@@ -86,7 +91,8 @@ def parse_condition(raw: str, table: str) -> Condition:
                          else float(value) if kind == "float" else value)
     except ValueError:
         raise CorrectionError(f"--where {raw!r}: {column} holds {kind} values, not "
-                              f"{value!r}") from None
+                              f"{value!r}", table=table, column=column,
+                              reason=f"not a {kind} value") from None
     return Condition(column, operator, typed)
 
 
@@ -135,10 +141,11 @@ def delete_rows(store: Store, table: str, conditions: list[str], *,
         try:
             delete_journaled(store, conn, ledger_table, keys)
         except sqlalchemy.exc.IntegrityError as exc:  # the transaction rolls back as it unwinds
-            raise CorrectionError(
+            raise ReferencedRows(
                 f"{table}: nothing was deleted: other rows still refer to the {len(keys)} "
                 f"matched row(s) (delete those first, e.g. the flows of a pairing): "
-                f"{str(exc.orig).splitlines()[0]}") from None
+                f"{str(exc.orig).splitlines()[0]}", table=table,
+                reason="other rows refer to it") from None
     return DeleteResult(table, rows, dry_run)
 
 

@@ -33,7 +33,43 @@ def ledger_fingerprint(store, conn=None) -> str:
             digest.update(b"coverage" + str(len(declared)).encode())
             digest.update(pd.util.hash_pandas_object(declared.astype(str), index=False)
                           .to_numpy().tobytes())
+        for name, pending in pending_records(store, reader).items():
+            # only records awaiting approval, so a ledger of approved records keeps its
+            # fingerprint; a draft and the same record approved are different ledgers (the
+            # analytics count one and not the other)
+            digest.update(f"approval:{name}{len(pending)}".encode())
+            digest.update(pd.util.hash_pandas_object(pending.astype(str), index=False)
+                          .to_numpy().tobytes())
     return digest.hexdigest()
+
+
+#: what a record awaiting approval carries beside its import columns (a backup keeps them)
+PENDING_COLUMNS = ("approval", "created_by", "created_at", "updated_by", "updated_at")
+
+
+def pending_records(store, conn, *, audit: bool = False) -> dict[str, pd.DataFrame]:
+    """Per record table (import name), the records not approved (drafts, returned records):
+    their import-format key columns and `approval` (with `audit`, who wrote them and when too),
+    in key order. Tables with none are left out."""
+    from pairaid.ingest.tables import TABLE_ORDER, TABLES
+    from pairaid.ledger import schema
+    from pairaid.ledger.store import _EXPORT_SQL, LEDGER_TABLES
+
+    found = {}
+    for name in TABLE_ORDER:
+        if LEDGER_TABLES[name][0] not in schema.APPROVED_TABLES:
+            continue
+        head, order = _EXPORT_SQL[name].split(" ORDER BY ")
+        select, source = head.split(" FROM ", 1)
+        spec = TABLES[name]
+        keys = [c for c in spec.column_names
+                if c in spec.natural_key or (c == "round" and "round" in spec.column_names)]
+        columns = PENDING_COLUMNS if audit else PENDING_COLUMNS[:1]
+        frame = store.query(f"{select}, {', '.join('t.' + c for c in columns)} FROM {source} "
+                            f"WHERE t.approval <> 'approved' ORDER BY {order}", conn=conn)
+        if len(frame):
+            found[name] = frame[keys + list(columns)].reset_index(drop=True)
+    return found
 
 
 def coverage_rows(store, conn) -> pd.DataFrame:

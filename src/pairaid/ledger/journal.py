@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, text
+from sqlalchemy.sql import sqltypes
 
 from pairaid.ledger import schema
-from pairaid.ledger.errors import LedgerError
+from pairaid.ledger.errors import LedgerError, LedgerRequestError
 from pairaid.ledger.store import LEDGER_TABLES, Store
 
 GENESIS = "0" * 64
@@ -46,7 +47,7 @@ KEYS: dict[str, tuple[str, ...]] = {table: key for table, key in LEDGER_TABLES.v
 IMPORT_NAME: dict[str, str] = {table: name for name, (table, _key) in LEDGER_TABLES.items()}
 
 
-class JournalError(LedgerError):
+class JournalError(LedgerRequestError):
     """A journal request that cannot be answered as asked (unknown table or key)."""
 
 
@@ -354,25 +355,77 @@ def _joined(conn: Connection, table: str, key: tuple[str, ...], keys: list[tuple
     return rows
 
 
+def states_as_stored(table: str, columns: list[str], values: list[tuple],
+                     constants: dict[str, object]) -> list[tuple] | None:
+    """The states of rows just inserted into SQLite, as reading them back would give them, from
+    the values bound (`columns` per row, `constants` the same in every row); None when a state
+    column was not given (the database's default filled it) or a value is of a kind whose
+    stored form is not worked out here.
+
+    SQLite's column affinity decides what comes back: a REAL column returns an int bound as a
+    float, and -0.0 as 0.0; an INTEGER column returns a whole float as an int; NaN is NULL.
+    Reading back a bulk write's rows cost as much as digesting them (3.3 and 3.2 µs a flow)."""
+    names = state_columns(table)
+    position = {c: i for i, c in enumerate(columns)}
+    if any(c not in position and c not in constants for c in names):
+        return None
+    by_column = list(zip(*values)) if values else [() for _ in columns]
+    table_columns = schema.metadata.tables[table].columns
+    out = []
+    for name in names:
+        cells = by_column[position[name]] if name in position else (constants[name],) * len(values)
+        kind = table_columns[name].type
+        if isinstance(kind, sqltypes.Float):
+            if not all(v is None or type(v) in (float, int) for v in cells):
+                return None
+            cells = [None if v is None or v != v else float(v) + 0.0 for v in cells]
+        elif isinstance(kind, sqltypes.Integer):
+            if not all(v is None or type(v) in (int, float) for v in cells):
+                return None
+            cells = [v if v is None or type(v) is int else _integer_affinity(v) for v in cells]
+        elif isinstance(kind, sqltypes.String):
+            if not all(v is None or type(v) is str for v in cells):
+                return None
+        else:
+            return None
+        out.append(cells)
+    return list(zip(*out))
+
+
+def _integer_affinity(value: float):
+    if value != value:
+        return None
+    if value.is_integer() and -2**63 <= value < 2**63:
+        return int(value)
+    return value
+
+
 def record_written(store: Store, conn: Connection, table: str, seq: int,
                    before: dict[tuple, Before], action: str = "insert",
-                   comment: str | None = None, rows: int | None = None) -> int:
+                   comment: str | None = None, rows: int | None = None,
+                   inserted: tuple[list[str], list[tuple], dict] | None = None) -> int:
     """Journal the rows a write left marked `journal_seq = seq` (the chain's next entry).
 
     Up to `BULK_ROWS` rows: one entry per changed row (each row's `journal_seq` moved to its
     own entry; a row the write left as it was goes back to its earlier entry, unjournaled).
     More: one entry with the rows' digest. `before` holds the states the write replaced.
     `rows`, the number written when the caller knows it, spares a bulk write reading back the
-    primary keys. Returns the number of entries."""
+    primary keys; `inserted` (SQLite's append path: columns, rows and constants as bound)
+    spares it reading back the rows' states. Returns the number of entries."""
     chain = chain_of(conn)
     if seq != chain.seq + 1:
         raise LedgerError("journal: the write's entry number is not the chain's next")
     pk, columns = primary_key(table), state_columns(table)
     where = f"FROM {table} WHERE journal_seq = {int(seq)}"
+    written = None
     if rows is not None and rows > BULK_ROWS:
-        states = raw_rows(conn, f"SELECT {', '.join(columns)} {where}")
-        written = None
+        states = states_as_stored(table, *inserted) if inserted is not None else None
+        if states is None:
+            states = raw_rows(conn, f"SELECT {', '.join(columns)} {where}")
     else:
+        states = None
+    if states is None or len(states) <= BULK_ROWS:
+        # one entry per row, so their primary keys too (a big upsert may change few rows)
         written = [(row[0], row[1:]) for row in raw_rows(
             conn, f"SELECT {pk}, {', '.join(columns)} {where}")]
         states = [state for _pk, state in written]

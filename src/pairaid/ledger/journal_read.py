@@ -225,11 +225,61 @@ def history(store: Store, table: str, key: dict) -> list[dict]:
             if entry["before"]:
                 carried.add(json.loads(entry["before"]).get("journal_seq"))
         carried -= {e["seq"] for e in own} | {None}
-        bulk = [r._asdict() for r in conn.execute(
-            select(j).where(j.c.seq.in_(sorted(carried)), j.c.key == BULK_KEY))] if carried \
-            else []
+        bulk = _carriers(conn, name, carried)
     entries = sorted(own + bulk, key=lambda e: e["seq"])
     return [_readable(e) for e in entries]
+
+
+def _carriers(conn, table: str, seqs: set) -> list[dict]:
+    """The bulk entries among `seqs`, and the earlier bulk entries of `table` whose rows they
+    replaced (their `before`'s `by_seq`), back to the first: a record upserted by several bulk
+    writes was carried by each. Where a bulk write replaced rows of several earlier bulk writes,
+    each of them is listed (the record came from one of them)."""
+    j = schema.journal
+    found: dict[int, dict] = {}
+    todo = set(seqs)
+    while todo:
+        rows = [r._asdict() for r in conn.execute(
+            select(j).where(j.c.seq.in_(sorted(todo)), j.c.key == BULK_KEY,
+                            j.c.table_name == table))]
+        todo = set()
+        for entry in rows:
+            found[entry["seq"]] = entry
+            if entry["before"]:
+                todo |= {int(s) for s in json.loads(entry["before"]).get("by_seq", {})
+                         if s.isdigit()}
+        todo -= set(found)
+    return list(found.values())
+
+
+def entries(store: Store, table: str | None = None, *, actor: str | None = None,
+            action: str | None = None, since: str | None = None, until: str | None = None,
+            limit: int = 50) -> list[dict]:
+    """Journal entries, newest first, at most `limit`: of one table (import or ledger name), by
+    one actor, of one action, at or after `since` and before `until` (ISO dates or times, UTC,
+    compared as the journal stores them)."""
+    from pairaid.ledger.journal import ledger_table
+    from pairaid.ledger.schema import JOURNAL_ACTIONS
+
+    if limit < 1:
+        raise JournalError(f"--limit {limit}: at least 1")
+    if action is not None and action not in JOURNAL_ACTIONS:
+        raise JournalError(f"--action {action!r}: one of {', '.join(JOURNAL_ACTIONS)}")
+    j = schema.journal
+    query = select(j)
+    if table is not None:
+        query = query.where(j.c.table_name == ledger_table(table))
+    if actor is not None:
+        query = query.where(j.c.actor == actor)
+    if action is not None:
+        query = query.where(j.c.action == action)
+    if since is not None:
+        query = query.where(j.c.at >= since)
+    if until is not None:
+        query = query.where(j.c.at < until)
+    with store._reader() as conn:
+        rows = conn.execute(query.order_by(j.c.seq.desc()).limit(int(limit))).all()
+    return [_readable(r._asdict()) for r in rows]
 
 
 def _readable(entry: dict) -> dict:

@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import sqlalchemy.exc
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text
 from sqlalchemy.pool import NullPool
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -23,7 +23,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from pairaid.ledger import schema
 from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
                                        sqlite_insert)
-from pairaid.ledger.errors import DuplicateKeyError, LedgerError
+from pairaid.ledger.errors import DuplicateKeyError, LedgerConflict, LedgerError
 
 WriteMode = Literal["append", "upsert"]
 DEFAULT_PATH = "pairaid.db"
@@ -83,6 +83,9 @@ _EXPORT_SQL: dict[str, str] = {
     "prices": "SELECT code, currency, year, value, source FROM price_index t ORDER BY code, year",
 }
 
+
+#: columns a write sets that are not the row's data: an upsert changing only these changes nothing
+_BOOKKEEPING = ("journal_seq", "approval", *schema.AUDIT_COLUMNS)
 
 #: URL schemes a ledger may live at (SQLAlchemy spellings included).
 _SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
@@ -488,40 +491,62 @@ class Store:
         if mode == "upsert":
             keys = list(zip(*(column_values(rows[c]) for c in key)))
             before = journal.states_by_key(self, conn, table_name, keys)
+        # the same in every row of the transaction: SQLite's bulk insert writes them into its
+        # statement once. `journal_seq` stays bound: it changes with each write, and the driver
+        # caches each statement text it sees (up to 128; a 500-row INSERT compiles to about a
+        # megabyte), so a literal there raised a 100 MB import's peak RSS by 40 MB
         rows = rows.assign(journal_seq=seq)
+        constants: dict[str, object] = {}
         if table_name in schema.APPROVED_TABLES:
             if approval not in schema.STATUSES:
                 raise LedgerError(f"approval {approval!r}: one of {', '.join(schema.STATUSES)}")
-            rows = rows.assign(approval=approval, created_by=chain.actor, created_at=chain.at,
-                               updated_by=chain.actor, updated_at=chain.at)
+            constants.update(approval=approval, created_by=chain.actor, created_at=chain.at,
+                             updated_by=chain.actor, updated_at=chain.at)
         try:
-            count = self._write(name, rows, mode, conn)
+            count, inserted = self._write(name, rows, mode, conn, constants)
         except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation,
                 sqlalchemy.exc.IntegrityError) as exc:
             if "UNIQUE" in str(exc).upper() or isinstance(exc, psycopg.errors.UniqueViolation) \
                     or isinstance(getattr(exc, "orig", None), psycopg.errors.UniqueViolation):
-                raise DuplicateKeyError(str(exc).splitlines()[0]) from exc
-            raise
+                raise DuplicateKeyError(str(exc).splitlines()[0], table=name,
+                                        reason="the natural key is taken") from exc
+            # a CHECK or foreign key the validator did not foresee (a race with a delete)
+            reason = _first_line(exc)
+            raise LedgerConflict(f"{name}: the ledger refused the rows ({reason}); nothing was "
+                                 f"written", table=name, reason=reason) from exc
         journal.record_written(self, conn, table_name, seq, before,
-                               "update" if mode == "upsert" else "insert", rows=count)
+                               "update" if mode == "upsert" else "insert", rows=count,
+                               inserted=inserted)
         return count
 
-    def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection) -> int:
+    def _write(self, name: str, rows: pd.DataFrame, mode: WriteMode, conn: Connection,
+               constants: dict[str, object]) -> tuple[int, tuple | None]:
+        """Rows written, and on SQLite's append path what was bound: (columns, rows as
+        tuples, constants)."""
         table_name, key = LEDGER_TABLES[name]
         table = schema.metadata.tables[table_name]
+        if mode == "append" and self.backend == "sqlite":
+            columns, values = sqlite_insert(conn, table_name, rows, key_order(rows, key),
+                                            constants)
+            return len(values), (columns, values, constants)
+        rows = rows.assign(**constants)
         columns = list(rows.columns)
         if mode == "upsert":
             stmt = self._insert(table)
             updates = {c: stmt.excluded[c] for c in columns
                        if c not in key and c not in ("created_by", "created_at")}
-            stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates) if updates
+            # a row whose data the upsert leaves as they are is not touched at all: its approval,
+            # who/when and journal entry stay (an unchanged re-import writes nothing)
+            data = [c for c in columns if c not in key and c not in _BOOKKEEPING]
+            changed = or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in data]) \
+                if data else None
+            stmt = (stmt.on_conflict_do_update(index_elements=list(key), set_=updates,
+                                               where=changed) if changed is not None
                     else stmt.on_conflict_do_nothing(index_elements=list(key)))
             conn.execute(stmt, as_records(rows))
-        elif self.backend == "postgresql":
-            copy_into(conn, table_name, rows, key_order(rows, key))
         else:
-            sqlite_insert(conn, table_name, rows, key_order(rows, key))
-        return len(rows)
+            copy_into(conn, table_name, rows, key_order(rows, key))
+        return len(rows), None
 
     def _insert(self, table):
         return (pg_dialect.insert(table) if self.backend == "postgresql"

@@ -165,18 +165,21 @@ def _need_inputs(store: Store, recipients: pd.DataFrame, year: int, need: NeedSp
     return inputs
 
 
-def scenario_on_ledger(store: Store, scenario):
+def scenario_on_ledger(store: Store, scenario, panel=None):
     """A funding scenario on the ledger, county by county: each paired county's base-year funds
     (disbursed, CNY nominal), outcome, population and donor (its pairing in the base year), the
     range of the programme's funds relative to the base year the data have seen, and the
     elasticity (estimated with `pairaid estimate`'s defaults when the scenario says
-    `value = "estimate"`). Donor and county codes the scenario names must be in the ledger."""
+    `value = "estimate"`). Donor and county codes the scenario names must be in the ledger.
+    `panel`: the ledger's county panel (`build_panel(store, "county")`) when the caller has
+    built it already (the report), so it is not built twice."""
     from dataclasses import replace
 
     from pairaid.panel import build_panel
     from pairaid.policy.scenario import project_counties
 
-    panel = build_panel(store, "county").frame
+    county = panel if panel is not None else build_panel(store, "county")
+    panel = county.frame
     if scenario.outcome not in panel:
         raise PolicyError(f"scenario '{scenario.name}': the panel has no outcome "
                           f"'{scenario.outcome}' (an indicator code of the ledger)")
@@ -200,8 +203,7 @@ def scenario_on_ledger(store: Store, scenario):
     if scenario.elasticity is None:
         from pairaid.evaluate.ledger import estimate_on_panel
 
-        estimate = estimate_on_panel(build_panel(store, "county"), scenario.outcome,
-                                     "funds_per_capita")
+        estimate = estimate_on_panel(county, scenario.outcome, "funds_per_capita")
         row = estimate.tidy().iloc[0]
         scenario = replace(scenario, elasticity=float(row["estimate"]),
                            elasticity_se=float(row["std_error"]))

@@ -112,21 +112,45 @@ class _State:
         scores[self.n[:, :, None] > room] = np.inf
         return scores
 
-    def best_swap(self, d: int, e: int, rs: np.ndarray, ss: np.ndarray) -> tuple[float, int, int]:
-        """The best swap of one of d's recipients `rs` with one of e's `ss`: its score, r, s."""
+    def best_swaps(self, pairs: list[tuple[int, int]], members: list[np.ndarray]
+                   ) -> dict[tuple[int, int], tuple[float, int, int]]:
+        """For each donor pair (d, e), the best swap of one of d's recipients with one of e's:
+        its score, r, s. All pairs in one set of array operations (one block per pair, padded
+        to the largest donor's recipients with +inf), each element computed as for a single
+        pair, so the scores and the first-minimum ties (r major, s minor) are the same as pair
+        by pair: ~0.1 ms of numpy overhead a pair was most of the iterated search's time."""
+        if not pairs:
+            return {}
         a, n = self.a, self.n
-        dev_d, dev_e = a.capacity[d] - self.load[d], a.capacity[e] - self.load[e]
-        diff = a.share[rs][:, None] - a.share[ss][None, :]
-        scores = np.abs(dev_d + diff) + np.abs(dev_e - diff) - (abs(dev_d) + abs(dev_e))
-        p, q = a.prefecture[rs], a.prefecture[ss]
+        width = max(len(m) for m in members)
+        table = np.full((len(members), width), -1, dtype=np.int64)
+        for donor, held in enumerate(members):
+            table[donor, :len(held)] = held
+        d = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+        e = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+        rs, ss = table[d], table[e]  # (K, W), -1 past each donor's recipients
+        valid = (rs >= 0)[:, :, None] & (ss >= 0)[:, None, :]
+        rs0, ss0 = np.maximum(rs, 0), np.maximum(ss, 0)
+        dev = a.capacity - self.load
+        dev_d, dev_e = dev[d][:, None, None], dev[e][:, None, None]
+        diff = a.share[rs0][:, :, None] - a.share[ss0][:, None, :]
+        scores = np.abs(dev_d + diff) + np.abs(dev_e - diff) - (np.abs(dev_d) + np.abs(dev_e))
+        p, q = a.prefecture[rs0], a.prefecture[ss0]
+        dc, ec = d[:, None], e[:, None]
         # d loses r (prefecture p) and gains s (q), e the reverse; nothing when p == q
-        pref_r = (n[e, p] == 0).astype(float) - (n[d, p] == 1)
-        pref_s = (n[d, q] == 0).astype(float) - (n[e, q] == 1)
-        scores += a.prefecture_weight * (pref_r[:, None] + pref_s[None, :]) * (p[:, None] != q[None, :])
+        pref_r = (n[ec, p] == 0).astype(float) - (n[dc, p] == 1)
+        pref_s = (n[dc, q] == 0).astype(float) - (n[ec, q] == 1)
+        scores += a.prefecture_weight * (pref_r[:, :, None] + pref_s[:, None, :]) \
+            * (p[:, :, None] != q[:, None, :])
         ch = a.change
-        scores += a.change_weight * ((ch[rs, e] - ch[rs, d])[:, None] + (ch[ss, d] - ch[ss, e])[None, :])
-        i = int(np.argmin(scores))
-        return float(scores.flat[i]), int(rs[i // len(ss)]), int(ss[i % len(ss)])
+        scores += a.change_weight * ((ch[rs0, ec] - ch[rs0, dc])[:, :, None]
+                                     + (ch[ss0, dc] - ch[ss0, ec])[:, None, :])
+        scores[~valid] = np.inf
+        flat = scores.reshape(len(pairs), -1)
+        i = flat.argmin(axis=1)
+        k = np.arange(len(pairs))
+        best, r, s = flat[k, i], rs[k, i // width], ss[k, i % width]
+        return {pair: (float(best[j]), int(r[j]), int(s[j])) for j, pair in enumerate(pairs)}
 
 
 def _disjoint_best(candidates, scores, donors_of) -> list[tuple]:
@@ -179,11 +203,13 @@ def improve(arrays: PairingArrays, assignment: np.ndarray, *, max_rounds: int = 
         if not swaps:
             break
         members = [np.flatnonzero(state.asg == d) for d in range(D)]
+        stale = []
         for d, e in pairs:
-            if (d in dirty or e in dirty) and len(members[d]) and len(members[e]):
-                cache[d, e] = state.best_swap(d, e, members[d], members[e])
-            elif not (len(members[d]) and len(members[e])):
+            if not (len(members[d]) and len(members[e])):
                 cache.pop((d, e), None)
+            elif d in dirty or e in dirty:
+                stale.append((d, e))
+        cache.update(state.best_swaps(stale, members))
         dirty = set()
         candidates = [(pair, found[0]) for pair, found in cache.items() if found[0] < -_EPS]
         if not candidates:

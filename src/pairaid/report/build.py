@@ -134,8 +134,6 @@ class ChartFooter:
 
     parts: tuple[str, ...]
     font: str
-    #: the same words as PNG text chunks (Source, Comment)
-    png_text: dict
 
 
 def chart_footer(inputs, fingerprint: str, lang: str) -> ChartFooter:
@@ -151,8 +149,7 @@ def chart_footer(inputs, fingerprint: str, lang: str) -> ChartFooter:
     parts = [source, prices]
     if inputs.synthetic:
         parts.append(label("footer.synthetic", lang))
-    texts = {"Source": source, "Comment": " · ".join(parts[1:])}
-    return ChartFooter(tuple(parts), FONTS[lang], texts)
+    return ChartFooter(tuple(parts), FONTS[lang])
 
 
 def _make(chartlib, chart, lang: str):
@@ -174,19 +171,29 @@ def chart_specs(chartlib, chart, lang: str, footer: ChartFooter) -> tuple[dict, 
     """The Vega-Lite specs of one chart with its footer: page width and phone width (what the
     report's page and the dashboard embed)."""
     from pairaid.report.chart_style import narrow
-    from pairaid.report.i18n import label
 
     # the JSON-schema check is left to the tests (every chart function is validated there):
     # here it would cost ~0.1 s a chart
-    parts = list(footer.parts)
-    if chart.options.get("prices"):  # a chart in other prices than the report's says so
-        parts[1] = f"{label('footer.prices', lang)}: {chart.options['prices']}"
+    parts = chart_footer_parts(chart, lang, footer)
     spec = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang), validate=False),
                                 parts, footer.font)
     with narrow():
         phone = chartlib.with_footer(chartlib.spec(_make(chartlib, chart, lang),
                                                    validate=False), parts, footer.font, 11)
     return spec, phone
+
+
+def chart_footer_parts(chart, lang: str, footer: ChartFooter) -> list[str]:
+    """The footer of `chart`: the report's, with the chart's own prices when it is in other
+    prices than the report's, and without a price basis when it shows no money."""
+    from pairaid.report.i18n import label
+
+    parts = list(footer.parts)
+    if chart.options.get("prices"):  # a chart in other prices than the report's says so
+        parts[1] = f"{label('footer.prices', lang)}: {chart.options['prices']}"
+    elif not chart.shows_money:
+        del parts[1]
+    return parts
 
 
 def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
@@ -196,7 +203,9 @@ def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter)
     svg = chartlib.render_svg(spec)
     (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
     if png:
-        image = chartlib.png_with_text(chartlib.render_png(None, svg=svg), footer.png_text)
+        parts = chart_footer_parts(chart, lang, footer)
+        text = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
+        image = chartlib.png_with_text(chartlib.render_png(None, svg=svg), text)
         (out / "charts" / f"{chart.id}.png").write_bytes(image)
     return {"svg": svg, "spec": spec, "narrow_spec": phone,
             "description": spec.get("description", "")}

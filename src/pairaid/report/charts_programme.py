@@ -11,7 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from pairaid.report.chart_style import (MISSING_GREY, MUTED, OKABE_ITO, SEQUENTIAL, categories,
+from pairaid.report.chart_style import (MISSING_GREY, MUTED, OKABE_ITO, SEQUENTIAL, InlineRows,
+                                        categories,
                                         finish, is_narrow, legend_orient, require, values, width,
                                         years)
 from pairaid.report.i18n import (LABELS, check_lang, currency_name, fmt_money, fmt_number,
@@ -353,7 +354,7 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
         shown = [t for t in (no_data, seat_text)
                  if any(f["properties"]["value_text"] == t for f in missing)]
         colours = {no_data: MISSING_GREY, seat_text: "#f6e3bd"}
-        layers.append(alt.Chart(alt.Data(values=missing)).mark_geoshape(
+        layers.append(alt.Chart(InlineRows(values=missing)).mark_geoshape(
             stroke="white", strokeWidth=0.6).encode(
             color=alt.Color("properties.value_text:N", title=None,
                             scale=alt.Scale(domain=shown, range=[colours[t] for t in shown]),
@@ -361,7 +362,7 @@ def choropleth(features: dict, df: pd.DataFrame, title_id: str, unit: str, lang:
                                               symbolType="square")),
             tooltip=tip).project(**projection))
     if shaded:
-        layers.append(alt.Chart(alt.Data(values=shaded)).mark_geoshape(
+        layers.append(alt.Chart(InlineRows(values=shaded)).mark_geoshape(
             stroke="white", strokeWidth=0.6).encode(
             color=alt.Color("properties.value:Q", title=unit_text, scale=colour_scale,
                             legend=alt.Legend(orient=legend_orient("right"), format=",.4~r")),

@@ -109,7 +109,7 @@ def collect(store, db_label: str, *, draws: int = SENSITIVITY_DRAWS, seed: int =
     _measure(clock, inputs, prefecture, draws, seed)
     _evaluate(clock, inputs, county, outcome)
     _distribution(clock, inputs, store, county)
-    inputs.policy = _policy(clock, store)
+    inputs.policy = _policy(clock, store, county)
     inputs.findings = derive_findings(inputs)
     return inputs
 
@@ -200,10 +200,12 @@ class PolicyResults:
         return found
 
 
-def _policy(clock, store) -> PolicyResults | None:
+def _policy(clock, store, county=None) -> PolicyResults | None:
     """`pairaid plan compliance --rule xinjiang_2010`, `plan match --rule xinjiang_2010 --year
     LATEST --node-limit 0` (LATEST: the rule's last year with recorded flows) and `plan
-    scenario taper_and_water`, each with the command's other defaults."""
+    scenario taper_and_water`, each with the command's other defaults (the scenario on
+    `county`, the county panel the report built already when given: the one `plan scenario`
+    builds)."""
     from pairaid.policy import load_rule
     from pairaid.policy.ledger import compliance_on_ledger, match_on_ledger, scenario_on_ledger
     from pairaid.policy.scenario import load_scenario
@@ -221,7 +223,7 @@ def _policy(clock, store) -> PolicyResults | None:
         if matched is not None:
             found.match, found.equity = matched
     found.scenario = clock.run("funding scenario", lambda: scenario_on_ledger(
-        store, load_scenario(POLICY_SCENARIO)))
+        store, load_scenario(POLICY_SCENARIO), county))
     return found
 
 

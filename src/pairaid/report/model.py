@@ -43,6 +43,14 @@ def static(key: str, lang: str, terms: dict | None = None, **numbers) -> Reading
     return Reading(render(made, lang), key, "describes")
 
 
+#: charts that show no amount of money (counts, shares of one year's money, index scores,
+#: estimates, who is paired with whom): their footer states no price basis, which is for
+#: charts that show money (issue 10)
+WITHOUT_MONEY = frozenset({"rounds_timeline", "map_index", "rank_intervals", "elasticity",
+                           "event_study", "synthetic_control", "lorenz", "theil", "groups",
+                           "dependence", "audit_counts", "benford", "pairing_map"})
+
+
 @dataclass
 class Chart:
     """One chart: `kind` names the function in `report.charts`; `frame` is its data."""
@@ -56,6 +64,10 @@ class Chart:
     #: the finding the chart illustrates: its title is that finding's message
     #: (`pairaid.readings.templates_charts`), not a label
     finding: object = None
+
+    @property
+    def shows_money(self) -> bool:
+        return self.id not in WITHOUT_MONEY
 
     def title(self, lang: str) -> str | None:
         """The chart's title in `lang`: its finding's message (None: no finding, the chart
@@ -83,6 +95,9 @@ class Table:
     rows: list[list[tuple[str, object]]]
     frame: pd.DataFrame
     caption: str = ""
+    #: read row by row on a phone however few its columns (cells of prose: three columns of
+    #: sentences squeezed into 390 px wrap a word or two a line)
+    stack: bool = False
 
 
 @dataclass

@@ -64,8 +64,8 @@ ul.notes li { margin-bottom: .3rem; }
   table { table-layout: fixed; font-size: .8rem; }
   th, td { overflow-wrap: anywhere; padding: .3rem .25rem; }
   td.num, #table-headline td:nth-child(3) { white-space: normal; } }
-/* phones: a table of more than three columns is read row by row, each row a block of
-   "column: value" lines (the headline's seven columns squeezed into 390 px broke words
+/* phones: a table of more than three columns (or of prose) is read row by row, each row a
+   block of "column: value" lines (the headline's seven columns squeezed into 390 px broke words
    letter by letter); the first cell heads its row, empty cells are left out */
 @media screen and (max-width: 40rem) {
   .stacks table, .stacks tbody, .stacks tr, .stacks td { display: block; width: 100%; }
@@ -151,7 +151,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <figcaption>{{ charts[c.id].description }} · <a href="data/{{ c.id }}.csv">{{ words.data_behind }}</a> · <a href="charts/{{ c.id }}.svg">{{ words.chart_image }}</a></figcaption>
 </figure>
 {% endfor %}
-{% for t in s.tables %}<div class="table-wrap{% if t.header | length > 3 %} stacks{% endif %}"><table id="table-{{ t.id }}">
+{% for t in s.tables %}<div class="table-wrap{% if t.header | length > 3 or t.stack %} stacks{% endif %}"><table id="table-{{ t.id }}">
 {% if t.caption %}<caption>{{ t.caption }} · <a href="data/table_{{ t.id }}.csv">CSV</a></caption>{% else %}<caption><a href="data/table_{{ t.id }}.csv">CSV</a></caption>{% endif %}
 <thead><tr>{% for h in t.header %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for row in t.rows %}<tr>{% for text, raw in row %}{% set head = t.header[loop.index0] %}{% if raw is none %}<td data-label="{{ head }}">{{ text }}</td>{% else %}<td class="num" data-value="{{ raw }}" data-label="{{ head }}">{{ text }}</td>{% endif %}{% endfor %}</tr>

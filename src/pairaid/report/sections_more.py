@@ -286,7 +286,7 @@ def _gaps(inputs, lang: str) -> Section:
     table = Table("gaps", [word("indicator", lang), word("missing", lang),
                            word("who_could_publish", lang)], rows,
                   pd.DataFrame([[c[0] for c in r] for r in rows],
-                               columns=["item", "missing", "who_could_publish"]))
+                               columns=["item", "missing", "who_could_publish"]), stack=True)
     reading = [static("gaps.intro", lang)] + readings(inputs.findings.get("gaps", []), lang)
     return Section("gaps", title("gaps", lang), reading, tables=[table])
 

@@ -83,9 +83,25 @@ def app_from_env() -> FastAPI:
     return create_app(Settings.from_env())
 
 
+def ledger_status(exc) -> int:
+    """A LedgerError's status by its type (`ledger.errors`): 404 no such record or data, 409
+    the ledger's state refuses the request, 422 the request is malformed (as every input error
+    of this app), 503 the ledger itself cannot answer (cannot be opened, refused a write)."""
+    from pairaid.ledger.errors import LedgerConflict, LedgerRequestError, RecordNotFound
+
+    if isinstance(exc, RecordNotFound):
+        return 404
+    if isinstance(exc, LedgerConflict):
+        return 409
+    if isinstance(exc, LedgerRequestError):
+        return 422
+    return 503
+
+
 def _error_handlers(app: FastAPI) -> None:
     """The library's input errors become 422 with the same message the CLI prints (file, row,
-    column, reason) and 'nothing was written'; a ledger that refuses becomes 503."""
+    column, reason) and 'nothing was written'; a LedgerError its status by type
+    (`ledger_status`), its table, key, column and reason beside the message."""
     from pairaid.errors import InputError
     from pairaid.ingest.errors import ImportValidationError
     from pairaid.ledger.errors import LedgerError
@@ -105,7 +121,8 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(LedgerError)
     async def _ledger(_request: Request, exc: LedgerError):
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+        return JSONResponse(status_code=ledger_status(exc),
+                            content={"detail": str(exc), **exc.where()})
 
     @app.exception_handler(InputError)
     async def _input(_request: Request, exc: InputError):

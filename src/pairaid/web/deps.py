@@ -67,10 +67,22 @@ class LedgerSource:
             now = time.monotonic()
             if self._marker is not None and now - self._marker[0] < MARKER_REUSE_SECONDS:
                 return self._marker[1]
-            marker = f"pg:{self._head(probe)}:{_meta_digest(probe)}:" \
+            # after "|": the periodic re-check; markers alike before it are one journal state
+            # (`AnalyticsCache` keeps serving its results while it re-checks the fingerprint)
+            marker = f"pg:{self._head(probe)}:{_meta_digest(probe)}|" \
                      f"{int(now // SERVER_MARKER_SECONDS)}"
             self._marker = (now, marker)
             return marker
+
+    def synthetic(self) -> bool:
+        """Whether the ledger says its data are synthetic (one metadata read, ~1 ms): every page
+        of a demo ledger carries the banner, forms and queues as well as the report's views."""
+        from pairaid.ledger import Store
+
+        with self._probe_lock:
+            if self._probe is None:
+                self._probe = Store.open(self.url, create=False)
+            return self._probe.is_synthetic()
 
     @staticmethod
     def _head(store) -> str:

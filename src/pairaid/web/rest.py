@@ -3,8 +3,7 @@ the count of failed token attempts) and the answers for errors only writes raise
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from pairaid.web.auth import FailureLimit
 from pairaid.web.cache import AnalyticsCache
@@ -12,7 +11,6 @@ from pairaid.web.cache import AnalyticsCache
 
 def install(app: FastAPI) -> None:
     """Add the REST API (tables, analytics, approvals) to `app` (called by `create_app`)."""
-    from pairaid.ledger.corrections import CorrectionError
     from pairaid.web import routes_analytics, routes_iati, routes_tables
 
     settings = app.state.settings
@@ -22,22 +20,13 @@ def install(app: FastAPI) -> None:
     app.include_router(routes_analytics.router)
     app.include_router(routes_iati.router)
 
-    @app.exception_handler(CorrectionError)
-    async def _refused(_request: Request, exc: CorrectionError):
-        # a delete of a row that other rows refer to: the ledger is fine, the request is not
-        return JSONResponse(status_code=409, content={"detail": str(exc)})
-
     _approval(app)
 
 
 def _approval(app: FastAPI) -> None:
     """The approval routes and the answer to a journal request that cannot be answered."""
-    from pairaid.ledger.journal import JournalError
     from pairaid.web import routes_approval
 
+    # their errors (no such record 404, decided already 409, a bad key 422) are LedgerErrors:
+    # `app.ledger_status` answers them
     app.include_router(routes_approval.router)
-
-    @app.exception_handler(JournalError)
-    async def _journal(_request: Request, exc: JournalError):
-        # no such record, not pending, a return without a comment: the request, not the ledger
-        return JSONResponse(status_code=422, content={"detail": str(exc)})

@@ -123,12 +123,22 @@ def event_study(request: Request, outcome: Annotated[str, Query(pattern=OUTCOME)
                 estimator: Literal["cs", "sa", "twfe", "did2s"] = "cs",
                 control: Literal["never", "notyet"] = "never",
                 method: Literal["dr", "ipw", "reg"] = "dr",
-                log: Literal["drop", "log1p", "none"] = "none", level: Level = "county"):
+                log: Literal["drop", "log1p", "none"] = "none", level: Level = "county",
+                honest: Annotated[bool, Query(description=(
+                    "Also run the Rambachan–Roth sensitivity (--honest)"))] = False,
+                honest_target: Annotated[str, Query(pattern=r"^([0-9]{1,3}|average)$",
+                                                    description=(
+                    "The event time whose effect is bounded, or 'average' "
+                    "(--honest-target)"))] = "0"):
     """Staggered DiD / event study (`pairaid event-study --json`, ledger mode)."""
-    return _document(request, "event_study", _params(locals()),
+    params = _params(locals())
+    from pairaid.api import HONEST_RESTRICTIONS, honest_target as parse_target
+
+    return _document(request, "event_study", params,
                      lambda ledger: ledger.event_study_document(
                          outcome, level, estimator=estimator, control=control, method=method,
-                         log=log))
+                         log=log, honest=HONEST_RESTRICTIONS if honest else (),
+                         honest_target=parse_target(honest_target)))
 
 
 @router.get("/synth", response_class=Response, responses=DOCUMENT)

@@ -5,7 +5,8 @@ journal entries of one record. The ledger does the work (`ledger.approval`,
     GET  /api/approvals/{table}                  drafts and returned records    [editor]
     POST /api/approvals/{table}/approve          {keys | all_drafts, comment}   [approver]
     POST /api/approvals/{table}/return           {keys, comment}                [approver]
-    GET  /api/tables/{table}/history?KEY         journal entries, oldest first  (reader)
+    GET  /api/tables/{table}/history?KEY         journal entries, oldest first  [editor]
+    GET  /api/journal/head                       the chain's head (the anchor)  (public)
 """
 
 from __future__ import annotations
@@ -73,9 +74,11 @@ def _decided(request: Request, result) -> dict:
 
 
 @router.get("/approvals/{table}", response_model=Pending, summary="Approval queue")
-def pending_records(request: Request, table: RecordTable, _account=Depends(auth.writer)):
-    """The table's drafts and returned records, with who last wrote each and when."""
+def pending_records(request: Request, table: RecordTable, account=Depends(auth.writer)):
+    """The table's drafts and returned records, with who last wrote each and when (an editor's:
+    those within their region or donor)."""
     from pairaid.jsonable import records
+    from pairaid.ledger.accounts import may_write
     from pairaid.ledger.approval import pending
 
     store = request.app.state.ledger_source.writer()
@@ -83,7 +86,10 @@ def pending_records(request: Request, table: RecordTable, _account=Depends(auth.
         frame = pending(store, table)
     finally:
         store.close()
-    return Pending(table=table, total=len(frame), rows=records(frame))
+    rows = records(frame)
+    if account.role == "editor":
+        rows = [row for row in rows if may_write(account, table, row)]
+    return Pending(table=table, total=len(rows), rows=rows)
 
 
 @router.post("/approvals/{table}/approve", response_model=Decision, summary="Approve drafts")
@@ -118,3 +124,17 @@ def return_(request: Request, table: RecordTable, body: Annotated[ReturnRequest,
     finally:
         store.close()
     return _decided(request, result)
+
+
+@router.get("/journal/head", summary="The journal's head (anchor)")
+def journal_head(request: Request, _reader=Depends(auth.reader)) -> dict:
+    """The chain's newest entry: `seq`, `hash`, `at` and `anchor` ("SEQ:HASH", what `pairaid
+    journal verify --anchor` checks). Readable wherever reads are: an outside party keeps it to
+    hold the office to its history; the entries themselves are for the office's writers."""
+    from pairaid.ledger.journal_read import head
+
+    store = request.app.state.ledger_source.writer()
+    try:
+        return head(store).to_dict()
+    finally:
+        store.close()

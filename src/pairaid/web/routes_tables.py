@@ -8,6 +8,7 @@
     POST   /api/tables/{table}/import          a CSV/XLSX/JSON file, as `pairaid import` [editor]
     GET    /api/tables/{table}/download        ?format=csv|xlsx|json, as `pairaid export`
     GET    /api/tables/{table}/history?KEY     the row's journal entries (`pairaid journal show`)
+                                               [editor of the record, approver, admin]
 
 The routes are made per table, so the OpenAPI schema names each table's columns and key.
 """
@@ -86,7 +87,7 @@ def _add_table(spec: TableSpec) -> None:
     # -- list ---------------------------------------------------------------------------------
     def list_rows(**given) -> Response:
         request = given.pop("request")
-        drafts = _drafts(request, spec, given.pop("drafts"))
+        drafts, scope = _drafts(request, spec, given.pop("drafts"))
         limit, offset, sort = given.pop("limit"), given.pop("offset"), given.pop("sort")
         filters = {c: v for c, v in given.items() if c in spec.column_names and v is not None}
         if sort and sort.lstrip("-") not in spec.column_names:
@@ -94,7 +95,7 @@ def _add_table(spec: TableSpec) -> None:
                                 f"{sort.lstrip('-')!r} (columns: {', '.join(spec.column_names)})")
 
         def page(_ledger) -> bytes:
-            frame = _table(request, name, drafts)
+            frame = _table(request, name, drafts, scope)
             frame = frame[match(frame, filters)] if filters else frame
             if sort:
                 frame = frame.sort_values(sort.lstrip("-"), ascending=not sort.startswith("-"),
@@ -106,7 +107,8 @@ def _add_table(spec: TableSpec) -> None:
         # every parameter
         body = request.app.state.analytics.get(
             request.app.state.ledger_source, f"page:{name}",
-            {"drafts": drafts, "limit": limit, "offset": offset, "sort": sort, **filters}, page)
+            {"drafts": drafts, "scope": scope, "limit": limit, "offset": offset, "sort": sort,
+             **filters}, page)
         return Response(body, media_type="application/json")
 
     list_rows.__doc__ = (f"{spec.description}: rows matching every COLUMN=value filter (a "
@@ -127,10 +129,21 @@ def _add_table(spec: TableSpec) -> None:
 
     # -- get ------------------------------------------------------------------------------------
     def get_row(**given) -> dict:
-        frame = _table(given.pop("request"), name)
-        return _rows(one_record(frame, spec, _key(spec, given)))[0]
+        request = given.pop("request")
+        key = _key(spec, given)
+        try:
+            return _rows(one_record(_table(request, name), spec, key))[0]
+        except HTTPException as absent:  # not approved: a draft its writer may see
+            account = auth.account_of(request, required=False) if absent.status_code == 404 \
+                else None
+            if account is None:
+                raise
+            return _rows(_current(request, spec, key, account))[0]
 
-    get_row.__doc__ = f"The {name} row its natural key ({', '.join(spec.natural_key)}) names."
+    get_row.__doc__ = (f"The {name} row its natural key ({', '.join(spec.natural_key)}) names: "
+                       f"an approved one, or, with a token, a draft or returned record the "
+                       f"account may write (an editor's within their region or donor; an "
+                       f"approver's or admin's any).")
     router.add_api_route(f"/{name}/record", with_signature(get_row, [
         _request(), _fixed("_reader", object, reader),
         *_key_parameters(spec)]), methods=["GET"], response_model=dict, tags=[name],
@@ -142,9 +155,11 @@ def _add_table(spec: TableSpec) -> None:
 
     row_history.__doc__ = (f"Every journal entry that wrote the {name} row its key names, "
                            f"oldest first (`pairaid journal show {name}`): who, when, what, "
-                           f"before and after, the entry's hash.")
+                           f"before and after, the entry's hash. Needs a token of an approver, "
+                           f"an admin, or an editor who may write the record, even when reads "
+                           f"are public (the journal names people and holds drafts).")
     router.add_api_route(f"/{name}/history", with_signature(row_history, [
-        _request(), _fixed("_reader", object, reader), *_key_parameters(spec)]),
+        _request(), *_key_parameters(spec)]),
         methods=["GET"], response_model=list[dict], tags=[name], name=f"history_{name}",
         summary=f"History of a {name} row")
 
@@ -168,7 +183,7 @@ def _add_table(spec: TableSpec) -> None:
     def update_row(**given) -> Written:
         request, account, body = given.pop("request"), given.pop("account"), given.pop("body")
         key = _key(spec, given)
-        current = _current(request, spec, key)
+        current = _current(request, spec, key, account)
         row = {**{c: v for c, v in key.items() if c in spec.natural_key},
                **body.model_dump(exclude_unset=True)}
         changed = [c for c in spec.natural_key if c in row and
@@ -194,7 +209,7 @@ def _add_table(spec: TableSpec) -> None:
     def delete_row(**given) -> Written:
         request, account = given.pop("request"), given.pop("account")
         key = _key(spec, given)
-        current = _current(request, spec, key)
+        current = _current(request, spec, key, account)
         auth.permit(account, name, _rows(current))
         deleted = _delete(request, name, key, account)
         return Written(table=name, new=0, updated=0, deleted=deleted, rows=_rows(current))
@@ -242,31 +257,73 @@ def _add_table(spec: TableSpec) -> None:
         responses={200: {"content": {t: {} for t in DOWNLOADS.values()}}})
 
 
-def _table(request: Request, name: str, drafts: bool = False) -> pd.DataFrame:
+def _table(request: Request, name: str, drafts: bool = False,
+           scope: tuple | None = None) -> pd.DataFrame:
     """The whole table as read for this ledger state (approved records only unless `drafts`),
     kept by fingerprint with the analytics (`web.cache`): reading the demo's 24,000 flows takes
     about a second, a page of them from the kept frame milliseconds. The frame is shared between
     requests: never changed in place."""
+    def read(ledger) -> pd.DataFrame:
+        if not drafts:
+            return ledger.table(name)
+        every = ledger.store.read_table(name, drafts=True)
+        return every if scope is None else _within(ledger.store, name, every, scope)
+
     return request.app.state.analytics.get(
-        request.app.state.ledger_source, f"table:{name}", {"drafts": drafts},
-        lambda ledger: ledger.store.read_table(name, drafts=True) if drafts
-        else ledger.table(name))
+        request.app.state.ledger_source, f"table:{name}", {"drafts": drafts, "scope": scope},
+        read)
 
 
-def _drafts(request: Request, spec: TableSpec, drafts: bool) -> bool:
-    """Drafts are shown to writers only (401/403 otherwise): they are not yet the office's."""
+def _within(store, name: str, every: pd.DataFrame, scope: tuple) -> pd.DataFrame:
+    """`every` row of a table less the records awaiting approval that an editor limited to
+    `scope` (region, donor) may not write: those are not yet the office's, nor theirs."""
+    from pairaid.ledger.accounts import Account, may_write
+    from pairaid.ledger.approval import pending
+
+    queue = pending(store, name)
+    if queue.empty:
+        return every
+    editor = Account("scope", "editor", *scope)
+    columns = list(key_columns(TABLES[name]))
+    hidden = {_key_text(row[c] for c in columns) for row in queue.to_dict("records")
+              if not may_write(editor, name, row)}
+    if not hidden:
+        return every
+    keep = [_key_text(values) not in hidden for values in every[columns].itertuples(index=False)]
+    return every[keep]
+
+
+def _key_text(values) -> tuple:
+    return tuple("" if v is None or (not isinstance(v, str) and pd.isna(v)) else
+                 str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                 for v in values)
+
+
+def _drafts(request: Request, spec: TableSpec, drafts: bool) -> tuple[bool, tuple | None]:
+    """Drafts are shown to writers only (401/403 otherwise): they are not yet the office's. An
+    editor limited to a region or donor sees the drafts within it (the scope returned)."""
     if drafts:
         account = auth.account_of(request)
         if account.role not in auth.WRITE_ROLES:
             raise HTTPException(status_code=403, detail=f"{account.name} is a {account.role}: "
                                 f"drafts are shown to editors, approvers and admins")
-        return True
-    return False
+        limited = account.role == "editor" and (account.region or account.donor)
+        return True, (account.region, account.donor) if limited else None
+    return False, None
 
 
 def _history(request: Request, name: str, key: dict) -> list[dict]:
+    """A record's journal entries, for an account that may read them (401 without a token, 403
+    for viewers and editors outside their region or donor: `accounts.may_read_history`)."""
     from pairaid.ledger.approval import key_from_import
     from pairaid.ledger.journal_read import history
+
+    account = auth.account_of(request)
+    if not auth.accounts_module().may_read_history(account, name, key):
+        raise HTTPException(status_code=403, detail=f"{account.name} is a {account.role}"
+                            + (" outside this record's region or donor" if account.role ==
+                               "editor" else "") + ": a record's history (who wrote what, "
+                            "drafts included) is shown to its editors, approvers and admins")
 
     store = request.app.state.ledger_source.writer()
     try:
@@ -275,10 +332,21 @@ def _history(request: Request, name: str, key: dict) -> list[dict]:
         store.close()
 
 
-def _current(request: Request, spec: TableSpec, key: dict) -> pd.DataFrame:
-    """The row the key names, read from a fresh snapshot (404/409 as `one_record`)."""
+def _current(request: Request, spec: TableSpec, key: dict, account) -> pd.DataFrame:
+    """The row the key names, read from a fresh snapshot (404/409 as `one_record`): an
+    approved one, or a draft or returned record `account` may write (`accounts.may_write`: an
+    editor's own region or donor, any for approvers and admins). Anyone else is told there is
+    no such row: records awaiting approval are not yet the office's."""
     with request.app.state.ledger_source.reader() as ledger:
-        return one_record(ledger.table(spec.name), spec, key)
+        try:
+            return one_record(ledger.table(spec.name), spec, key)
+        except HTTPException as absent:
+            if absent.status_code != 404 or account is None:
+                raise
+            found = one_record(ledger.store.read_table(spec.name, drafts=True), spec, key)
+            if not auth.accounts_module().may_write(account, spec.name, _rows(found)[0]):
+                raise absent from None
+            return found
 
 
 def _write(request: Request, name: str, frame: pd.DataFrame, mode: str, account):

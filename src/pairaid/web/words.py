@@ -117,6 +117,8 @@ WORDS: dict[str, dict[str, str]] = {
     "history.bulk": _pair("part of a bulk write (one entry for many rows)",
                           "批量写入的一部分（多行共用一个条目）"),
     "not_found": _pair("No such page.", "没有这个页面。"),
+    "history.refused": _pair("A record's history is shown to its editors, approvers and admins.",
+                             "记录的历史仅向其录入员、审批人和管理员显示。"),
 }
 
 

@@ -33,7 +33,7 @@ from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
 from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, see_year, write_all
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, SPAN, see_year, write_all
 from pairaid.ledger import codes
 from pairaid.ledger.store import Store
 
@@ -262,22 +262,26 @@ class _Mapper:
             self._pairing_results(activity, marked, name)
         years = []
         activity_sectors = self._sector_shares(activity, None)
-        spans, add_flow, file = self.spans, self.flows.append, self.file
+        spans, add_flow, file, totals = self.spans, self.flows.append, self.file, report.totals
+        identifier, notes, flows = activity.identifier, report.notes, 0
+        source_head = f"IATI {name}:"
+        source_tail = f" {identifier}"
+        report.transactions += len(activity.transactions)
         for transaction in activity.transactions:
-            report.transactions += 1
             kind = iati_codes.flow_kind(transaction)
             if kind is None:
                 report.skipped_types[transaction.type] += 1
                 continue
-            if transaction.value is None:
+            value, year, currency = transaction.value, transaction.year, transaction.currency
+            if value is None:
                 problems.append(Problem(name, transaction.line, "transaction/value",
                                         f"'{transaction.value_text}' is not a number"))
                 continue
-            if transaction.year is None:
+            if year is None:
                 problems.append(Problem(name, transaction.line, "transaction/transaction-date",
                                         f"'{transaction.date}' is not an ISO date (YYYY-MM-DD)"))
                 continue
-            if not transaction.currency:
+            if not currency:
                 problems.append(Problem(name, transaction.line, "transaction/value@currency",
                                         "no currency: neither value@currency nor the activity's "
                                         "default-currency is given"))
@@ -292,28 +296,40 @@ class _Mapper:
                                             "no funding organisation, provider or reporting "
                                             "organisation names who gave the money"))
                 continue
-            total_key = (kind, transaction.currency)
-            report.totals[total_key] = report.totals.get(total_key, 0.0) + transaction.value
-            years.append(transaction.year)
+            total_key = (kind, currency)
+            totals[total_key] = totals.get(total_key, 0.0) + value
+            years.append(year)
             # pairaid's own transactions keep the ledger's ref (empty included); others get the
             # activity's identifier and the transaction's place in it
             ref = (transaction.ref or "") if own else \
-                _short(f"{activity.identifier}#{transaction.index}", 60)
-            source = f"IATI {name}:{transaction.line} {activity.identifier}"
+                _short(f"{identifier}#{transaction.index}", 60)
+            source = f"{source_head}{transaction.line}{source_tail}"
             sectors = (activity_sectors if transaction.sector is None else
                        self._sector_shares(activity, transaction))
             several = len(recipients) > 1
+            line = transaction.line
             for place in recipients:
-                see_year(spans, (donor, place.key, own_round), transaction.year)
+                key = (donor, place.key, own_round)
+                # see_year, inlined: this runs for every flow of the file
+                packed = spans.get(key)
+                if not packed:
+                    spans[key] = year * SPAN + year
+                else:
+                    first, last = divmod(packed, SPAN)
+                    if year < first:
+                        spans[key] = year * SPAN + last
+                    elif year > last:
+                        spans[key] = first * SPAN + year
                 place_ref = _short(f"{ref}@{place.key}") if several else _short(ref)
+                money = value * place.share
                 for sector, share, note in sectors:
                     if note:
-                        report.notes[note.split(" (")[0].split(":")[0]] += 1
-                    add_flow((donor, place.key, transaction.year, kind,
-                              transaction.value * place.share * share, transaction.currency,
-                              sector, project or "", (f"{source}; {note}" if note else source)[:1000],
-                              place_ref, own_round, file, transaction.line))
-                    report.flows += 1
+                        notes[note.split(" (")[0].split(":")[0]] += 1
+                    add_flow((donor, place.key, year, kind, money * share, currency, sector,
+                              project or "", (f"{source}; {note}" if note else source)[:1000],
+                              place_ref, own_round, file, line))
+                    flows += 1
+        report.flows += flows
         self.flows.maybe_flush()
         if project and main_donor and main_recipients:
             self._project(activity, project, main_donor, main_recipients[0].key, years, problems,

@@ -300,14 +300,20 @@ def _places(groups: dict[str, list], countries: dict[str, str]
                      if (r.get("code") or "").strip()]
     locations = []
     for location in groups.get("location", ()):
-        parts = _groups(location)
+        # only the children read below: lxml then makes no Python object for the others
+        # (point, exactness, location-class, ...)
+        parts: dict[str, list] = {}
+        for child in location.iterchildren("location-id", "administrative", "name"):
+            parts.setdefault(child.tag, []).append(child)
         key, level = _location_code(location, parts)
         if key is None:
             continue
         first, by_lang = narratives(parts.get("name", (None,))[0])
         en = by_lang.get("en") or first or key
         locations.append(Place(key, en, by_lang.get("zh") or en, level, 0.0))
-    if not locations:
+    if len(locations) < 2:
+        if locations:  # one location receives everything
+            locations[0] = locations[0]._replace(share=1.0)
         return country_places, region_places, locations
     # the ledger cannot tell several recipients' shares of one location list apart: AidData's own
     # convention for geocoded data is an even split across an activity's locations
@@ -345,20 +351,42 @@ def _location_code(location, parts: dict[str, list]) -> tuple[str | None, str]:
 
 
 def _transaction(element, index: int, default_currency: str, countries: dict[str, str]) -> Transaction:
-    parts = _firsts(element)
-    get = parts.get
-    type_element = get("transaction-type")
-    value = get("value")
-    date_element = get("transaction-date")
+    # one pass over the children, the first of each tag kept (what `find` gave): this runs for
+    # every transaction of the file, and a dict of children per transaction cost a third of it
+    type_element = value = date_element = sector = country = region = provider = None
+    description = None
+    for child in element:
+        tag = child.tag
+        if tag == "value":
+            if value is None:
+                value = child
+        elif tag == "transaction-type":
+            if type_element is None:
+                type_element = child
+        elif tag == "transaction-date":
+            if date_element is None:
+                date_element = child
+        elif tag == "provider-org":
+            if provider is None:
+                provider = child
+        elif tag == "sector":
+            if sector is None:
+                sector = child
+        elif tag == "recipient-country":
+            if country is None:
+                country = child
+        elif tag == "recipient-region":
+            if region is None:
+                region = child
+        elif tag == "description":
+            if description is None:
+                description = child
     date = (date_element.get("iso-date") if date_element is not None else None) or \
         (value.get("value-date") if value is not None else None) or ""
-    sector = get("sector")
     sector_pair = None
     if sector is not None and (sector.get("code") or "").strip():
         sector_pair = ((sector.get("vocabulary") or "1").strip(), sector.get("code").strip())
     recipient = None
-    country = get("recipient-country")
-    region = get("recipient-region")
     if country is not None and (country.get("code") or "").strip():
         code = country.get("code").strip().upper()
         recipient = Place(code, countries.get(code, code), countries.get(code, code), "country", 1.0)
@@ -366,14 +394,17 @@ def _transaction(element, index: int, default_currency: str, countries: dict[str
         code = region.get("code").strip()
         recipient = Place(f"IATI-REGION-{code}", f"IATI region {code}", f"IATI region {code}",
                           "country", 1.0)
-    text = (value.text or "").strip() if value is not None else ""
-    description = get("description")
+    if value is not None:
+        text = (value.text or "").strip()
+        currency = (value.get("currency") or default_currency).strip()
+    else:
+        text, currency = "", default_currency.strip()
+    date = date.strip()
     return Transaction(
         element.sourceline or 0, index, element.get("ref"),
         (type_element.get("code") or "").strip() if type_element is not None else "",
-        _year(date), date.strip(), _number(text), text,
-        ((value.get("currency") if value is not None else None) or default_currency).strip(),
-        _org(get("provider-org")), sector_pair, recipient,
+        _year(date), date, _number(text), text, currency,
+        None if provider is None else _org(provider), sector_pair, recipient,
         "" if description is None else (narrative(description, "en") or narrative(description)),
     )
 

@@ -133,7 +133,10 @@ def record_history(request: Request, table: str):
     from pairaid.ledger.journal import JournalError
     from pairaid.ledger.journal_read import history
 
-    if not request.app.state.settings.public_reads and sessions.session_of(request) is None:
+    from pairaid.ledger.accounts import may_read_history
+
+    session = sessions.session_of(request)
+    if session is None:  # even where reads are public: the journal names people, holds drafts
         return to_login(request)
     lang = language(request)
     if table not in TABLES:
@@ -141,6 +144,10 @@ def record_history(request: Request, table: str):
                                               "message": t("not_found", lang)}, status_code=404)
     given = {c: v for c, v in request.query_params.items()
              if c in key_columns(TABLES[table]) and v != ""}
+    if not may_read_history(session.account, table, given):
+        return page(request, "message.html", {"page_id": "history",
+                                              "message": t("history.refused", lang)},
+                    status_code=403)
     store = request.app.state.ledger_source.writer()
     try:
         entries = history(store, table, key_from_import(store, table, given))

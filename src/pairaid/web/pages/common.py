@@ -63,6 +63,12 @@ def page(request: Request, template: str, context: dict, *, status_code: int = 2
     from pairaid.web.sessions import session_of
 
     session = session_of(request)
+    if "synthetic" not in context:  # every page of a demo ledger says so, not only the views
+        from pairaid.report.text import word
+
+        synthetic = request.app.state.ledger_source.synthetic()
+        context = {**context, "synthetic": synthetic,
+                   "banner": word("synthetic_banner", lang) if synthetic else ""}
     frame = {"request": request, "lang": lang, "w": lambda key, **f: t(key, lang, **f),
              "query_text": lambda **c: query_text(request, **c),
              "filter_query": filter_query(request), "session": session,
