@@ -49,7 +49,7 @@ bench: $(STAMP)
 
 # Mutation testing (not part of `make test`): mutmut over the statistics and import modules
 # listed in pyproject.toml's [tool.mutmut], each mutant run against only the selected tests that
-# call the mutated function. All ~20,600 mutants would take about 20 hours here, so by default a
+# call the mutated function. All ~27,700 mutants would take about a day here, so by default a
 # seeded random sample of MUTATION_SAMPLE mutants from each module (each only_mutate pattern) is
 # run, and the kill rate is reported per module with a 95 % interval (scripts/mutation_sample.py;
 # MUTATION_SAMPLE=0 runs them all). MUTANTS replaces the sample with names or patterns, e.g.

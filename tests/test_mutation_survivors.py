@@ -448,3 +448,16 @@ def test_index_from_ledger_is_the_index_of_the_requested_panel(store):
     expected = build_index(panel.frame, spec, unit="unit", time="year")
     pd.testing.assert_series_equal(found.scores, expected.scores)
     assert found.scores.loc[("b1", 2020)] == 0.0 and found.scores.loc[("a3", 2021)] == 1.0
+
+
+def test_a_file_with_a_header_only_has_one_problem_and_no_existing_rows(sqlite_store):
+    # kills ingest.validate.x_validate_table__mutmut_34 (1 existing row reported for no rows)
+    from pairaid.ingest.tables import TABLES
+    from pairaid.ingest.validate import validate_table
+
+    empty = pd.DataFrame(columns=TABLES["flows"].column_names)
+    with sqlite_store.transaction("test", "header only") as conn:
+        rows, problems, existing = validate_table(sqlite_store, conn, TABLES["flows"], empty,
+                                                  "flows.csv", "append")
+    assert rows.empty and existing == 0
+    assert [str(p) for p in problems] == ["flows.csv:2:: no data rows under the header"]
