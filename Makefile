@@ -62,7 +62,7 @@ MUTATION_SEED ?= 17
 MUTMUT := env -u PYTHONPATH OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)
 mutation: $(STAMP)
 	$(MUTMUT)/python scripts/mutation_sample.py generate --max-children 2
-	$(if $(MUTANTS),printf '%s\n' $(MUTANTS),$(MUTMUT)/python scripts/mutation_sample.py sample \
+	set -f; $(if $(MUTANTS),printf '%s\n' $(MUTANTS),$(MUTMUT)/python scripts/mutation_sample.py sample \
 	  -n $(MUTATION_SAMPLE) --seed $(MUTATION_SEED)) > mutants/sample.txt
 	set -f; $(MUTMUT)/mutmut run --max-children 2 $$(cat mutants/sample.txt)
 	$(MUTMUT)/python scripts/mutation_sample.py report --survivors mutants/survivors.txt \
