@@ -110,7 +110,7 @@ def read_names(path: Path) -> list[str]:
 
 
 def report(names: Iterable[str], equivalent: set[str]) -> tuple[str, list[str]]:
-    """Markdown table of the sampled mutants per stratum, and the names not killed nor equivalent."""
+    """Markdown table of the sampled mutants per stratum; the names not killed nor equivalent."""
     names = list(names)
     exact = set(names)
     patterns = [n for n in names if "*" in n]

@@ -1,4 +1,4 @@
-"""scripts/mutation_sample.py: the seeded stratified sample of mutants and the report's intervals."""
+"""scripts/mutation_sample.py: the seeded stratified sample of mutants, the report's intervals."""
 
 from __future__ import annotations
 

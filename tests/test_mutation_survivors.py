@@ -29,7 +29,7 @@ def _table(name: str, data: dict) -> pd.DataFrame:
 
 
 def test_sd_grid_top_uses_every_second_difference_of_the_leads():
-    # kills evaluate.honest_event.x_sd_default_values__mutmut_55 (the last second difference dropped).
+    # kills evaluate.honest_event.x_sd_default_values__mutmut_55 (last second difference dropped)
     # Three leads (0, 0, 5) and δ = 0 in period −1: the second differences are
     # 0 − 2·0 + 5 = 5 and 0 − 2·5 + 0 = −10; with Var(β) = 0.01·I their variances are
     # 0.01·(1 + 4 + 1) = 0.06 and 0.01·(1 + 4) = 0.05. HonestDiD's DeltaSD_upperBound_Mpre is
@@ -272,7 +272,8 @@ def test_iv_refuses_an_unknown_cluster_column_by_name():
     z = rng.normal(size=60)
     x = z + rng.normal(size=60)
     data = pd.DataFrame({"y": 2 * x + rng.normal(size=60), "x": x, "z": z, "g": np.arange(60) % 6})
-    with pytest.raises(ElasticityError, match=r"unknown column 'region' \(the table has: y, x, z, g\)"):
+    with pytest.raises(ElasticityError,
+                       match=r"unknown column 'region' \(the table has: y, x, z, g\)"):
         fit_iv(data, parse_iv_formula("y ~ 1 | x ~ z"), vcov="CRV1", cluster="region")
 
 
