@@ -15,8 +15,9 @@ Two measures, because they answer different questions:
 1. **Latency at a stated rate (open loop; the figure).** Requests are sent on a fixed schedule,
    `--rates` per second (50 and 100 by default), whether or not earlier ones were answered, and
    each latency is counted from the moment its request was due (so a stalled server or client
-   is not hidden: no coordinated omission). Below saturation this is the latency a user sees;
-   the ratio to the baseline's p99 at the same rate is what the machine's noise leaves standing.
+   is not hidden: no coordinated omission). The three endpoints take turns in one-second slices,
+   so they share the machine's moments. Below saturation this is the latency a user sees; the
+   ratio to the baseline's p99 at the same rate is what the machine's noise leaves standing.
 2. **Saturation (closed loop).** `--clients` loops (50), each sending its next request when the
    last is answered, for `--seconds`: throughput at saturation. Its p99 is queueing, not service
    time: with the client sharing the 2 cores with both servers, even the constant route's p99
@@ -124,36 +125,42 @@ async def _phase(url: str, clients: int, seconds: float) -> dict:
     return _figures(latencies, errors, elapsed)
 
 
-async def _open_phase(url: str, rate: float, seconds: float) -> dict:
-    """Requests sent on a fixed schedule (`rate` per second for `seconds`), each timed from the
-    moment it was due: the open-loop latency at that rate."""
+async def _open_phase(urls: dict[str, str], rate: float, seconds: float,
+                      slice_seconds: float = 1.0) -> dict:
+    """Requests sent on a fixed schedule, `rate` per second, each timed from the moment it was
+    due (the open-loop latency at that rate). The endpoints take turns in slices of
+    `slice_seconds` for `seconds` each, so they share the shared machine's good and bad moments
+    and the ratio to the baseline compares like with like."""
     import httpx
 
-    latencies: list[float] = []
-    errors = 0
+    latencies: dict[str, list[float]] = {name: [] for name in urls}
+    errors = dict.fromkeys(urls, 0)
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    names = list(urls)
+    per_slice = max(1, int(rate * slice_seconds))
+    slices = max(1, int(seconds / slice_seconds))
     async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
         loop = asyncio.get_running_loop()
         began = loop.time() + 0.05
-        count = int(rate * seconds)
 
-        async def one(due: float) -> None:
-            nonlocal errors
+        async def one(name: str, due: float) -> None:
             await asyncio.sleep(max(0.0, due - loop.time()))
             try:
-                response = await client.get(url)
+                response = await client.get(urls[name])
                 await response.aread()
                 ok = response.status_code == 200
             except httpx.HTTPError:
                 ok = False
             if ok:
-                latencies.append(loop.time() - due)
+                latencies[name].append(loop.time() - due)
             else:
-                errors += 1
+                errors[name] += 1
 
-        await asyncio.gather(*(one(began + i / rate) for i in range(count)))
-        elapsed = loop.time() - began
-    return _figures(latencies, errors, elapsed) | {"rate": rate}
+        schedule = [(names[k % len(names)], began + k * slice_seconds + i / rate)
+                    for k in range(slices * len(names)) for i in range(per_slice)]
+        await asyncio.gather(*(one(name, due) for name, due in schedule))
+    return {name: _figures(latencies[name], errors[name], slices * slice_seconds)
+            | {"rate": rate} for name in names}
 
 
 def _figures(latencies: list[float], errors: int, elapsed: float) -> dict:
@@ -276,10 +283,8 @@ def main() -> None:
             _warm(endpoints[name], clients)
         _settle(servers[0].pid)
         warm_seconds = time.perf_counter() - started
-        at_rate = {}
-        for rate in rates:  # endpoints in turn at each rate: they share the machine's moment
-            at_rate[rate] = {name: asyncio.run(_open_phase(endpoint, rate, rate_seconds))
-                             for name, endpoint in endpoints.items()}
+        at_rate = {rate: asyncio.run(_open_phase(endpoints, rate, rate_seconds))
+                   for rate in rates}
         results = {name: asyncio.run(_phase(endpoint, clients, seconds))
                    for name, endpoint in endpoints.items()}
     finally:
@@ -305,8 +310,8 @@ def main() -> None:
                   f"{r['max_ms']:>9}{r['requests']:>10}{r['errors']:>8}")
 
     for rate, rows in at_rate.items():
-        print(f"\nopen loop: {rate:g} requests/s for {rate_seconds:.0f} s per endpoint, "
-              f"latency from each request's due time")
+        print(f"\nopen loop: {rate:g} requests/s for {rate_seconds:.0f} s per endpoint (in turns "
+              f"of 1 s), latency from each request's due time")
         table(rows)
     print(f"\nsaturation (closed loop): {clients} clients x {seconds:.0f} s per endpoint")
     table(results)

@@ -92,7 +92,7 @@ def change_marker(store) -> str:
     server can tell in a millisecond whether results it keyed by the fingerprint may be stale:
     PostgreSQL's WAL position (every committed write advances it; other databases' writes too,
     which only costs a recomputation), or the SQLite file's and its WAL's size, change time and
-    inode. Read it BEFORE opening the snapshot a result is computed from: a write between the
+    inode (the WAL's only once it holds a write). Read it BEFORE opening the snapshot a result is computed from: a write between the
     two makes the result newer than its marker, never older."""
     if store.backend == "postgresql":
         return "pg:" + str(store.query("SELECT pg_current_wal_lsn()::text AS lsn")["lsn"].iloc[0])
@@ -104,6 +104,12 @@ def change_marker(store) -> str:
         try:
             stat = os.stat(name)
         except OSError:
+            parts.append("-")
+            continue
+        if name != path and stat.st_size == 0:
+            # an empty WAL holds no write: SQLite deletes it when the last connection closes
+            # and makes a new one with the next, so under concurrent reads its inode and time
+            # kept changing and every few requests re-read the whole ledger for the fingerprint
             parts.append("-")
             continue
         parts.append(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}")

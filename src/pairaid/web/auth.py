@@ -114,12 +114,15 @@ def account_of(request: Request, required: bool = True):
     return account
 
 
-def reader(request: Request):
+async def reader(request: Request):
     """Dependency of every read route: nothing when reads are public, else a valid token of
-    any role."""
+    any role. Async, so a public read costs no thread of its own (the token's check, which
+    reads the ledger, runs in the thread pool)."""
     if request.app.state.settings.public_reads:
         return None
-    return account_of(request)
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(account_of, request)
 
 
 def writer(request: Request):
