@@ -103,8 +103,9 @@ def test_a_killed_server_leaves_answered_writes_and_a_chain_that_verifies(tmp_pa
             assert "response" not in outcome, f"the import finished first: {outcome}"
             assert time.monotonic() < deadline, "the import never began its transaction"
             time.sleep(0.02)
-        time.sleep(0.5)  # inside it: validating and writing the 40,000 rows
-        assert _writing(db) and "response" not in outcome
+        # killed at once: the lock is held, so the import is inside its transaction (a pause
+        # here let a fast import commit before the kill on a run under load: the test then
+        # found no lock and failed)
         os.kill(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
         client.join(timeout=60)
