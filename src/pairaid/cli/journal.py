@@ -113,11 +113,8 @@ def journal_show(
                 from pairaid.ledger.approval import key_from_import
 
                 wanted = key_from_import(store, table, parse_key(table, key))
-                shown = [e for e in history(store, table, wanted)
-                         if (actor is None or e["actor"] == actor)
-                         and (action is None or e["action"] == action)
-                         and (since is None or e["at"] >= since)
-                         and (until is None or e["at"] < until)][:limit]
+                shown = history(store, table, wanted, actor=actor, action=action,
+                                since=since, until=until, limit=limit)
             else:
                 wanted = None
                 shown = journal_entries(store, table, actor=actor, action=action, since=since,

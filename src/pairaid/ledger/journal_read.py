@@ -204,9 +204,12 @@ def _ledger_rows(conn, found: dict[int, Digest], entries: int):
 
 
 # -- a record's history --------------------------------------------------------------------------
-def history(store: Store, table: str, key: dict) -> list[dict]:
+def history(store: Store, table: str, key: dict, *, actor: str | None = None,
+            action: str | None = None, since: str | None = None, until: str | None = None,
+            limit: int | None = None) -> list[dict]:
     """Every entry that wrote the record `key` (ledger columns of the natural key) of `table`,
-    oldest first: its own entries, and the bulk writes that carried it (`key` "*")."""
+    oldest first: its own entries, and the bulk writes that carried it (`key` "*"); narrowed
+    as `entries` narrows (by actor, action, `since` ≤ at < `until`), the oldest `limit`."""
     name = ledger_table(table)
     columns = KEYS[name]
     missing = [c for c in columns if c not in key]
@@ -226,8 +229,11 @@ def history(store: Store, table: str, key: dict) -> list[dict]:
                 carried.add(json.loads(entry["before"]).get("journal_seq"))
         carried -= {e["seq"] for e in own} | {None}
         bulk = _carriers(conn, name, carried)
-    entries = sorted(own + bulk, key=lambda e: e["seq"])
-    return [_readable(e) for e in entries]
+    found = [_readable(e) for e in sorted(own + bulk, key=lambda e: e["seq"])]
+    found = [e for e in found if (actor is None or e["actor"] == actor)
+             and (action is None or e["action"] == action)
+             and (since is None or e["at"] >= since) and (until is None or e["at"] < until)]
+    return found if limit is None else found[:limit]
 
 
 def _carriers(conn, table: str, seqs: set) -> list[dict]:
