@@ -32,8 +32,11 @@ from pathlib import Path
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
+from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
+from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
 from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, SPAN, see_year, write_all
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all
+from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 from pairaid.ledger import codes
 from pairaid.ledger.store import Store
 
@@ -41,12 +44,6 @@ __all__ = ["FLOWS_FROM_IATI", "IatiImportReport", "import_iati"]
 
 #: SQLite page cache while the rows are written: memory stays flat whatever the file's size
 WRITE_CACHE_MB = 16
-_FLOW_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("kind", TEXT),
-                 ("amount", NUMBER), ("currency", TEXT), ("sector", TEXT), ("project", TEXT),
-                 ("source", TEXT), ("ref", TEXT), ("round", NUMBER))
-_PROJECT_COLUMNS = (("code", TEXT), ("donor", TEXT), ("recipient", TEXT), ("title", TEXT),
-                    ("sector", TEXT), ("start_year", WHOLE), ("end_year", NUMBER),
-                    ("budget", NUMBER), ("currency", TEXT), ("status", TEXT), ("round", NUMBER))
 _OUTPUT_COLUMNS = (("project", TEXT), ("indicator", TEXT), ("unit", TEXT), ("year", WHOLE),
                    ("baseline", NUMBER), ("target", NUMBER), ("actual", NUMBER))
 #: personnel and enterprise values stay text as the file gave them: the validator says which
@@ -132,19 +129,15 @@ class _Mapper:
     """Turns activities into spooled ledger rows and collects the small tables in memory."""
 
     def __init__(self, store: Store, folder: str, default_country: str | None,
-                 report: IatiImportReport) -> None:
+                 report: IatiImportReport, sink: Sink) -> None:
         self.report = report
+        #: flows and projects go to the sink as they are made (written in batches while the
+        #: file is read), the pairings they belong to too
+        self.sink = sink
         self.default_country = default_country
         self.countries = iati_codes.country_names()
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
         self.donors: dict[str, tuple[str, str]] = {}
-        #: (donor, recipient, round) → the years seen (packed, see `see_year`); the round is
-        #: known for pairaid's own activities only
-        self.spans: dict[tuple[str, str, int | None], int] = {}
-        #: pairaid's own pairing activities: (donor, recipient, round) → (start, end, round)
-        self.own_spans: dict[tuple[str, str, int | None], tuple[int | None, int | None, int]] = {}
-        self.flows = Spool(folder, "flows", _FLOW_COLUMNS)
-        self.projects = Spool(folder, "projects", _PROJECT_COLUMNS)
         self.outputs = Spool(folder, "outputs", _OUTPUT_COLUMNS)
         self.personnel = Spool(folder, "personnel", _PERSONNEL_COLUMNS)
         self.enterprises = Spool(folder, "enterprises", _ENTERPRISE_COLUMNS)
@@ -253,19 +246,30 @@ class _Mapper:
                                              else activity.identifier)
         main_donor = self._funder(activity, None)
         main_recipients = self._recipients(activity, None, problems, name)
+        sink = self.sink
         if marked:  # pairaid's own pairing activity: its pairing key, span and round are exact
-            key = (marked["donor"], marked["recipient"], own_round)
-            self.spans.setdefault(key, 0)
-            self.own_spans[key] = (
+            sink.own_pairing(
+                (marked["donor"], marked["recipient"], own_round),
                 iati_codes.year(activity.dates.get("2") or activity.dates.get("1")),
                 iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round)
             self._pairing_results(activity, marked, name)
         years = []
         activity_sectors = self._sector_shares(activity, None)
-        spans, add_flow, file, totals = self.spans, self.flows.append, self.file, report.totals
-        identifier, notes, flows = activity.identifier, report.notes, 0
+        totals, identifier, notes, flows = report.totals, activity.identifier, report.notes, 0
+        # what the ledger's checks would find in every flow of this activity, checked once
+        project_code = project or None
+        if project and _CONTROL_ANY.search(project):
+            problems.append(Problem(name, activity.line, "projects.code",
+                                    control_character_reason(project, False)))
         source_head = f"IATI {name}:"
         source_tail = f" {identifier}"
+        if _CONTROL_IN_TEXT.search(source_tail):
+            problems.append(Problem(name, activity.line, "flows.source",
+                                    control_character_reason(source_tail, True)))
+        # the sink's structures, bound once: the loop below runs for every flow of the file
+        pairs_get, pairing = sink.pairs.get, sink.pairing
+        add_flow, add_line = sink.flows.append, sink.flow_lines.append
+        currencies = sink._currencies
         report.transactions += len(activity.transactions)
         for transaction in activity.transactions:
             kind = iati_codes.flow_kind(transaction)
@@ -273,16 +277,17 @@ class _Mapper:
                 report.skipped_types[transaction.type] += 1
                 continue
             value, year, currency = transaction.value, transaction.year, transaction.currency
+            line = transaction.line
             if value is None:
-                problems.append(Problem(name, transaction.line, "transaction/value",
+                problems.append(Problem(name, line, "transaction/value",
                                         f"'{transaction.value_text}' is not a number"))
                 continue
             if year is None:
-                problems.append(Problem(name, transaction.line, "transaction/transaction-date",
+                problems.append(Problem(name, line, "transaction/transaction-date",
                                         f"'{transaction.date}' is not an ISO date (YYYY-MM-DD)"))
                 continue
             if not currency:
-                problems.append(Problem(name, transaction.line, "transaction/value@currency",
+                problems.append(Problem(name, line, "transaction/value@currency",
                                         "no currency: neither value@currency nor the activity's "
                                         "default-currency is given"))
                 continue
@@ -292,48 +297,68 @@ class _Mapper:
                           if transaction.recipient is not None else main_recipients)
             if donor is None or not recipients:
                 if donor is None:
-                    problems.append(Problem(name, transaction.line, "participating-org",
+                    problems.append(Problem(name, line, "participating-org",
                                             "no funding organisation, provider or reporting "
                                             "organisation names who gave the money"))
+                continue
+            # the ledger's ranges and code list (a flow's amount is a share of the value)
+            iso = currencies.get(currency) or sink.currency(currency, line, "flows")
+            if iso is None or not (YEAR_MIN <= year <= YEAR_MAX
+                                   or sink.year_ok(year, line, "flows.year")) \
+                    or not (-AMOUNT_MAX <= value <= AMOUNT_MAX
+                            or sink.amount_ok(value, line, "flows.amount", -AMOUNT_MAX)):
                 continue
             total_key = (kind, currency)
             totals[total_key] = totals.get(total_key, 0.0) + value
             years.append(year)
             # pairaid's own transactions keep the ledger's ref (empty included); others get the
             # activity's identifier and the transaction's place in it
-            ref = (transaction.ref or "") if own else \
-                _short(f"{identifier}#{transaction.index}", 60)
-            source = f"{source_head}{transaction.line}{source_tail}"
+            if own:
+                ref = transaction.ref or ""
+                if _CONTROL_IN_TEXT.search(ref):
+                    problems.append(Problem(name, line, "flows.ref",
+                                            control_character_reason(ref, True)))
+            else:
+                ref = _short(f"{identifier}#{transaction.index}", 60)
+            source = f"{source_head}{line}{source_tail}"[:1000]
             sectors = (activity_sectors if transaction.sector is None else
                        self._sector_shares(activity, transaction))
             several = len(recipients) > 1
-            line = transaction.line
             for place in recipients:
                 key = (donor, place.key, own_round)
-                # see_year, inlined: this runs for every flow of the file
-                packed = spans.get(key)
-                if not packed:
-                    spans[key] = year * SPAN + year
+                # the pairing's id, and its span widened to this year: inlined for the usual
+                # case (a new pairing seen before, the year within its span)
+                packed = pairs_get(key)
+                if packed is not None:
+                    pid, span = divmod(packed, ID_UNIT)
+                    if not (span and span // SPAN <= year <= span % SPAN):
+                        pid = pairing(key, year, line, "flows")
                 else:
-                    first, last = divmod(packed, SPAN)
-                    if year < first:
-                        spans[key] = year * SPAN + last
-                    elif year > last:
-                        spans[key] = first * SPAN + year
+                    pid = pairing(key, year, line, "flows")
+                    if pid is None:
+                        continue
                 place_ref = _short(f"{ref}@{place.key}") if several else _short(ref)
                 money = value * place.share
                 for sector, share, note in sectors:
                     if note:
                         notes[note.split(" (")[0].split(":")[0]] += 1
-                    add_flow((donor, place.key, year, kind, money * share, currency, sector,
-                              project or "", (f"{source}; {note}" if note else source)[:1000],
-                              place_ref, own_round, file, line))
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  f"{source}; {note}"[:1000], place_ref))
+                    else:
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  source, place_ref))
+                    add_line(line)
                     flows += 1
         report.flows += flows
-        self.flows.maybe_flush()
+        made = False
         if project and main_donor and main_recipients:
-            self._project(activity, project, main_donor, main_recipients[0].key, years, problems,
-                          name, own_round, activity_sectors)
+            made = self._project(activity, project, main_donor, main_recipients[0].key, years,
+                                 problems, name, own_round, activity_sectors)
+        if flows and project and not made and not sink.project_in_ledger(project):
+            problems.append(Problem(name, activity.line, "flows.project",
+                                    f"unknown project code '{project}' (not in the projects "
+                                    "table: import projects first)"))
+        sink.maybe_flush()
 
     def _pairing_results(self, activity: Activity, marked, name: str) -> None:
         """Personnel and enterprises from the indicators pairaid wrote on its pairing activity
@@ -373,35 +398,58 @@ class _Mapper:
                                   values.get("jobs", ""), source, ref, self.file, activity.line))
             self.report.enterprises += 1
 
-    def _span(self, donor: str, recipient: str, round_: int | None, year: int) -> None:
-        see_year(self.spans, (donor, recipient, round_), year)
-
     def _project(self, activity: Activity, code: str, donor: str, recipient: str,
                  years: list[int], problems: list[Problem], name: str,
-                 own_round: int | None, sectors: list[tuple[str, float, str]]) -> None:
+                 own_round: int | None, sectors: list[tuple[str, float, str]]) -> bool:
+        """The activity's project (to the sink) and its outputs; False when none is made."""
         dates = activity.dates
         start = iati_codes.year(dates.get("2") or dates.get("1"))
         budget_years = [iati_codes.year(b.start) for b in activity.budgets]
         candidates = [y for y in [start, *years, *budget_years] if y is not None]
         if not candidates:
             self.report.notes["activities with no date at all: no project made"] += 1
-            return
+            return False
         start = start if start is not None else min(candidates)
         end = iati_codes.year(dates.get("4") or dates.get("3"))
         end = end if end is not None and end >= start else None
-        if own_round is None:  # pairaid's own projects may start before their round
-            self._span(donor, recipient, None, start)
-            if end is not None:
-                self._span(donor, recipient, None, end)
+        sink, line = self.sink, activity.line
         budget, currency = _budget_total(activity, problems, name)
-        sector = max(sectors, key=lambda s: s[1])[0]
         title = (activity.title_en or activity.description or activity.identifier)[:1000]
-        self.projects.add((code, donor, recipient, title, sector, start, end if end else None,
-                           budget, currency, iati_codes.project_status(activity.status),
-                           own_round, self.file, activity.line))
+        if "\r" in title:  # as the office importer keeps it: one kind of line break
+            title = title.replace("\r\n", "\n").replace("\r", "\n")
+        ok = sink.year_ok(start, line, "projects.start_year") and \
+            (end is None or sink.year_ok(end, line, "projects.end_year"))
+        if len(title) > TITLE_MAX:
+            ok = False
+            problems.append(Problem(name, line, "projects.title",
+                                    f"longer than {TITLE_MAX} characters"))
+        if _CONTROL_IN_TEXT.search(title):
+            ok = False
+            problems.append(Problem(name, line, "projects.title",
+                                    control_character_reason(title, True)))
+        if budget is not None:
+            ok = sink.amount_ok(budget, line, "projects.budget", 0.0) and ok
+            if not currency:
+                ok = False
+                problems.append(Problem(name, line, "projects.currency",
+                                        "budget given without its currency"))
+        iso = (sink.currency(currency, line, "projects") if currency else None)
+        if not ok or (currency and iso is None):
+            return True  # a problem of the project, not a missing one
+        key = (donor, recipient, own_round)
+        pid = sink.pairing(key, start, line, "projects")
+        if pid is None:
+            return True
+        if own_round is None and end is not None:  # pairaid's own may start before their round
+            sink.pairing(key, end, line, "projects")
+        sector = max(sectors, key=lambda s: s[1])[0]
+        sink.projects.append((code, pid, title, sector, start, end, budget, iso,
+                              iati_codes.project_status(activity.status)))
+        sink.project_lines.append(line)
         self.report.projects += 1
         for indicator in activity.indicators:
             self._outputs(code, indicator, own_round is not None)
+        return True
 
     def _outputs(self, project: str, indicator, own: bool) -> None:
         label = _short(re.sub(r"\s+", " ", indicator.title).strip() or "indicator")
@@ -450,12 +498,22 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
     problems: list[Problem] = []
     if default_country:
         default_country = default_country.strip().upper()
-    with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder:
-        mapper = _Mapper(store, folder, default_country, report)
+    from pairaid.ingest import resolve_approval
+    from pairaid.ledger.journal import actor_name
+
+    approval = resolve_approval(actor, approval)
+    # one transaction from the first activity read to the last row written: rows are written
+    # while the file is read, and nothing stays if anything is wrong
+    with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder, \
+            store.transaction(actor_name(actor), note) as conn:
+        store.limit_cache(conn, WRITE_CACHE_MB)
+        sink = Sink(store, conn, folder, problems, approval)
+        mapper = _Mapper(store, folder, default_country, report, sink)
         for path in paths:
             step(f"reading {path.name}")
             mapper.files.append(path.name)
             mapper.file = len(mapper.files) - 1
+            sink.begin_file(path.name, mapper.file)
             try:
                 for activity in read_activities(path, problems, mapper.countries):
                     mapper.add(activity, path.name, problems)
@@ -463,15 +521,10 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
                 problems.append(exc.problem)
             except OSError as exc:
                 problems.append(Problem(path.name, 0, "", f"cannot read the file: {exc.strerror}"))
+            sink.flush()
         if problems:
             raise ImportValidationError(problems)
-        from pairaid.ingest import resolve_approval
-        from pairaid.ledger.journal import actor_name
-
-        approval = resolve_approval(actor, approval)
-        with store.transaction(actor_name(actor), note) as conn:
-            store.limit_cache(conn, WRITE_CACHE_MB)
-            write_all(store, conn, mapper, report, step, approval)
-            if dry_run:
-                conn.rollback()
+        write_all(store, conn, mapper, report, step, approval)
+        if dry_run:
+            conn.rollback()
     return report

@@ -1,6 +1,8 @@
-"""Write what an IATI import gathered: the small tables first (regions, donors, pairings: the
-rows below refer to them), then the spooled rows batch by batch, each batch through the
-ledger's own validator, all inside the caller's one transaction (nothing is written on error).
+"""Write what an IATI import gathered once its files are read: the small tables (regions,
+donors, and the pairings whose ids the rows written while reading refer to), then what the sink
+spooled (PostgreSQL), then the outputs, personnel and enterprises batch by batch, each batch
+through the ledger's own validator; all inside the caller's one transaction (nothing is
+written on error).
 """
 
 from __future__ import annotations
@@ -24,34 +26,16 @@ FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
     replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
 
 
-#: years seen of one pairing, packed into one int (first * SPAN + last; 0 when none yet): a
-#: 1 GB file names hundreds of thousands of donor–place pairs, and an object per pair cost 500 B
-SPAN = 10_000
-
-
-def see_year(spans: dict, key: tuple, year: int) -> None:
-    packed = spans.get(key)
-    if not packed:
-        spans[key] = year * SPAN + year
-        return
-    first, last = divmod(packed, SPAN)
-    if year < first or year > last:
-        spans[key] = min(first, year) * SPAN + max(last, year)
-
-
-def span_years(packed: int) -> tuple[int | None, int | None]:
-    """(first, last) years of a packed span."""
-    return divmod(packed, SPAN) if packed else (None, None)
-
-
 def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
               approval: str = "approved") -> None:
-    """Regions, donors and pairings the file named, then its projects, flows, outputs,
+    """After the file is read (its flows and projects are in the sink, written or spooled):
+    the regions, donors and pairings it named, then what the sink spooled, then the outputs,
     personnel and enterprises (a `_Mapper`'s spools), into `report`'s counts of new rows."""
+    sink = mapper.sink
+    sink.flush()
     lookups = Lookups(store, conn)
     existing_regions = set(lookups.codes("regions"))
     existing_donors = set(lookups.codes("donors"))
-    pairings = lookups.pairings()
     regions = [(code, *row) for code, row in mapper.regions.items() if code not in existing_regions]
     regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
                 existing_regions else None) for c, zh, en, level, parent in regions]
@@ -63,43 +47,34 @@ def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
     _write(store, conn, lookups, "donors", pd.DataFrame(
         donors, columns=["code", "name_zh", "name_en", "kind"]), "IATI donors")
     report.new_donors = len(donors)
-    covered = {(d, r) for d, r in zip(pairings["donor"], pairings["recipient"])}
-    new = []
-    for key, packed in mapper.spans.items():
-        donor, recipient, _round = key
-        if (donor, recipient) in covered:
-            continue  # the validator checks that an existing pairing covers each row's year
-        first, last = span_years(packed)
-        if key in mapper.own_spans:  # pairaid's own: as it was written
-            own_start, end_year, round_ = mapper.own_spans[key]
-            start = own_start or round_
-        elif first is None:
-            continue
-        else:
-            start, end_year, round_ = first, last, first
-        new.append((donor, recipient, start, end_year, round_, "imported from IATI"))
-    frame = pd.DataFrame(new, columns=["donor", "recipient", "start_year", "end_year", "round",
-                                       "note"])
+    new, problems = sink.pairing_rows()
+    if problems:
+        raise ImportValidationError(problems)
+    frame = pd.DataFrame(new, columns=["id", "donor", "recipient", "start_year", "end_year",
+                                       "round", "note"])
     frame["end_year"] = pd.to_numeric(frame["end_year"], errors="coerce").astype(float)
     report.new_pairings = len(new)
     del new
-    mapper.spans.clear()  # read: what is left of the file is in its spools
-    # in batches too: a file may name a few hundred thousand donor–place pairs
+    sink.pairs.clear()  # read: every row of the file that refers to them is written or spooled
+    # in batches too: a file may name a few hundred thousand donor–place pairs. Their ids were
+    # given while the file was read (rows already refer to them)
     for start in range(0, len(frame), BATCH_ROWS):
         batch = frame.iloc[start:start + BATCH_ROWS]
+        ids = batch.pop("id").to_numpy()
         _write(store, conn, lookups, "pairings",
                batch.assign(**{ROW: range(start + 2, start + 2 + len(batch))}), "IATI pairings",
-               approval=approval)
+               approval=approval, ids=ids)
+    if len(frame) and store.backend == "postgresql":  # ids given here: move the sequence on
+        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('pairing', 'id'), "
+                             "(SELECT max(id) FROM pairing))")
     del frame
     release_memory()
-    for table, spool, spec in (("projects", mapper.projects, None),
-                               ("flows", mapper.flows, FLOWS_FROM_IATI),
-                               ("outputs", mapper.outputs, None),
-                               ("personnel", mapper.personnel, None),
-                               ("enterprises", mapper.enterprises, None)):
+    sink.finish()
+    for table, spool in (("outputs", mapper.outputs), ("personnel", mapper.personnel),
+                         ("enterprises", mapper.enterprises)):
         for batch in spool.batches():
             step(f"writing {len(batch):,} {table}")
-            _write(store, conn, lookups, table, batch, f"IATI {table}", spec, approval,
+            _write(store, conn, lookups, table, batch, f"IATI {table}", None, approval,
                    mapper.files)
             del batch
             release_memory()
@@ -107,7 +82,7 @@ def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
 
 def _write(store: Store, conn, lookups: Lookups, table: str, frame: pd.DataFrame, label: str,
            spec: TableSpec | None = None, approval: str = "approved",
-           files: list[str] | None = None) -> None:
+           files: list[str] | None = None, ids=None) -> None:
     if frame.empty:
         return
     if ROW not in frame:
@@ -122,6 +97,8 @@ def _write(store: Store, conn, lookups: Lookups, table: str, frame: pd.DataFrame
                                                ledger_duplicates=False, lookups=lookups)
     if problems:
         raise ImportValidationError(located(problems) if located else problems)
+    if ids is not None:  # validation keeps the rows and their order (regions alone are sorted)
+        rows = rows.assign(id=ids)
     try:
         store.write(table, rows.drop(columns=ROW), "append", conn, approval=approval)
     except DuplicateKeyError as refused:
