@@ -35,7 +35,8 @@ from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transac
 from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
 from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
 from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all, write_references
+from pairaid.ingest.lookups import Lookups
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 from pairaid.ledger import codes
 from pairaid.ledger.store import Store
@@ -134,6 +135,10 @@ class _Mapper:
         #: flows and projects go to the sink as they are made (written in batches while the
         #: file is read), the pairings they belong to too
         self.sink = sink
+        #: the regions and donors already in the ledger or written, and how many of
+        #: `regions` and `donors` were handed to `write_references` (see write.py)
+        self.known: tuple[set[str], set[str]] | None = None
+        self.written = (0, 0)
         self.default_country = default_country
         self.countries = iati_codes.country_names()
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
@@ -251,7 +256,8 @@ class _Mapper:
             sink.own_pairing(
                 (marked["donor"], marked["recipient"], own_round),
                 iati_codes.year(activity.dates.get("2") or activity.dates.get("1")),
-                iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round)
+                iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round,
+                activity.line)
             self._pairing_results(activity, marked, name)
         years = []
         activity_sectors = self._sector_shares(activity, None)
@@ -308,6 +314,7 @@ class _Mapper:
                     or not (-AMOUNT_MAX <= value <= AMOUNT_MAX
                             or sink.amount_ok(value, line, "flows.amount", -AMOUNT_MAX)):
                 continue
+            value += 0.0  # -0.0 → 0.0, as SQLite gives it back (the journal digests it so)
             total_key = (kind, currency)
             totals[total_key] = totals.get(total_key, 0.0) + value
             years.append(year)
@@ -507,7 +514,9 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
     with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder, \
             store.transaction(actor_name(actor), note) as conn:
         store.limit_cache(conn, WRITE_CACHE_MB)
-        sink = Sink(store, conn, folder, problems, approval)
+        lookups = Lookups(store, conn)
+        sink = Sink(store, conn, problems, approval,
+                    lambda: write_references(store, conn, lookups, mapper, report))
         mapper = _Mapper(store, folder, default_country, report, sink)
         for path in paths:
             step(f"reading {path.name}")
@@ -524,7 +533,7 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
             sink.flush()
         if problems:
             raise ImportValidationError(problems)
-        write_all(store, conn, mapper, report, step, approval)
+        write_all(store, conn, lookups, mapper, report, step, approval)
         if dry_run:
             conn.rollback()
     return report

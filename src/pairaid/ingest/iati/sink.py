@@ -1,35 +1,41 @@
 """Flows and projects of an IATI import, written while the file is read (issue 16).
 
 Rows do not wait for the end of the file: a batch of `spool.BATCH_ROWS` rows is inserted as soon
-as it is full, inside the import's one transaction, and journaled as one bulk entry (its digest
-computed from the values bound, `journal.states_as_stored`). A pairing spans the years of all its
-rows, so it is known only at the end: each donor–place pair gets its pairing id the first time it
-is seen and the pairing rows are written last. SQLite checks the foreign keys at commit for this
-transaction (`PRAGMA defer_foreign_keys`). The ledger's PostgreSQL foreign keys are not
-deferrable, so there the batches wait in a typed Arrow spool and are written after the pairings.
+as it is full, inside the import's one transaction, and journaled as one bulk entry (on SQLite
+its digest is computed from the values bound, `journal.states_as_stored`). A pairing spans the
+years of all its rows, so its span is known only at the end: each donor–place pair gets its
+pairing id the first time it is seen, its row is inserted with the batch that first refers to
+it (after the regions and donors it names: every foreign key holds at every statement) with a
+provisional span, and the span, round and journal entry are set at the end (`finish_pairings`).
+
+SQLite's deferred foreign keys (`PRAGMA defer_foreign_keys`, the pairings written last) were
+tried first: while any violation is outstanding SQLite searches the child table of every parent
+row inserted, and `flow.project_code` has no index, so each project inserted scanned the flows
+(a 20 MB import went from 8 to 158 s of CPU).
 
 These rows are not sent through the office importer's text validator (`ingest/validate.py`):
 how they are built already guarantees most of what it checks (sectors from the code list, kinds
 and statuses from fixed maps, donor codes, project codes and refs within their lengths, no NUL
-or control character in text read from XML 1.0). What it cannot guarantee is checked here, once
-per transaction or per distinct value: currencies, years and amounts within the ledger's ranges,
-a project's title and budget, the pairings of donor–place pairs the ledger already has. Every
-failure is a Problem naming the file and XML line, and nothing is written (the caller raises
-inside its transaction).
+in text read from XML). What it cannot guarantee is checked here or by the mapper, once per
+transaction or per distinct value: currencies, years and amounts within the ledger's ranges,
+control characters, a project's title and budget, the pairings of donor–place pairs the ledger
+already has. Every failure is a Problem naming the file and XML line, and nothing is written
+(the caller raises inside its one transaction).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import pandas as pd
+import psycopg
 
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.iati import spool
-from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
 from pairaid.ingest.validate import _below, _fmt
 from pairaid.ledger import codes, journal
-from pairaid.ledger.bulk_write import sqlite_append
+from pairaid.ledger.bulk_write import copy_into, sqlite_append
 from pairaid.ledger.errors import DuplicateKeyError
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 
@@ -38,8 +44,9 @@ FLOW_COLUMNS = ("pairing_id", "year", "kind", "amount", "currency", "sector", "p
                 "source", "ref")
 PROJECT_COLUMNS = ("code", "pairing_id", "title", "sector", "start_year", "end_year", "budget",
                    "currency", "status")
-_TYPES = {"pairing_id": WHOLE, "year": WHOLE, "start_year": WHOLE, "end_year": WHOLE,
-          "amount": NUMBER, "budget": NUMBER}
+PAIRING_COLUMNS = ("id", "donor_code", "recipient_code", "start_year", "end_year", "round",
+                   "note")
+PAIRING_NOTE = "imported from IATI"
 _LEDGER = {"flows": ("flow", FLOW_COLUMNS), "projects": ("project", PROJECT_COLUMNS)}
 _KEYS = {"flows": "donor, recipient, year, kind, sector, ref", "projects": "code"}
 #: the years a new pairing's rows were seen in, packed with its id into one int
@@ -53,11 +60,12 @@ class Sink:
     """Receives flow and project rows (tuples in FLOW_COLUMNS / PROJECT_COLUMNS order) and
     writes them in batches; allocates and finally writes the pairings they belong to."""
 
-    def __init__(self, store, conn, folder: str, problems: list[Problem], approval: str) -> None:
+    def __init__(self, store, conn, problems: list[Problem], approval: str,
+                 write_references: Callable[[], None]) -> None:
         self.store, self.conn, self.problems = store, conn, problems
         self.sqlite = store.backend == "sqlite"
-        if self.sqlite:
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # ends with the transaction
+        #: writes the regions and donors named since it was last called (pairings refer to them)
+        self.write_references = write_references
         chain = journal.chain_of(conn)
         self.first_seq = chain.seq + 1  # entries from here on are this import's
         self.constants = {"approval": approval, "created_by": chain.actor,
@@ -82,9 +90,8 @@ class Sink:
         self.pairs: dict[tuple, int] = {}
         #: pairaid's own pairing activities: key → (start, end, round) as written
         self.own: dict[tuple, tuple[int | None, int | None, int]] = {}
-        self._spools = None if self.sqlite else {
-            name: Spool(folder, f"sink-{name}", tuple((c, _TYPES.get(c, TEXT)) for c in columns))
-            for name, (_table, columns) in _LEDGER.items()}
+        #: new pairings not inserted yet (the next batch inserts them before its rows)
+        self.unwritten: list[tuple] = []
 
     # -- checks the rows' construction does not guarantee ------------------------------------
     def currency(self, given: str, line: int, table: str) -> str | None:
@@ -140,13 +147,24 @@ class Sink:
 
     def _new(self, key: tuple) -> int:
         packed = self.pairs[key] = self.next_id * ID_UNIT
+        self.unwritten.append(key)
         self.next_id += 1
         return packed
 
-    def own_pairing(self, key: tuple, start: int | None, end: int | None, round_: int) -> None:
+    def own_pairing(self, key: tuple, start: int | None, end: int | None, round_: int,
+                    line: int) -> None:
         """A pairing activity pairaid wrote: its span and round are as written."""
         if key[:2] in self.existing:
             return  # the ledger has the pair: rows find their pairing by round and year
+        start = start or round_
+        if not (self.year_ok(round_, line, "pairings.round")
+                and self.year_ok(start, line, "pairings.start_year")
+                and (end is None or self.year_ok(end, line, "pairings.end_year"))):
+            return
+        if end is not None and end < start:
+            self.problems.append(Problem(self.file, line, "pairings.end_year",
+                                         "end_year is before start_year"))
+            return
         if key not in self.pairs:
             self._new(key)
         self.own[key] = (start, end, round_)
@@ -173,28 +191,79 @@ class Sink:
             f"{'start_year' if table == 'projects' else 'year'} {year} (pairing rounds: {spans})")))
         return None
 
-    def pairing_rows(self) -> tuple[list[tuple], list[Problem]]:
-        """The new pairings as rows (id, donor, recipient, start_year, end_year, round, note),
-        and the problems of rows outside the span of a pairing pairaid wrote."""
-        rows, problems = [], []
+    def _pairing_row(self, key: tuple, packed: int) -> tuple | None:
+        """A new pairing's row (PAIRING_COLUMNS) as its rows so far span it: start, end and
+        round are the first and last years seen (pairaid's own: as written)."""
+        pid, years = divmod(packed, ID_UNIT)
+        first, last = divmod(years, SPAN)
+        donor, recipient, _round = key
+        if key in self.own:
+            start, end, round_ = self.own[key]
+        elif not years:
+            return None
+        else:
+            start, end, round_ = first, last, first
+        return (pid, donor, recipient, start, end, round_, PAIRING_NOTE)
+
+    def _insert_pairings(self) -> None:
+        """The pairings first seen since the last batch, with the span seen so far and no
+        journal entry yet (`finish_pairings` gives both)."""
+        rows = [row for row in (self._pairing_row(k, self.pairs[k]) for k in self.unwritten)
+                if row is not None]
+        self.unwritten.clear()
+        if not rows:
+            return
+        try:
+            if self.sqlite:
+                sqlite_append(self.conn, "pairing", PAIRING_COLUMNS, rows, self.constants, None)
+            else:
+                frame = pd.DataFrame(rows, columns=list(PAIRING_COLUMNS)).assign(**self.constants)
+                frame["end_year"] = frame["end_year"].astype("Int64")
+                copy_into(self.conn, "pairing", frame, None)
+        except (sqlite3.IntegrityError, psycopg.errors.IntegrityError) as exc:
+            # a pairing of the same donor, recipient and round as another of this file
+            raise ImportValidationError([Problem(self.file, 0, "pairings", (
+                f"the ledger refused the pairings ({str(exc).splitlines()[0]})"))]) from None
+
+    def finish_pairings(self) -> int:
+        """Each new pairing's span and round as all its rows give them, and its journal entry
+        (one bulk entry per `BATCH_ROWS` pairings). Returns how many there are."""
+        self.flush()
+        problems = []
+        rows = []
         for key, packed in self.pairs.items():
+            row = self._pairing_row(key, packed)
+            if row is None:
+                continue
+            pid, donor, recipient, start, end, round_, _note = row
             pid, years = divmod(packed, ID_UNIT)
             first, last = divmod(years, SPAN)
-            donor, recipient, _round = key
-            if key in self.own:
-                own_start, end, round_ = self.own[key]
-                start = own_start or round_
-                if years and (first < start or (end is not None and last > end)):
-                    year = first if first < start else last
-                    problems.append(Problem("IATI flows", 0, "recipient", (
-                        f"no pairing of '{donor}' with '{recipient}' in round {round_} covers "
-                        f"year {year} (pairing rounds: {round_}: {start}–{end or ''})")))
-            elif not years:
-                continue
-            else:
-                start, end, round_ = first, last, first
-            rows.append((pid, donor, recipient, start, end, round_, "imported from IATI"))
-        return rows, problems
+            if key in self.own and years and (first < start or (end is not None and last > end)):
+                problems.append(Problem("IATI flows", 0, "recipient", (
+                    f"no pairing of '{donor}' with '{recipient}' in round {round_} covers "
+                    f"year {first if first < start else last} (pairing rounds: {round_}: "
+                    f"{start}–{'' if end is None else end})")))
+            rows.append((start, end, round_, pid))
+        if problems:
+            raise ImportValidationError(problems)
+        self.pairs.clear()
+        marker = "?" if self.sqlite else "%s"
+        for at in range(0, len(rows), spool.BATCH_ROWS):
+            chunk = rows[at:at + spool.BATCH_ROWS]
+            seq = journal.chain_of(self.conn).seq + 1
+            cursor = self.conn.connection.driver_connection.cursor()
+            try:
+                cursor.executemany(
+                    f"UPDATE pairing SET start_year = {marker}, end_year = {marker}, "
+                    f"round = {marker}, journal_seq = {seq} WHERE id = {marker}", chunk)
+            finally:
+                cursor.close()
+            journal.record_written(self.store, self.conn, "pairing", seq, {}, "insert",
+                                   rows=len(chunk))
+        if rows and not self.sqlite:  # ids given here: the sequence moves on past them
+            self.conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('pairing', 'id'), "
+                                      "(SELECT max(id) FROM pairing))")
+        return len(rows)
 
     def project_in_ledger(self, code: str) -> bool:
         """Whether the ledger already has a project (a flow may name one this file does not
@@ -209,36 +278,55 @@ class Sink:
         self.file, self.file_index = name, index
 
     def maybe_flush(self) -> None:
-        limit = spool.BATCH_ROWS  # read here: tests make batches of one row
-        if len(self.flows) >= limit:
-            self._write("flows", self.flows, self.flow_lines)
-        if len(self.projects) >= limit:
-            self._write("projects", self.projects, self.project_lines)
+        if len(self.flows) >= spool.BATCH_ROWS or len(self.projects) >= spool.BATCH_ROWS:
+            self.flush()  # BATCH_ROWS read here: tests make batches of one row
 
     def flush(self) -> None:
-        if self.flows:
-            self._write("flows", self.flows, self.flow_lines)
+        """Write what is pending, parents first (every foreign key holds at each statement):
+        regions and donors, pairings, projects, flows."""
+        if self.problems:  # nothing will be committed: keep reading (for every problem), stop
+            for pending in (self.flows, self.flow_lines, self.projects, self.project_lines):
+                pending.clear()
+            return
+        self.write_references()
+        self._insert_pairings()
         if self.projects:
             self._write("projects", self.projects, self.project_lines)
+        if self.flows:
+            self._write("flows", self.flows, self.flow_lines)
 
     def _write(self, name: str, rows: list[tuple], lines: list[int]) -> None:
         try:
-            if self.problems:
-                return  # nothing will be committed: keep reading (for every problem), stop writing
             self.written[name] += len(rows)
-            if self._spools is not None:
-                add = self._spools[name].add
-                for row, line in zip(rows, lines):
-                    add((*row, self.file_index, line))
-                return
             table, columns = _LEDGER[name]
+            if not self.sqlite:
+                frame = pd.DataFrame(rows, columns=list(columns))
+                for column in ("end_year", "pairing_id"):
+                    if column in frame:
+                        frame[column] = frame[column].astype("Int64")
+                try:
+                    self.store.write(name, frame, "append", self.conn,
+                                     approval=self.constants["approval"])
+                except DuplicateKeyError as refused:
+                    # PostgreSQL's transaction is aborted by the refusal: which row cannot be
+                    # asked any more
+                    raise ImportValidationError([Problem(
+                        self.file, 0, name, "rows already in the ledger or repeated in this file "
+                        f"(the same {_KEYS[name]}): was this file imported before? "
+                        f"({str(refused).splitlines()[0]})")]) from None
+                return
             seq = journal.chain_of(self.conn).seq + 1
             try:
                 sqlite_append(self.conn, table, columns, rows, self.constants, seq)
             except sqlite3.IntegrityError as exc:
                 raise ImportValidationError(self._refused(name, rows, lines, exc, seq)) from None
+            # a flow's state is its row and its approval, as SQLite stores it: the mapper makes
+            # every amount a float (-0.0 as 0.0) and every other cell an int, a str or None
+            tail = (self.constants["approval"],)
+            states = [row + tail for row in rows] if name == "flows" else None
             journal.record_written(self.store, self.conn, table, seq, {}, "insert",
-                                   rows=len(rows), inserted=(list(columns), rows, self.constants))
+                                   rows=len(rows), inserted=(list(columns), rows, self.constants),
+                                   states=states)
         finally:
             rows.clear()
             lines.clear()
@@ -278,28 +366,3 @@ class Sink:
         return problems or [Problem(self.file, lines[0] if lines else 0, name,
                                     f"rows already in the ledger (the same natural key): was this "
                                     f"file imported before? ({reason})")]
-
-    def finish(self) -> None:
-        """After the pairings: PostgreSQL's spooled batches (projects first: flows refer to
-        them)."""
-        self.flush()
-        if self._spools is None or self.problems:
-            return
-        from pairaid.ingest.iati.spool import FILE, LINE
-        from pairaid.ingest.read import ROW
-
-        for name in ("projects", "flows"):
-            for frame in self._spools[name].batches():
-                frame = frame.drop(columns=[FILE, LINE, ROW])
-                for column in ("pairing_id", "year", "start_year", "end_year"):
-                    if column in frame:
-                        frame[column] = frame[column].astype("Int64")
-                try:
-                    self.store.write(name, frame, "append", self.conn,
-                                     approval=self.constants["approval"])
-                except DuplicateKeyError as refused:
-                    raise ImportValidationError([Problem(
-                        f"IATI {name}", 0, "", "rows already in the ledger (the same natural "
-                        f"key): was this file imported before? ({refused})")]) from None
-                del frame
-                spool.release_memory()

@@ -7,13 +7,14 @@ written on error).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from pairaid.ingest.errors import ImportValidationError, Problem
-from pairaid.ingest.iati.spool import BATCH_ROWS, FILE, LINE, release_memory
+from pairaid.ingest.iati.spool import FILE, LINE, release_memory
 from pairaid.ingest.lookups import Lookups
 from pairaid.ingest.read import ROW
 from pairaid.ingest.tables import TABLES, TableSpec
@@ -26,50 +27,44 @@ FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
     replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
 
 
-def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
-              approval: str = "approved") -> None:
-    """After the file is read (its flows and projects are in the sink, written or spooled):
-    the regions, donors and pairings it named, then what the sink spooled, then the outputs,
-    personnel and enterprises (a `_Mapper`'s spools), into `report`'s counts of new rows."""
-    sink = mapper.sink
-    sink.flush()
-    lookups = Lookups(store, conn)
-    existing_regions = set(lookups.codes("regions"))
-    existing_donors = set(lookups.codes("donors"))
-    regions = [(code, *row) for code, row in mapper.regions.items() if code not in existing_regions]
-    regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
-                existing_regions else None) for c, zh, en, level, parent in regions]
-    _write(store, conn, lookups, "regions", pd.DataFrame(
-        regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]), "IATI regions")
-    report.new_regions = len(regions)
-    donors = [(c, zh, en, "other") for c, (zh, en) in mapper.donors.items()
-              if c not in existing_donors]
-    _write(store, conn, lookups, "donors", pd.DataFrame(
-        donors, columns=["code", "name_zh", "name_en", "kind"]), "IATI donors")
-    report.new_donors = len(donors)
-    new, problems = sink.pairing_rows()
-    if problems:
-        raise ImportValidationError(problems)
-    frame = pd.DataFrame(new, columns=["id", "donor", "recipient", "start_year", "end_year",
-                                       "round", "note"])
-    frame["end_year"] = pd.to_numeric(frame["end_year"], errors="coerce").astype(float)
-    report.new_pairings = len(new)
-    del new
-    sink.pairs.clear()  # read: every row of the file that refers to them is written or spooled
-    # in batches too: a file may name a few hundred thousand donor–place pairs. Their ids were
-    # given while the file was read (rows already refer to them)
-    for start in range(0, len(frame), BATCH_ROWS):
-        batch = frame.iloc[start:start + BATCH_ROWS]
-        ids = batch.pop("id").to_numpy()
-        _write(store, conn, lookups, "pairings",
-               batch.assign(**{ROW: range(start + 2, start + 2 + len(batch))}), "IATI pairings",
-               approval=approval, ids=ids)
-    if len(frame) and store.backend == "postgresql":  # ids given here: move the sequence on
-        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('pairing', 'id'), "
-                             "(SELECT max(id) FROM pairing))")
-    del frame
+def write_references(store: Store, conn, lookups: Lookups, mapper, report) -> None:
+    """The regions and donors the file named since the last call and the ledger does not have
+    (through the ledger's validator: their codes and names come from the file). Called before
+    each batch of rows, whose pairings refer to them."""
+    known = mapper.known
+    if known is None:
+        known = mapper.known = (set(lookups.codes("regions")), set(lookups.codes("donors")))
+    regions_known, donors_known = known
+    regions = [(code, *row) for code, row in
+               itertools.islice(mapper.regions.items(), mapper.written[0], None)
+               if code not in regions_known]
+    donors = [(code, zh, en, "other") for code, (zh, en) in
+              itertools.islice(mapper.donors.items(), mapper.written[1], None)
+              if code not in donors_known]
+    mapper.written = (len(mapper.regions), len(mapper.donors))
+    if regions:
+        # a place's parent (its country) is named before it, in this batch or an earlier one
+        regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
+                    regions_known else None) for c, zh, en, level, parent in regions]
+        _write(store, conn, lookups, "regions", pd.DataFrame(
+            regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]),
+            "IATI regions")
+        regions_known.update(r[0] for r in regions)
+        report.new_regions += len(regions)
+    if donors:
+        _write(store, conn, lookups, "donors", pd.DataFrame(
+            donors, columns=["code", "name_zh", "name_en", "kind"]), "IATI donors")
+        donors_known.update(d[0] for d in donors)
+        report.new_donors += len(donors)
+
+
+def write_all(store: Store, conn, lookups: Lookups, mapper, report,
+              step: Callable[[str], None], approval: str = "approved") -> None:
+    """Once the files are read: the rows still pending, the new pairings' spans and journal
+    entries, then the outputs, personnel and enterprises (a `_Mapper`'s spools)."""
+    mapper.sink.flush()
+    report.new_pairings = mapper.sink.finish_pairings()
     release_memory()
-    sink.finish()
     for table, spool in (("outputs", mapper.outputs), ("personnel", mapper.personnel),
                          ("enterprises", mapper.enterprises)):
         for batch in spool.batches():
@@ -82,7 +77,7 @@ def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
 
 def _write(store: Store, conn, lookups: Lookups, table: str, frame: pd.DataFrame, label: str,
            spec: TableSpec | None = None, approval: str = "approved",
-           files: list[str] | None = None, ids=None) -> None:
+           files: list[str] | None = None) -> None:
     if frame.empty:
         return
     if ROW not in frame:
@@ -97,8 +92,6 @@ def _write(store: Store, conn, lookups: Lookups, table: str, frame: pd.DataFrame
                                                ledger_duplicates=False, lookups=lookups)
     if problems:
         raise ImportValidationError(located(problems) if located else problems)
-    if ids is not None:  # validation keeps the rows and their order (regions alone are sorted)
-        rows = rows.assign(id=ids)
     try:
         store.write(table, rows.drop(columns=ROW), "append", conn, approval=approval)
     except DuplicateKeyError as refused:
