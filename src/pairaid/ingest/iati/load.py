@@ -55,6 +55,8 @@ _PERSONNEL_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("c
 _ENTERPRISE_COLUMNS = (("origin", TEXT), ("destination", TEXT), ("year", WHOLE),
                        ("sector", TEXT), ("count", TEXT), ("investment", TEXT),
                        ("currency", TEXT), ("jobs", TEXT), ("source", TEXT), ("ref", TEXT))
+#: transaction types that are flows whatever their description says (11: see `flow_kind`)
+_FLOW_KIND = {t: k for t, k in iati_codes._FLOW_KIND.items() if t != "11"}
 #: pairaid's own activities carry their ledger keys as other-identifiers (type A1)
 PAIRING_MARK = re.compile(r"^pairing:(?P<donor>[^:]+):(?P<recipient>[^:]+):(?P<round>\d{4})$")
 PROJECT_MARK = re.compile(r"^project:(?P<round>\d{4}):(?P<code>.+)$")
@@ -152,6 +154,7 @@ class _Mapper:
         self.files: list[str] = []
         self.file = -1
         self._codes: dict[Org, str] = {}
+        self._shares: dict[tuple, list[tuple[str, float, str]]] = {}
 
     # -- places and organisations -------------------------------------------------------
     def _region(self, place: Place, parent: str | None) -> str:
@@ -220,12 +223,25 @@ class _Mapper:
         if transaction is not None and transaction.sector is not None:
             given = [(transaction.sector[0], transaction.sector[1], 100.0)]
         else:
-            given = [s for s in activity.sectors if s[0] in ("1", "2")]
+            # activities repeat a few sector lists: each is worked out once
+            key = tuple(activity.sectors)
+            found = self._shares.get(key)
+            if found is None:
+                if len(self._shares) > 10_000:
+                    self._shares.clear()
+                found = self._shares[key] = self._dac_shares(activity.sectors, None)
+            return found
+        return self._dac_shares(activity.sectors, given)
+
+    def _dac_shares(self, sectors: list[tuple], given: list[tuple] | None
+                    ) -> list[tuple[str, float, str]]:
+        if given is None:
+            given = [s for s in sectors if s[0] in ("1", "2")]
             if any(s[0] == "1" for s in given):
                 given = [s for s in given if s[0] == "1"]
         dac = [(v, c, p) for v, c, p in given if v in ("1", "2")]
         if not dac:
-            other = ", ".join(f"{v}:{c}" for v, c, _p in (activity.sectors or []))
+            other = ", ".join(f"{v}:{c}" for v, c, _p in (sectors or []))
             return [("99810", 1.0, f"no DAC sector (given: {other or 'none'})")]
         total = sum(p or 0 for _v, _c, p in dac)
         shares = [(p or 0) / total if total > 0 else 1 / len(dac) for _v, _c, p in dac]
@@ -273,15 +289,23 @@ class _Mapper:
             problems.append(Problem(name, activity.line, "flows.source",
                                     control_character_reason(source_tail, True)))
         # the sink's structures, bound once: the loop below runs for every flow of the file
-        pairs_get, pairing = sink.pairs.get, sink.pairing
+        pairs, pairing = sink.pairs, sink.pairing
+        pairs_get = pairs.get
         add_flow, add_line = sink.flows.append, sink.flow_lines.append
         currencies = sink._currencies
         report.transactions += len(activity.transactions)
+        flow_kinds, id_unit = _FLOW_KIND, ID_UNIT
+        # the activity's sectors without notes (the usual case) as (code, share) pairs
+        plain = None if any(note for _c, _s, note in activity_sectors) else \
+            [(code, share) for code, share, _n in activity_sectors]
+        short_id = len(identifier) <= 48  # then "IDENTIFIER#N" needs no shortening
         for transaction in activity.transactions:
-            kind = iati_codes.flow_kind(transaction)
-            if kind is None:
-                report.skipped_types[transaction.type] += 1
-                continue
+            kind = flow_kinds.get(transaction.type)
+            if kind is None or transaction.type == "11":
+                kind = iati_codes.flow_kind(transaction)
+                if kind is None:
+                    report.skipped_types[transaction.type] += 1
+                    continue
             value, year, currency = transaction.value, transaction.year, transaction.currency
             line = transaction.line
             if value is None:
@@ -297,10 +321,10 @@ class _Mapper:
                                         "no currency: neither value@currency nor the activity's "
                                         "default-currency is given"))
                 continue
-            donor = (main_donor if transaction.provider is None
-                     else self._donor(transaction.provider))
-            recipients = (self._recipients(activity, transaction, problems, name)
-                          if transaction.recipient is not None else main_recipients)
+            provider, recipient = transaction.provider, transaction.recipient
+            donor = main_donor if provider is None else self._donor(provider)
+            recipients = main_recipients if recipient is None else \
+                self._recipients(activity, transaction, problems, name)
             if donor is None or not recipients:
                 if donor is None:
                     problems.append(Problem(name, line, "participating-org",
@@ -326,27 +350,47 @@ class _Mapper:
                     problems.append(Problem(name, line, "flows.ref",
                                             control_character_reason(ref, True)))
             else:
-                ref = _short(f"{identifier}#{transaction.index}", 60)
+                ref = f"{identifier}#{transaction.index}" if short_id else \
+                    _short(f"{identifier}#{transaction.index}", 60)
             source = f"{source_head}{line}{source_tail}"[:1000]
-            sectors = (activity_sectors if transaction.sector is None else
-                       self._sector_shares(activity, transaction))
+            sectors = plain
+            if transaction.sector is not None or plain is None:
+                sectors = None
+                noted = (activity_sectors if transaction.sector is None else
+                         self._sector_shares(activity, transaction))
             several = len(recipients) > 1
             for place in recipients:
                 key = (donor, place.key, own_round)
-                # the pairing's id, and its span widened to this year: inlined for the usual
-                # case (a new pairing seen before, the year within its span)
+                # the pairing's id, and its span widened to this year: inlined for a pairing
+                # seen before (`Sink.pairing` does the rest)
                 packed = pairs_get(key)
-                if packed is not None:
-                    pid, span = divmod(packed, ID_UNIT)
-                    if not (span and span // SPAN <= year <= span % SPAN):
-                        pid = pairing(key, year, line, "flows")
-                else:
+                if packed is None:
                     pid = pairing(key, year, line, "flows")
                     if pid is None:
                         continue
-                place_ref = _short(f"{ref}@{place.key}") if several else _short(ref)
+                else:
+                    pid, span = divmod(packed, id_unit)
+                    if not span:
+                        pairs[key] = packed + year * SPAN + year
+                    elif year < span // SPAN:
+                        pairs[key] = packed - (span // SPAN - year) * SPAN
+                    elif year > span % SPAN:
+                        pairs[key] = packed + year - span % SPAN
+                if several:
+                    place_ref = f"{ref}@{place.key}"
+                    if len(place_ref) > 64:
+                        place_ref = _short(place_ref)
+                else:
+                    place_ref = ref if len(ref) <= 64 else _short(ref)
                 money = value * place.share
-                for sector, share, note in sectors:
+                if sectors is not None:
+                    for sector, share in sectors:
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  source, place_ref))
+                        add_line(line)
+                    flows += len(sectors)
+                    continue
+                for sector, share, note in noted:
                     if note:
                         notes[note.split(" (")[0].split(":")[0]] += 1
                         add_flow((pid, year, kind, money * share, iso, sector, project_code,

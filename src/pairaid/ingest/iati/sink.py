@@ -26,6 +26,7 @@ already has. Every failure is a Problem naming the file and XML line, and nothin
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 
 import pandas as pd
@@ -146,6 +147,9 @@ class Sink:
         return pid
 
     def _new(self, key: tuple) -> int:
+        # the codes interned: a place's code is a new str in every activity that names it, and
+        # a 1 GB file has a few hundred thousand pairs to keep
+        key = (sys.intern(key[0]), sys.intern(key[1]), key[2])
         packed = self.pairs[key] = self.next_id * ID_UNIT
         self.unwritten.append(key)
         self.next_id += 1
