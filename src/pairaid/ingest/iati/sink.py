@@ -25,6 +25,7 @@ already has. Every failure is a Problem naming the file and XML line, and nothin
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -234,26 +235,24 @@ class Sink:
         (one bulk entry per `BATCH_ROWS` pairings). Returns how many there are."""
         self.flush()
         problems = []
-        rows = []
-        for key, packed in self.pairs.items():
-            row = self._pairing_row(key, packed)
-            if row is None:
-                continue
-            pid, donor, recipient, start, end, round_, _note = row
-            pid, years = divmod(packed, ID_UNIT)
-            first, last = divmod(years, SPAN)
-            if key in self.own and years and (first < start or (end is not None and last > end)):
+        for key, (start, end, round_) in self.own.items():
+            first, last = divmod(self.pairs[key] % ID_UNIT, SPAN)
+            if first and (first < start or (end is not None and last > end)):
                 problems.append(Problem("IATI flows", 0, "recipient", (
-                    f"no pairing of '{donor}' with '{recipient}' in round {round_} covers "
+                    f"no pairing of '{key[0]}' with '{key[1]}' in round {round_} covers "
                     f"year {first if first < start else last} (pairing rounds: {round_}: "
                     f"{start}–{'' if end is None else end})")))
-            rows.append((start, end, round_, pid))
         if problems:
             raise ImportValidationError(problems)
-        self.pairs.clear()
+        # chunk by chunk from the dictionary: a list of every pairing's row at once was the
+        # import's peak memory at 1 GB (+35 MB for 183,000 pairings)
+        rows = (row for row in (self._pairing_row(k, v) for k, v in self.pairs.items())
+                if row is not None)
         marker = "?" if self.sqlite else "%s"
-        for at in range(0, len(rows), spool.BATCH_ROWS):
-            chunk = rows[at:at + spool.BATCH_ROWS]
+        count = 0
+        while chunk := [(start, end, round_, pid) for pid, _d, _r, start, end, round_, _n
+                        in itertools.islice(rows, spool.BATCH_ROWS)]:
+            count += len(chunk)
             seq = journal.chain_of(self.conn).seq + 1
             cursor = self.conn.connection.driver_connection.cursor()
             try:
@@ -264,10 +263,11 @@ class Sink:
                 cursor.close()
             journal.record_written(self.store, self.conn, "pairing", seq, {}, "insert",
                                    rows=len(chunk))
-        if rows and not self.sqlite:  # ids given here: the sequence moves on past them
+        self.pairs.clear()
+        if count and not self.sqlite:  # ids given here: the sequence moves on past them
             self.conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('pairing', 'id'), "
                                       "(SELECT max(id) FROM pairing))")
-        return len(rows)
+        return count
 
     def project_in_ledger(self, code: str) -> bool:
         """Whether the ledger already has a project (a flow may name one this file does not
