@@ -1,4 +1,4 @@
-"""IATI activities → ledger rows, written through the ledger's own validator in ONE transaction.
+"""IATI activities → ledger rows, written in ONE transaction (all or nothing).
 
 Mapping (docs/iati.md says it for users):
 - funding participating-orgs → donors (the transaction's provider-org when it names one; several
@@ -15,8 +15,10 @@ Mapping (docs/iati.md says it for users):
 - activities → projects (not pairaid's own pairing activities), results → project outputs,
   budgets → the project's budget (revised over original for the same period).
 
-Parsing streams; flows, projects and outputs are spooled to temporary Arrow files (`spool.py`)
-and written in batches inside one transaction (`write.py`), so memory does not grow with the file.
+Parsing streams, inside one transaction opened before the first activity: flows and projects go
+to the sink (`sink.py`) and are written in batches while the file is read; outputs, personnel
+and enterprises are spooled (`results.py`) and written once it is read (`write.py`). Memory
+does not grow with the file, only with the number of donor–place pairs.
 """
 
 from __future__ import annotations
@@ -24,17 +26,17 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
-from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
+from pairaid.ingest.iati.report import IatiImportReport
 from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
-from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
+from pairaid.ingest.iati.results import Results
+from pairaid.ingest.iati.results import short as _short
 from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all, write_references
 from pairaid.ingest.lookups import Lookups
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
@@ -45,72 +47,11 @@ __all__ = ["FLOWS_FROM_IATI", "IatiImportReport", "import_iati"]
 
 #: SQLite page cache while the rows are written: memory stays flat whatever the file's size
 WRITE_CACHE_MB = 16
-_OUTPUT_COLUMNS = (("project", TEXT), ("indicator", TEXT), ("unit", TEXT), ("year", WHOLE),
-                   ("baseline", NUMBER), ("target", NUMBER), ("actual", NUMBER))
-#: personnel and enterprise values stay text as the file gave them: the validator says which
-#: is not a number
-_PERSONNEL_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("category", TEXT),
-                      ("headcount", TEXT), ("person_months", TEXT), ("source", TEXT),
-                      ("round", TEXT))
-_ENTERPRISE_COLUMNS = (("origin", TEXT), ("destination", TEXT), ("year", WHOLE),
-                       ("sector", TEXT), ("count", TEXT), ("investment", TEXT),
-                       ("currency", TEXT), ("jobs", TEXT), ("source", TEXT), ("ref", TEXT))
 #: transaction types that are flows whatever their description says (11: see `flow_kind`)
 _FLOW_KIND = {t: k for t, k in iati_codes._FLOW_KIND.items() if t != "11"}
 #: pairaid's own activities carry their ledger keys as other-identifiers (type A1)
 PAIRING_MARK = re.compile(r"^pairing:(?P<donor>[^:]+):(?P<recipient>[^:]+):(?P<round>\d{4})$")
 PROJECT_MARK = re.compile(r"^project:(?P<round>\d{4}):(?P<code>.+)$")
-#: a project output's English title as pairaid writes it: "indicator (unit)"
-OUTPUT_TITLE = re.compile(r"^(?P<indicator>.+) \((?P<unit>[^()]+)\)$")
-
-
-@dataclass
-class IatiImportReport:
-    files: list[str]
-    activities: int = 0
-    transactions: int = 0
-    flows: int = 0
-    projects: int = 0
-    outputs: int = 0
-    personnel: int = 0
-    enterprises: int = 0
-    new_regions: int = 0
-    new_donors: int = 0
-    new_pairings: int = 0
-    skipped_types: Counter = field(default_factory=Counter)
-    notes: Counter = field(default_factory=Counter)
-    totals: dict[tuple[str, str], float] = field(default_factory=dict)  # (kind, currency) → sum
-    dry_run: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "files": self.files, "dry_run": self.dry_run, "activities": self.activities,
-            "transactions": self.transactions, "flows": self.flows, "projects": self.projects,
-            "outputs": self.outputs, "personnel": self.personnel,
-            "enterprises": self.enterprises, "new_regions": self.new_regions,
-            "new_donors": self.new_donors, "new_pairings": self.new_pairings,
-            "skipped_transaction_types": {iati_codes.transaction_type_name(k): v
-                                          for k, v in sorted(self.skipped_types.items())},
-            "notes": dict(self.notes),
-            "totals": [{"kind": k, "currency": c, "amount": v}
-                       for (k, c), v in sorted(self.totals.items())],
-        }
-
-    def __str__(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        lines = [f"{', '.join(self.files)}: {verb} {self.activities:,} activities → "
-                 f"{self.flows:,} flows from {self.transactions:,} transactions, "
-                 f"{self.projects:,} projects, {self.outputs:,} outputs"
-                 + (f", {self.personnel:,} personnel and {self.enterprises:,} enterprise rows"
-                    if self.personnel or self.enterprises else "") + "; new: "
-                 f"{self.new_regions:,} regions, {self.new_donors:,} donors, "
-                 f"{self.new_pairings:,} pairings"]
-        for type_code, count in sorted(self.skipped_types.items()):
-            lines.append(f"  skipped {count:,} transactions of type {type_code} "
-                         f"({iati_codes.transaction_type_name(type_code)}): not a flow the "
-                         "ledger records")
-        lines += [f"  {count:,} × {note}" for note, count in self.notes.most_common()]
-        return "\n".join(lines)
 
 
 def _code(org: Org) -> str:
@@ -119,13 +60,6 @@ def _code(org: Org) -> str:
         return org.ref
     slug = re.sub(r"[^A-Za-z0-9]+", "-", org.name).strip("-").upper()[:18] or "ORG"
     return f"{slug}-{hashlib.sha1(org.key.encode()).hexdigest()[:8]}"
-
-
-def _short(text: str, limit: int = 64) -> str:
-    if len(text) <= limit:
-        return text
-    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-    return f"{text[:limit - 13]}~{digest}"
 
 
 class _Mapper:
@@ -145,9 +79,11 @@ class _Mapper:
         self.countries = iati_codes.country_names()
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
         self.donors: dict[str, tuple[str, str]] = {}
-        self.outputs = Spool(folder, "outputs", _OUTPUT_COLUMNS)
-        self.personnel = Spool(folder, "personnel", _PERSONNEL_COLUMNS)
-        self.enterprises = Spool(folder, "enterprises", _ENTERPRISE_COLUMNS)
+        #: outputs, personnel and enterprises (spooled, written once the file is read)
+        self.results = Results(folder, report)
+        self.outputs = self.results.outputs
+        self.personnel = self.results.personnel
+        self.enterprises = self.results.enterprises
         self.sectors = codes.sectors()
         #: the files read, and the index in it of the one being read (each spooled row keeps
         #: its file and XML line, so a problem found when it is written names them)
@@ -274,7 +210,7 @@ class _Mapper:
                 iati_codes.year(activity.dates.get("2") or activity.dates.get("1")),
                 iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round,
                 activity.line)
-            self._pairing_results(activity, marked, name)
+            self.results.pairing(activity, marked, name, self.file)
         years = []
         activity_sectors = self._sector_shares(activity, None)
         totals, identifier, notes, flows = report.totals, activity.identifier, report.notes, 0
@@ -411,44 +347,6 @@ class _Mapper:
                                     "table: import projects first)"))
         sink.maybe_flush()
 
-    def _pairing_results(self, activity: Activity, marked, name: str) -> None:
-        """Personnel and enterprises from the indicators pairaid wrote on its pairing activity
-        (each named by a vocabulary-99 reference `pairaid:personnel:MEASURE:CATEGORY` or
-        `pairaid:enterprises:MEASURE`)."""
-        donor, recipient, round_ = marked["donor"], marked["recipient"], marked["round"]
-        source = f"IATI {name}:{activity.line} {activity.identifier}"
-        staff: dict[tuple[str, int], dict[str, str]] = {}
-        firms: dict[tuple[int, str, str], dict[str, str]] = {}
-        for indicator in activity.indicators:
-            parts = indicator.reference.split(":")
-            if parts[:2] == ["pairaid", "personnel"] and len(parts) == 4:
-                column = {"headcount": "headcount", "person-months": "person_months"}.get(parts[2])
-                for period in indicator.periods:
-                    if column and period.actuals:
-                        staff.setdefault((parts[3], period.year), {})[column] = period.actuals[0][0]
-            elif parts[:2] == ["pairaid", "enterprises"] and len(parts) == 3 and \
-                    parts[2] in ("count", "investment", "jobs"):
-                for period in indicator.periods:
-                    for value, dimensions in period.actuals:
-                        key = (period.year, dimensions.get("sector", ""), dimensions.get("ref", ""))
-                        firm = firms.setdefault(key, {})
-                        firm[parts[2]] = value
-                        if "currency" in dimensions:
-                            firm["currency"] = dimensions["currency"]
-            else:
-                self.report.notes["indicators of pairaid pairing activities without a pairaid "
-                                  "reference: not read back"] += 1
-        for (category, year), values in staff.items():
-            self.personnel.add((donor, recipient, year, category, values.get("headcount", ""),
-                                values.get("person_months", ""), source, round_, self.file,
-                                activity.line))
-            self.report.personnel += 1
-        for (year, sector, ref), values in firms.items():
-            self.enterprises.add((donor, recipient, year, sector, values.get("count", ""),
-                                  values.get("investment", ""), values.get("currency", ""),
-                                  values.get("jobs", ""), source, ref, self.file, activity.line))
-            self.report.enterprises += 1
-
     def _project(self, activity: Activity, code: str, donor: str, recipient: str,
                  years: list[int], problems: list[Problem], name: str,
                  own_round: int | None, sectors: list[tuple[str, float, str]]) -> bool:
@@ -499,22 +397,8 @@ class _Mapper:
         sink.project_lines.append(line)
         self.report.projects += 1
         for indicator in activity.indicators:
-            self._outputs(code, indicator, own_round is not None)
+            self.results.outputs_of(code, indicator, own_round is not None, self.file)
         return True
-
-    def _outputs(self, project: str, indicator, own: bool) -> None:
-        label = _short(re.sub(r"\s+", " ", indicator.title).strip() or "indicator")
-        unit = iati_codes.measure_unit(indicator.measure)
-        named = OUTPUT_TITLE.match(indicator.title_en) if own else None
-        if named:
-            label, unit = named["indicator"], named["unit"]
-        baseline = dict(indicator.baselines)
-        default_baseline = indicator.baselines[0][1] if len(indicator.baselines) == 1 else None
-        for period in indicator.periods:
-            base = baseline.get(period.year, default_baseline)
-            self.outputs.add((project, label, unit, period.year, base, period.target,
-                              period.actual, self.file, indicator.line))
-            self.report.outputs += 1
 
 
 def _budget_total(activity: Activity, problems: list[Problem], name: str
