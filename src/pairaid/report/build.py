@@ -9,6 +9,7 @@ DIR/report.pdf        with pdf=True (headless Chromium)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -83,28 +84,35 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
     step = progress or (lambda _message: None)
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    step("running the analyses")
-    inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
-                     outcome=outcome)
-    seconds["analyses"] = round(time.perf_counter() - start, 3)
-    seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
-    fingerprint = ledger_fingerprint(store)
-    sections = build_sections(inputs, lang)
-    step("drawing the charts")
-    mark = time.perf_counter()
-    drawn = {}
-    footer = chart_footer(inputs, fingerprint, lang)
-    written = []
-    for section in sections:
-        for chart in section.charts:
-            drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer)
-            written.append((chart.id, chart.frame, section.id))
-        for table in section.tables:
-            written.append((f"table_{table.id}", table.frame, section.id))
-    for name, frame, _ in written:
-        rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
-    seconds["charts"] = round(time.perf_counter() - mark, 3)
-    write_datapackage(out, written, inputs, fingerprint, lang)
+    with contextlib.ExitStack() as stack:
+        # started first, so the drawing processes start up and warm V8 up during the analyses
+        drawers = _start_drawers(stack, chartlib)
+        step("running the analyses")
+        inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
+                         outcome=outcome)
+        seconds["analyses"] = round(time.perf_counter() - start, 3)
+        seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
+        fingerprint = ledger_fingerprint(store)
+        sections = build_sections(inputs, lang)
+        step("drawing the charts")
+        mark = time.perf_counter()
+        drawn = {}
+        footer = chart_footer(inputs, fingerprint, lang)
+        written = []
+        for section in sections:
+            for chart in section.charts:
+                drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer, drawers)
+                written.append((chart.id, chart.frame, section.id))
+            for table in section.tables:
+                written.append((f"table_{table.id}", table.frame, section.id))
+        for name, frame, _ in written:
+            rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
+        write_datapackage(out, written, inputs, fingerprint, lang)
+        if drawers is not None:  # the page inlines every SVG: wait for the last
+            drawers.finish()
+            for chart_id, chart in drawn.items():
+                chart["svg"] = (out / "charts" / f"{chart_id}.svg").read_bytes().decode("utf-8")
+        seconds["charts"] = round(time.perf_counter() - mark, 3)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     heading, subtitle = page_heading(inputs, lang, fingerprint)
     html = render_page(sections=sections, charts=drawn, lang=lang, title=heading,
@@ -196,17 +204,37 @@ def chart_footer_parts(chart, lang: str, footer: ChartFooter) -> list[str]:
     return parts
 
 
-def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
+def _start_drawers(stack: contextlib.ExitStack, chartlib):
+    """The report's drawing processes (`report.drawing`), or None: drawing in this process
+    (none asked for, or none could be started)."""
+    from pairaid.report.drawing import Drawers, default_processes
+
+    processes = default_processes()
+    if not processes:
+        return None
+    try:
+        return stack.enter_context(Drawers(processes, chartlib.vl_version()))
+    except OSError:
+        return None
+
+
+def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter,
+          drawers=None) -> dict:
     """Build one chart from its frame (page width and phone width), add the footer, write its
-    SVG and PNG; return what the page needs."""
+    SVG and PNG (or hand them to `drawers`, which write them: the "svg" is then filled in
+    after `drawers.finish()`); return what the page needs."""
+    from pairaid.report.raster import write_chart_files
+
     spec, phone = chart_specs(chartlib, chart, lang, footer)
-    svg = chartlib.render_svg(spec)
-    (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
-    if png:
-        parts = chart_footer_parts(chart, lang, footer)
-        text = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
-        image = chartlib.png_with_text(chartlib.render_png(None, svg=svg), text)
-        (out / "charts" / f"{chart.id}.png").write_bytes(image)
+    parts = chart_footer_parts(chart, lang, footer)
+    texts = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
+    svg_path = out / "charts" / f"{chart.id}.svg"
+    png_path = out / "charts" / f"{chart.id}.png" if png else None
+    if drawers is not None:
+        drawers.submit(chart.id, spec, svg_path, png_path, texts)
+        svg = ""
+    else:
+        svg = write_chart_files(spec, chartlib.vl_version(), svg_path, png_path, texts)
     return {"svg": svg, "spec": spec, "narrow_spec": phone,
             "description": spec.get("description", "")}
 
