@@ -205,3 +205,84 @@ def test_grouped_sum_over_a_sparse_key_space_equals_the_dense_one(rows):
     found, expected = grouped_sum(frame, keys, "amount"), _dense_grouped_sum(frame, keys, "amount")
     pd.testing.assert_frame_equal(found, expected, check_exact=True)
     assert 90 * 91 * 17 * 4 * 13 > max(4 * rows, 1 << 16)  # so the sparse path was taken
+
+
+def _charts_to_draw():
+    """Specs as the report hands them over, with their footers: bars with Chinese text, lines
+    with a NaN in their rows."""
+    from pairaid.report import charts as chartlib
+
+    bars = chartlib.funds_by_year(pd.DataFrame({"year": [2012, 2013, 2014],
+                                                "kind": ["disbursement"] * 3,
+                                                "amount": [1.5e9, 2.25e9, 3.0e9]}), "zh")
+    lines = chartlib.dependence_lines(pd.DataFrame({
+        "year": [2012, 2013, 2012, 2013], "series": ["A", "A", "B", "B"],
+        "value": [0.4, 0.35, 0.6, float("nan")]}), "en")
+    return {"bars_zh": chartlib.with_footer(chartlib.spec(bars, validate=False),
+                                            ["来源：账本", "合成数据"], "Noto Sans CJK SC"),
+            "lines": chartlib.with_footer(chartlib.spec(lines, validate=False),
+                                          ["Source: ledger", "SYNTHETIC"], "Liberation Sans")}
+
+
+def test_drawing_processes_write_the_files_drawn_in_process(tmp_path):
+    """Charts drawn by the report's drawing processes (two, so jobs are shared out) are byte
+    for byte those drawn in the report's own process: SVG, PNG and its text chunks."""
+    from pairaid.report import charts as chartlib
+    from pairaid.report.drawing import Drawers
+    from pairaid.report.raster import write_chart_files
+
+    specs = _charts_to_draw()
+    texts = {"Source": "ledger", "Comment": "SYNTHETIC 合成数据"}
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir(), there.mkdir()
+    with Drawers(2, chartlib.vl_version()) as drawers:
+        for name, spec in specs.items():
+            drawers.submit(name, spec, there / f"{name}.svg", there / f"{name}.png", texts)
+        drawers.submit("svg_only", specs["lines"], there / "svg_only.svg", None, texts)
+        drawers.finish()
+    for name, spec in specs.items():
+        write_chart_files(spec, chartlib.vl_version(), here / f"{name}.svg", here / f"{name}.png",
+                          texts)
+        for suffix in (".svg", ".png"):
+            assert (here / f"{name}{suffix}").read_bytes() == \
+                (there / f"{name}{suffix}").read_bytes(), name + suffix
+    assert b"SYNTHETIC" in (there / "bars_zh.png").read_bytes()
+    assert (there / "svg_only.svg").read_bytes() == (here / "lines.svg").read_bytes()
+    assert not (there / "svg_only.png").exists()
+
+
+def test_a_chart_a_drawing_process_cannot_draw_raises_its_error(tmp_path):
+    """A spec Vega-Lite rejects stops the report with the drawing process's traceback (not a
+    missing file later); a chart drawn before it is still written."""
+    from pairaid.report import charts as chartlib
+    from pairaid.report.drawing import Drawers, DrawingError
+
+    with Drawers(1, chartlib.vl_version()) as drawers:
+        drawers.submit("fine", _charts_to_draw()["lines"], tmp_path / "fine.svg", None, {})
+        drawers.submit("broken", {"mark": {"type": "no-such-mark"}, "data": {"values": []}},
+                       tmp_path / "broken.svg", None, {})
+        with pytest.raises(DrawingError, match="drawing chart broken failed"):
+            drawers.finish()
+    assert (tmp_path / "fine.svg").stat().st_size > 1000
+    assert not (tmp_path / "broken.svg").exists()
+
+
+def test_rows_from_the_driver_cursor_equal_sqlalchemys_rows(store):
+    """`Store.query` reads a text() SELECT's rows from the driver's cursor; the frame (values,
+    their Python types, dtypes, column names, an empty result's columns) is the one SQLAlchemy's
+    Row objects gave, on SQLite and PostgreSQL."""
+    from sqlalchemy import text
+
+    queries = ["SELECT 1 AS a, 2.5 AS b, 'x' AS c, NULL AS d, CAST(3 AS REAL) AS e",
+               "SELECT key, value FROM meta ORDER BY key",
+               "SELECT code, level FROM region WHERE 1 = 0"]
+    with store.snapshot() as conn:
+        for sql in queries:
+            result = conn.execute(text(sql))
+            before = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            after = store.query(sql, conn=conn)
+            assert after.equals(before) and list(after.columns) == list(before.columns), sql
+            assert list(after.dtypes) == list(before.dtypes), sql
+            for column in after.columns:
+                assert [type(v) for v in after[column]] == [type(v) for v in before[column]]
+    assert store.query("SELECT 'y' AS c WHERE 1 = :one", {"one": 1})["c"].tolist() == ["y"]
