@@ -208,8 +208,8 @@ def test_grouped_sum_over_a_sparse_key_space_equals_the_dense_one(rows):
 
 
 def _charts_to_draw():
-    """Specs as the report hands them over, with their footers: bars with Chinese text, lines
-    with a NaN in their rows."""
+    """Specs as the report hands them over: a heat map (a gradient legend), bars with Chinese
+    text and lines with a NaN in their rows, with footers, and the heat map again."""
     from pairaid.report import charts as chartlib
 
     bars = chartlib.funds_by_year(pd.DataFrame({"year": [2012, 2013, 2014],
@@ -218,28 +218,38 @@ def _charts_to_draw():
     lines = chartlib.dependence_lines(pd.DataFrame({
         "year": [2012, 2013, 2012, 2013], "series": ["A", "A", "B", "B"],
         "value": [0.4, 0.35, 0.6, float("nan")]}), "en")
-    return {"bars_zh": chartlib.with_footer(chartlib.spec(bars, validate=False),
+    heat = {"data": {"values": [{"x": i, "y": i % 3, "v": i * 0.5} for i in range(9)]},
+            "mark": "rect", "encoding": {"x": {"field": "x", "type": "ordinal"},
+                                         "y": {"field": "y", "type": "ordinal"},
+                                         "color": {"field": "v", "type": "quantitative"}}}
+    return {"heat": heat,
+            "bars_zh": chartlib.with_footer(chartlib.spec(bars, validate=False),
                                             ["来源：账本", "合成数据"], "Noto Sans CJK SC"),
             "lines": chartlib.with_footer(chartlib.spec(lines, validate=False),
-                                          ["Source: ledger", "SYNTHETIC"], "Liberation Sans")}
+                                          ["Source: ledger", "SYNTHETIC"], "Liberation Sans"),
+            "heat_again": heat}
 
 
-def test_drawing_processes_write_the_files_drawn_in_process(tmp_path):
-    """Charts drawn by the report's drawing processes (two, so jobs are shared out) are byte
-    for byte those drawn in the report's own process: SVG, PNG and its text chunks."""
+def test_the_drawing_process_writes_the_files_drawn_in_process(tmp_path):
+    """Charts drawn by the report's drawing process are byte for byte those drawn in the
+    report's own process, in the same order: SVG (Vega's gradient ids run on from chart to
+    chart, so two colour-scale legends on one page get different ids), PNG and its text
+    chunks; without a PNG path only the SVG is written."""
+    import re
+
     from pairaid.report import charts as chartlib
-    from pairaid.report.drawing import Drawers
+    from pairaid.report.drawing import Drawer
     from pairaid.report.raster import write_chart_files
 
     specs = _charts_to_draw()
     texts = {"Source": "ledger", "Comment": "SYNTHETIC 合成数据"}
     here, there = tmp_path / "here", tmp_path / "there"
     here.mkdir(), there.mkdir()
-    with Drawers(2, chartlib.vl_version()) as drawers:
+    with Drawer(chartlib.vl_version()) as drawer:
         for name, spec in specs.items():
-            drawers.submit(name, spec, there / f"{name}.svg", there / f"{name}.png", texts)
-        drawers.submit("svg_only", specs["lines"], there / "svg_only.svg", None, texts)
-        drawers.finish()
+            drawer.submit(name, spec, there / f"{name}.svg", there / f"{name}.png", texts)
+        drawer.submit("svg_only", specs["lines"], there / "svg_only.svg", None, texts)
+        drawer.finish()
     for name, spec in specs.items():
         write_chart_files(spec, chartlib.vl_version(), here / f"{name}.svg", here / f"{name}.png",
                           texts)
@@ -247,22 +257,26 @@ def test_drawing_processes_write_the_files_drawn_in_process(tmp_path):
             assert (here / f"{name}{suffix}").read_bytes() == \
                 (there / f"{name}{suffix}").read_bytes(), name + suffix
     assert b"SYNTHETIC" in (there / "bars_zh.png").read_bytes()
-    assert (there / "svg_only.svg").read_bytes() == (here / "lines.svg").read_bytes()
+    assert (there / "svg_only.svg").read_bytes().count(b"<path") == \
+        (here / "lines.svg").read_bytes().count(b"<path")
     assert not (there / "svg_only.png").exists()
+    gradients = [set(re.findall(r'id="(gradient_\d+)"', (there / f"{n}.svg").read_text("utf-8")))
+                 for n in ("heat", "heat_again")]
+    assert all(gradients) and not gradients[0] & gradients[1]
 
 
-def test_a_chart_a_drawing_process_cannot_draw_raises_its_error(tmp_path):
+def test_a_chart_the_drawing_process_cannot_draw_raises_its_error(tmp_path):
     """A spec Vega-Lite rejects stops the report with the drawing process's traceback (not a
     missing file later); a chart drawn before it is still written."""
     from pairaid.report import charts as chartlib
-    from pairaid.report.drawing import Drawers, DrawingError
+    from pairaid.report.drawing import Drawer, DrawingError
 
-    with Drawers(1, chartlib.vl_version()) as drawers:
-        drawers.submit("fine", _charts_to_draw()["lines"], tmp_path / "fine.svg", None, {})
-        drawers.submit("broken", {"mark": {"type": "no-such-mark"}, "data": {"values": []}},
-                       tmp_path / "broken.svg", None, {})
+    with Drawer(chartlib.vl_version()) as drawer:
+        drawer.submit("fine", _charts_to_draw()["lines"], tmp_path / "fine.svg", None, {})
+        drawer.submit("broken", {"mark": {"type": "no-such-mark"}, "data": {"values": []}},
+                      tmp_path / "broken.svg", None, {})
         with pytest.raises(DrawingError, match="drawing chart broken failed"):
-            drawers.finish()
+            drawer.finish()
     assert (tmp_path / "fine.svg").stat().st_size > 1000
     assert not (tmp_path / "broken.svg").exists()
 

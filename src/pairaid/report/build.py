@@ -51,11 +51,12 @@ def build_report(store, out_dir: str | Path, *, force: bool = False, **options) 
     earlier report made (`force` writes into any folder). The report is written whole into a
     folder beside it that then takes its place (`atomic.staged_folder`): no stale file of an
     earlier report stays, and a failure leaves the earlier report as it was. Every read sees one
-    snapshot of the ledger, so the provenance fingerprint is of the ledger the figures show."""
+    snapshot of the ledger, so the provenance fingerprint is of the ledger the figures show (and
+    a question the analyses ask twice is read once)."""
     from pairaid.atomic import staged_folder
 
     final = Path(out_dir)
-    with store.snapshot(), staged_folder(final, REPORT_MARKER, force=force,
+    with store.snapshot(reuse_reads=True), staged_folder(final, REPORT_MARKER, force=force,
                                          what="report") as staging:
         result = _write_report(store, staging, **options)
     pdf = final / result.pdf.name if result.pdf else None
@@ -85,8 +86,8 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        # started first, so the drawing processes start up and warm V8 up during the analyses
-        drawers = _start_drawers(stack, chartlib)
+        # started first, so the drawing process starts and warms V8 up during the analyses
+        drawer = _start_drawer(stack, chartlib)
         step("running the analyses")
         inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
                          outcome=outcome)
@@ -101,15 +102,15 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
         written = []
         for section in sections:
             for chart in section.charts:
-                drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer, drawers)
+                drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer, drawer)
                 written.append((chart.id, chart.frame, section.id))
             for table in section.tables:
                 written.append((f"table_{table.id}", table.frame, section.id))
         for name, frame, _ in written:
             rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
         write_datapackage(out, written, inputs, fingerprint, lang)
-        if drawers is not None:  # the page inlines every SVG: wait for the last
-            drawers.finish()
+        if drawer is not None:  # the page inlines every SVG: wait for the last
+            drawer.finish()
             for chart_id, chart in drawn.items():
                 chart["svg"] = (out / "charts" / f"{chart_id}.svg").read_bytes().decode("utf-8")
         seconds["charts"] = round(time.perf_counter() - mark, 3)
@@ -204,25 +205,24 @@ def chart_footer_parts(chart, lang: str, footer: ChartFooter) -> list[str]:
     return parts
 
 
-def _start_drawers(stack: contextlib.ExitStack, chartlib):
-    """The report's drawing processes (`report.drawing`), or None: drawing in this process
-    (none asked for, or none could be started)."""
-    from pairaid.report.drawing import Drawers, default_processes
+def _start_drawer(stack: contextlib.ExitStack, chartlib):
+    """The report's drawing process (`report.drawing`), or None: drawing in this process (on
+    one core, with PAIRAID_DRAW_PROCESS=0, or when no process could be started)."""
+    from pairaid.report.drawing import Drawer, wanted
 
-    processes = default_processes()
-    if not processes:
+    if not wanted():
         return None
     try:
-        return stack.enter_context(Drawers(processes, chartlib.vl_version()))
+        return stack.enter_context(Drawer(chartlib.vl_version()))
     except OSError:
         return None
 
 
 def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter,
-          drawers=None) -> dict:
+          drawer=None) -> dict:
     """Build one chart from its frame (page width and phone width), add the footer, write its
-    SVG and PNG (or hand them to `drawers`, which write them: the "svg" is then filled in
-    after `drawers.finish()`); return what the page needs."""
+    SVG and PNG (or hand them to `drawer`, which writes them: the "svg" is then filled in after
+    `drawer.finish()`); return what the page needs."""
     from pairaid.report.raster import write_chart_files
 
     spec, phone = chart_specs(chartlib, chart, lang, footer)
@@ -230,8 +230,8 @@ def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter,
     texts = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
     svg_path = out / "charts" / f"{chart.id}.svg"
     png_path = out / "charts" / f"{chart.id}.png" if png else None
-    if drawers is not None:
-        drawers.submit(chart.id, spec, svg_path, png_path, texts)
+    if drawer is not None:
+        drawer.submit(chart.id, spec, svg_path, png_path, texts)
         svg = ""
     else:
         svg = write_chart_files(spec, chartlib.vl_version(), svg_path, png_path, texts)
