@@ -300,3 +300,25 @@ def test_rows_from_the_driver_cursor_equal_sqlalchemys_rows(store):
             for column in after.columns:
                 assert [type(v) for v in after[column]] == [type(v) for v in before[column]]
     assert store.query("SELECT 'y' AS c WHERE 1 = :one", {"one": 1})["c"].tolist() == ["y"]
+
+
+def test_a_snapshot_reusing_reads_answers_as_reading_again(store):
+    """Inside `snapshot(reuse_reads=True)` a repeated query gets the first answer as a copy (a
+    caller changing its frame changes nothing else), other parameters get their own answer,
+    and after the snapshot the ledger is read again."""
+    from sqlalchemy import text
+
+    store.set_meta(alpha="1", beta="2")
+    sql = "SELECT key, value FROM meta WHERE key = :key"
+    with store.snapshot(reuse_reads=True) as conn:
+        first = store.query(sql, {"key": "alpha"})
+        first.loc[0, "value"] = "changed by a caller"
+        again = store.query(sql, {"key": "alpha"})
+        direct = conn.execute(text(sql), {"key": "alpha"})
+        assert again.equals(pd.DataFrame(direct.fetchall(), columns=list(direct.keys())))
+        assert again["value"].tolist() == ["1"]
+        assert store.query(sql, {"key": "beta"})["value"].tolist() == ["2"]
+        assert store._reads  # the answers are kept while the snapshot lasts
+    assert store._reads is None
+    store.set_meta(alpha="3")
+    assert store.query(sql, {"key": "alpha"})["value"].tolist() == ["3"]
