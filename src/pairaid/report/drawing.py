@@ -36,8 +36,8 @@ ENV_SWITCH = "PAIRAID_DRAW_PROCESS"
 def wanted() -> bool:
     """Whether a report draws in a drawing process: on a machine with two cores or more (on one,
     the process would only add its start-up), unless ``PAIRAID_DRAW_PROCESS=0``."""
-    if os.environ.get(ENV_SWITCH, "").strip() == "0":
-        return False
+    if os.environ.get(ENV_SWITCH, "").strip() == "0" or not sys.executable:
+        return False  # asked not to, or an embedded interpreter that cannot start another
     return (os.cpu_count() or 1) >= 2
 
 
