@@ -39,10 +39,9 @@ __all__ = ["funds_by_year", "rounds_timeline", "pairing_flows", "choropleth", "r
            "coefficient_plot", "event_study_plot", "dose_response_plot",
            "synthetic_control_plot", "lorenz_curves", "theil_decomposition", "group_bars",
            "dependence_lines", "decoupling_scatter", "benford_bars", "audit_counts",
-           "cost_per_output", "obligation_band", "pairing_support", "scenario_fan", "spec", "with_footer", "footer_lines",
-           "png_with_text",
-           "render_svg", "render_png", "vl_version", "alt_text", "vega_bundle", "embed_script",
-           "cjk_font_directory"]
+           "cost_per_output", "obligation_band", "pairing_support", "scenario_fan", "spec",
+           "with_footer", "footer_lines", "png_with_text", "render_svg", "render_png",
+           "vl_version", "alt_text", "vega_bundle", "embed_script", "cjk_font_directory"]
 
 
 @lru_cache(maxsize=1)
