@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -127,3 +129,21 @@ def test_grouped_sum_equals_pandas_groupby():
     assert len(merged) == len(theirs) == len(ours)
     np.testing.assert_allclose(merged["amount_ours"], merged["amount_pandas"], rtol=1e-12)
     assert ours["year"].dtype == np.int64
+
+
+def test_grouped_sum_adds_in_row_order_up_to_50_million_key_cells():
+    # Up to and including 50,000,000 key cells the groups are summed by np.bincount, row by row
+    # in order (the dense and sparse paths alike, the same bits); only above it does pandas'
+    # groupby take over, whose compensated sum can differ in the last bits. Kills
+    # panel.x_grouped_sum__mutmut_47 (> 50,000,000 -> >=, groupby at exactly 50,000,000).
+    from pairaid.panel import grouped_sum
+
+    rows = [1.0] + [1e-16] * 10
+    # one integer key spanning 0 .. 49,999,999: exactly 50,000,000 cells, two of them occupied
+    frame = pd.DataFrame({"year": np.array([0] * len(rows) + [49_999_999]),
+                          "amount": rows + [2.5]})
+    out = grouped_sum(frame, ["year"], "amount")
+    assert out["year"].tolist() == [0, 49_999_999]
+    # Python's left-to-right float sum: 1 + 1e-16 rounds back to 1 each time
+    assert out["amount"].tolist() == [sum(rows), 2.5] == [1.0, 2.5]
+    assert math.fsum(rows) != 1.0  # a compensated sum would tell the paths apart
