@@ -139,11 +139,13 @@ def test_grouped_sum_adds_in_row_order_up_to_50_million_key_cells():
     from pairaid.panel import grouped_sum
 
     rows = [1.0] + [1e-16] * 10
-    # one integer key spanning 0 .. 49,999,999: exactly 50,000,000 cells, two of them occupied
-    frame = pd.DataFrame({"year": np.array([0] * len(rows) + [49_999_999]),
+    # three integer keys spanning 1,000 × 500 × 100 values: exactly 50,000,000 cells, two of
+    # them occupied (small keys: an integer key's levels are built as an array of its span)
+    n = len(rows)
+    frame = pd.DataFrame({"a": [0] * n + [999], "b": [0] * n + [499], "c": [0] * n + [99],
                           "amount": rows + [2.5]})
-    out = grouped_sum(frame, ["year"], "amount")
-    assert out["year"].tolist() == [0, 49_999_999]
+    out = grouped_sum(frame, ["a", "b", "c"], "amount")
+    assert out[["a", "b", "c"]].values.tolist() == [[0, 0, 0], [999, 499, 99]]
     # Python's left-to-right float sum: 1 + 1e-16 rounds back to 1 each time
     assert out["amount"].tolist() == [sum(rows), 2.5] == [1.0, 2.5]
     assert math.fsum(rows) != 1.0  # a compensated sum would tell the paths apart
