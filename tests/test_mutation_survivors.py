@@ -437,6 +437,9 @@ def test_cluster_reason_adds_the_crv3_text_only_for_crv3():
                                          cluster_reason)
 
     assert cluster_reason("donor", "CRV1") == DONOR_CLUSTER_REASON
+    # kills x_cluster_reason__mutmut_15 (the two-way text upper-cased)
+    assert cluster_reason("donor+county") == DONOR_CLUSTER_REASON + (
+        " (two-way with the county: each county's own serial correlation too)")
     assert cluster_reason("donor", "CRV3") == DONOR_CLUSTER_REASON + DONOR_CRV3_REASON
     assert DONOR_CRV3_REASON and DONOR_CRV3_REASON not in DONOR_CLUSTER_REASON
 

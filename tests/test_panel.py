@@ -104,8 +104,24 @@ def test_missing_rates_and_bad_requests_are_clear(ledger):
 
 
 def test_empty_ledger_has_no_panel(sqlite_store):
-    with pytest.raises(LedgerError, match="no flows or observations"):
+    with pytest.raises(LedgerError) as refused:
         build_panel(sqlite_store)
+    # the whole sentence (kills panel.x_build_panel__mutmut_43, "panel from" upper-cased)
+    assert str(refused.value).startswith("the ledger holds no flows or observations yet: "
+                                         "nothing to build a panel from")
+
+
+def test_funds_columns_and_the_panel_coverage(ledger):
+    # kills panel.x_funds_columns__mutmut_8 (investment_secured not counted as a funds column)
+    # and panel.x_build_panel__mutmut_279 (the panel built without its coverage)
+    from pairaid.panel import funds_columns
+
+    assert funds_columns(["unit", "funds_total", "disbursement_sector_health", "gdp",
+                          "investment_secured"]) == [
+        "funds_total", "disbursement_sector_health", "investment_secured"]
+    panel = build_panel(ledger, "county", 2020, 2021)
+    assert panel.coverage is not None
+    assert panel.description.endswith("; " + panel.coverage.statement)
 
 
 def test_grouped_sum_equals_pandas_groupby():
