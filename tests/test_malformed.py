@@ -103,3 +103,24 @@ def test_dry_run_of_a_malformed_file_reports_the_same_problems(sqlite_store, cor
     with pytest.raises(ImportValidationError) as dry:
         import_file(sqlite_store, "flows", path, dry_run=True)
     assert dry.value.problems == real.value.problems
+
+
+def test_uncovered_year_lists_only_that_pairs_rounds(sqlite_store):
+    # kills ingest.validate.x__resolve_pairings__mutmut_193 (the rounds of every pairing of the
+    # donor *or* the recipient listed): Beijing is given a second recipient, whose round must not
+    # appear in the message about Beijing and Hotan City
+    from pairaid.ingest import import_frames
+    from pairaid.ingest.tables import TABLES
+
+    load_mini(sqlite_store)
+    pairing = pd.DataFrame([{"donor": "BJ", "recipient": "652901", "start_year": 2019,
+                             "end_year": 2020, "round": 2019}])
+    import_frames(sqlite_store, {"pairings": pairing}, source="test")
+    flow = {c: None for c in TABLES["flows"].column_names}
+    flow.update(donor="BJ", recipient="653201", year=1995, kind="commitment", amount=1000.0,
+                currency="CNY", sector="111")
+    with pytest.raises(ImportValidationError) as caught:
+        import_frames(sqlite_store, {"flows": pd.DataFrame([flow])}, source="test")
+    [problem] = caught.value.problems
+    assert problem.reason == ("no pairing of 'BJ' with '653201' covers year 1995 (pairing "
+                              "rounds: 1997: 1997–2009, 2010: 2010–2020)")
