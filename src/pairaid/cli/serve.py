@@ -59,7 +59,7 @@ def serve(
     else:
         err.print(f"pairaid: serving on {base}/ (API docs at /api/docs)", highlight=False)
     # "auto": uvloop and httptools (dependencies of pairaid) where installed, else asyncio and
-    # h11; the compiled pair costs ~40 % less CPU a request (docs/benchmarks.md, session 8)
+    # h11; the compiled pair costs less CPU a request (docs/benchmarks.md, session 8)
     uvicorn.run("pairaid.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", server_header=False, loop="auto",
                 http="auto")
