@@ -186,39 +186,52 @@ def _phase(url: str, clients: int, seconds: float, procs: int = 1,
 
 
 async def _open_phase(urls: dict[str, str], rate: float, seconds: float,
-                      slice_seconds: float = 1.0) -> dict:
+                      slice_seconds: float = 1.0, connections: int = 50) -> dict:
     """Requests sent on a fixed schedule, `rate` per second, each timed from the moment it was
     due (the open-loop latency at that rate). The endpoints take turns in slices of
     `slice_seconds` for `seconds` each, so they share the shared machine's good and bad moments
     and the ratio to the baseline compares like with like."""
+    import ssl
+
     import httpx
 
     latencies: dict[str, list[float]] = {name: [] for name in urls}
     errors = dict.fromkeys(urls, 0)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     names = list(urls)
     per_slice = max(1, int(rate * slice_seconds))
     slices = max(1, int(seconds / slice_seconds))
-    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
-        loop = asyncio.get_running_loop()
-        began = loop.time() + 0.05
+    # 50 clients of one connection each, taken from a queue by each request when due (waiting
+    # for one counts in its latency): one client's pool of 200 connections cost the load
+    # generator milliseconds of CPU a request (see `_loops`)
+    context = ssl.create_default_context()
+    one_connection = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    free: asyncio.Queue = asyncio.Queue()
+    for _ in range(connections):
+        free.put_nowait(httpx.AsyncClient(limits=one_connection, timeout=30.0, verify=context))
+    loop = asyncio.get_running_loop()
+    began = loop.time() + 0.05
 
-        async def one(name: str, due: float) -> None:
-            await asyncio.sleep(max(0.0, due - loop.time()))
-            try:
-                response = await client.get(urls[name])
-                await response.aread()
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                latencies[name].append(loop.time() - due)
-            else:
-                errors[name] += 1
+    async def one(name: str, due: float) -> None:
+        await asyncio.sleep(max(0.0, due - loop.time()))
+        client = await free.get()
+        try:
+            response = await client.get(urls[name])
+            await response.aread()
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        finally:
+            free.put_nowait(client)
+        if ok:
+            latencies[name].append(loop.time() - due)
+        else:
+            errors[name] += 1
 
-        schedule = [(names[k % len(names)], began + k * slice_seconds + i / rate)
-                    for k in range(slices * len(names)) for i in range(per_slice)]
-        await asyncio.gather(*(one(name, due) for name, due in schedule))
+    schedule = [(names[k % len(names)], began + k * slice_seconds + i / rate)
+                for k in range(slices * len(names)) for i in range(per_slice)]
+    await asyncio.gather(*(one(name, due) for name, due in schedule))
+    while not free.empty():
+        await free.get_nowait().aclose()
     return {name: _figures(latencies[name], errors[name], slices * slice_seconds)
             | {"rate": rate} for name in names}
 
@@ -349,6 +362,8 @@ def main() -> None:
                    "baseline": servers[1].pid}
         results = {name: _phase(endpoint, clients, seconds, args.client_procs, serving[name])
                    for name, endpoint in endpoints.items()}
+        # kept at once (stderr), so a failure in the open loop does not lose the figure
+        print(json.dumps({"closed_loop": results}), file=sys.stderr, flush=True)
         at_rate = {rate: asyncio.run(_open_phase(endpoints, rate, rate_seconds))
                    for rate in rates}
     finally:
