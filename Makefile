@@ -40,9 +40,12 @@ demo: $(STAMP) system-packages
 # default threads on this 2-core machine (Sun-Abraham's 99 draws: 3.5 s instead of 0.09 s).
 # Two workers (pytest-xdist), one test file at a time each, so a module's fixtures (a demo
 # ledger, a built report) are made once per file; --durations lists the slowest in the CI log.
+# --no-loadscope-reorder keeps the order tests/conftest.py gives (slowest files first) instead
+# of xdist's (files with the most tests first), so no long file is left to run alone at the end.
 TEST_WORKERS ?= 2
 test: $(STAMP) system-packages
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile \
+	  --no-loadscope-reorder --durations=25
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from pairaid.audit import audit_frames, audit_ledger
 from pairaid.cli.audit import audit
-from pairaid.demo import build, build_frames
+from pairaid.demo import build_frames
 from pairaid.ledger import Store
 
 SEED = 2010
@@ -20,8 +20,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[Path, dict]:
-    path = build(tmp_path_factory.mktemp("demo"), seed=SEED)
+def demo(report_demo_db) -> tuple[Path, dict]:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    path = report_demo_db  # built with seed SEED
     with Store.open(path, create=False) as store:
         planted = json.loads(store.meta()["planted_anomalies"])  # what the demo ledger records
     return path, planted

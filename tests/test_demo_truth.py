@@ -18,12 +18,12 @@ from pairaid.evaluate.did import event_study
 
 
 @pytest.fixture(scope="module")
-def demo_panel(tmp_path_factory) -> pd.DataFrame:
-    from pairaid.demo import build
+def demo_panel(report_demo_db) -> pd.DataFrame:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
     from pairaid.ledger import Store
     from pairaid.panel import build_panel
 
-    store = Store.open(build(tmp_path_factory.mktemp("truth"), seed=2010), create=False)
+    store = Store.open(report_demo_db, create=False)
     try:
         return build_panel(store, "county").frame
     finally:

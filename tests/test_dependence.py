@@ -214,10 +214,9 @@ def app() -> typer.Typer:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from pairaid.demo import build
-
-    return build(tmp_path_factory.mktemp("demo"))
+def demo_db(report_demo_db) -> Path:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    return report_demo_db
 
 
 def test_command_on_the_demo_says_synthetic(app, demo_db):

@@ -21,10 +21,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from pairaid.demo import build
-
-    return build(tmp_path_factory.mktemp("did_demo"), seed=2010)
+def demo_db(report_demo_db) -> Path:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    return report_demo_db
 
 
 @pytest.fixture(scope="module")

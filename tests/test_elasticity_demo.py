@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pairaid.demo import build
 from pairaid.evaluate import estimate_elasticity
 from pairaid.ledger import Store
 from pairaid.panel import build_panel
@@ -18,8 +17,9 @@ PLANTED = 0.5
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("elasticity_demo"), seed=2010)
+def demo_db(report_demo_db) -> Path:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    return report_demo_db
 
 
 def test_demo_estimate_covers_the_planted_elasticity(demo_db):

@@ -344,10 +344,9 @@ def cli():
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:
-    from pairaid.demo import build
-
-    return str(build(tmp_path_factory.mktemp("demo"), seed=2010))
+def demo_db(report_demo_db) -> str:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    return str(report_demo_db)
 
 
 def test_equity_on_the_demo_says_synthetic(cli, demo_db):

@@ -115,10 +115,9 @@ def test_formula_errors_are_clear():
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from pairaid.demo import build
-
-    return build(tmp_path_factory.mktemp("iv_demo"), seed=2010)
+def demo_db(report_demo_db) -> Path:
+    """The demo ledger (seed 2010) the test run shares (conftest.report_demo_db); read only."""
+    return report_demo_db
 
 
 def test_demo_iv_covers_the_planted_elasticity_with_a_strong_first_stage(demo_db):

@@ -141,11 +141,14 @@ def test_results_outputs(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    from pairaid.demo import build
+def demo_store(report_demo_db, tmp_path_factory):
+    """A copy of the shared demo ledger (seed 2010): the tests write the index back into it."""
+    import shutil
+
     from pairaid.ledger import Store
 
-    path = build(tmp_path_factory.mktemp("demo"))
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(report_demo_db, path)
     store = Store.open(path, create=False)
     yield store
     store.close()
