@@ -12,7 +12,7 @@ the same number of mutants, drawn with a fixed seed, so each module's kill rate 
 of about the same width. Each proportion's interval is
 Wilson's score interval; the figure over all modules weights each stratum by its mutant count.
 
-    python scripts/mutation_sample.py generate -n 25  # list all, write out the sample -> mutants/sample.txt
+    python scripts/mutation_sample.py generate -n 25  # write out the sample: mutants/sample.txt
     python scripts/mutation_sample.py sample -n 60    # one name per line -> stdout
     python scripts/mutation_sample.py report          # table + survivors' names
 
