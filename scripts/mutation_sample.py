@@ -12,7 +12,7 @@ the same number of mutants, drawn with a fixed seed, so each module's kill rate 
 of about the same width. Each proportion's interval is
 Wilson's score interval; the figure over all modules weights each stratum by its mutant count.
 
-    python scripts/mutation_sample.py generate        # write mutants/ (cached by file mtime)
+    python scripts/mutation_sample.py generate -n 25  # write out the sample: mutants/sample.txt
     python scripts/mutation_sample.py sample -n 60    # one name per line -> stdout
     python scripts/mutation_sample.py report          # table + survivors' names
 
@@ -73,7 +73,8 @@ def generate_selected(per_stratum: int, seed: int, patterns: list[str]) -> list[
     written as function copies; every mutated function still gets mutmut's trampoline, and the
     meta file lists every mutant, so mutmut's test-coverage record and the population counts
     are those of a full generation. `mutmut run` then finds each file newer than its source and
-    keeps it. The cost is mutmut's copying, parsing and listing (about 1 minute) instead of 16.
+    keeps it. The cost is mutmut's copying, parsing and listing: 3 minutes under load 12 (under a
+    minute of CPU), instead of 16.
     """
     import ast
     import os
