@@ -22,7 +22,8 @@ from pairaid.ingest.lookups import PAIR_SEPARATOR, Lookups
 from pairaid.ingest.read import ROW, as_text_frame
 from pairaid.ingest.tables import ColumnSpec, TableSpec
 from pairaid.ledger import codes
-from pairaid.ledger.store import LEDGER_TABLES, Store
+from pairaid.ledger.store import Store
+from pairaid.ledger.table_sql import LEDGER_TABLES
 
 # File column → ledger column, where they differ.
 _LEDGER_NAMES = {

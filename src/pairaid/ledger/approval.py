@@ -131,9 +131,9 @@ def pending(store: Store, table: str) -> pd.DataFrame:
     if name not in schema.APPROVED_TABLES:
         return pd.DataFrame()
     import_name = IMPORT_NAME[name]
-    from pairaid.ledger.store import _EXPORT_SQL
+    from pairaid.ledger.table_sql import EXPORT_SQL
 
-    head, order = _EXPORT_SQL[import_name].split(" ORDER BY ")
+    head, order = EXPORT_SQL[import_name].split(" ORDER BY ")
     select, source = head.split(" FROM ", 1)
     return store.query(f"{select}, t.approval, t.updated_by, t.updated_at FROM {source} "
                        f"WHERE t.approval <> 'approved' ORDER BY {order}")

@@ -19,7 +19,8 @@ import sqlalchemy.exc
 
 from pairaid.ledger.errors import LedgerConflict, LedgerRequestError
 from pairaid.ledger.journal import default_actor, delete_journaled
-from pairaid.ledger.store import _EXPORT_SQL, LEDGER_TABLES, Store
+from pairaid.ledger.store import Store
+from pairaid.ledger.table_sql import EXPORT_SQL, LEDGER_TABLES
 
 #: comparison operators a condition may use (longest first, so `<=` is not read as `<`)
 OPERATORS = ("!=", "<=", ">=", "=", "<", ">")
@@ -108,7 +109,7 @@ def delete_rows(store: Store, table: str, conditions: list[str], *,
     from pairaid.ingest.tables import TABLES
 
     parsed = [parse_condition(c, table) for c in conditions]
-    select, source, order = _split(_EXPORT_SQL[table])
+    select, source, order = _split(EXPORT_SQL[table])
     expressions = dict(_columns(select))
     ledger_table, _ = LEDGER_TABLES[table]
     key = "code" if "code" in _ledger_columns(ledger_table) else "id"

@@ -53,13 +53,13 @@ def pending_records(store, conn, *, audit: bool = False) -> dict[str, pd.DataFra
     in key order. Tables with none are left out."""
     from pairaid.ingest.tables import TABLE_ORDER, TABLES
     from pairaid.ledger import schema
-    from pairaid.ledger.store import _EXPORT_SQL, LEDGER_TABLES
+    from pairaid.ledger.table_sql import EXPORT_SQL, LEDGER_TABLES
 
     found = {}
     for name in TABLE_ORDER:
         if LEDGER_TABLES[name][0] not in schema.APPROVED_TABLES:
             continue
-        head, order = _EXPORT_SQL[name].split(" ORDER BY ")
+        head, order = EXPORT_SQL[name].split(" ORDER BY ")
         select, source = head.split(" FROM ", 1)
         spec = TABLES[name]
         keys = [c for c in spec.column_names

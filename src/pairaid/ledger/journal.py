@@ -33,7 +33,8 @@ from sqlalchemy.sql import sqltypes
 
 from pairaid.ledger import schema
 from pairaid.ledger.errors import LedgerError, LedgerRequestError
-from pairaid.ledger.store import LEDGER_TABLES, Store
+from pairaid.ledger.store import Store
+from pairaid.ledger.table_sql import LEDGER_TABLES
 
 GENESIS = "0" * 64
 #: a write of more rows than this is one journal entry carrying the rows' digest

@@ -24,65 +24,10 @@ from pairaid.ledger import schema
 from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
                                        sqlite_insert)
 from pairaid.ledger.errors import DuplicateKeyError, LedgerConflict, LedgerError
+from pairaid.ledger.table_sql import EXPORT_SQL, LEDGER_TABLES
 
 WriteMode = Literal["append", "upsert"]
 DEFAULT_PATH = "pairaid.db"
-
-# Import/export table name → (ledger table, natural key columns in the ledger).
-LEDGER_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "regions": ("region", ("code",)),
-    "crosswalk": ("region_crosswalk", ("old_code", "new_code")),
-    "donors": ("donor", ("code",)),
-    "pairings": ("pairing", ("donor_code", "recipient_code", "round")),
-    "projects": ("project", ("code",)),
-    "outputs": ("project_output", ("project_code", "indicator", "year")),
-    "flows": ("flow", ("pairing_id", "year", "kind", "sector", "ref")),
-    "personnel": ("personnel", ("pairing_id", "year", "category")),
-    "enterprises": ("enterprise", ("origin_code", "destination_code", "year", "sector", "ref")),
-    "coverage": ("coverage", ("pairing_id", "year_from", "year_to")),
-    "indicators": ("indicator", ("code",)),
-    "observations": ("observation", ("region_code", "year", "indicator_code")),
-    "rates": ("rate", ("currency", "base", "year")),
-    "prices": ("price_index", ("code", "year")),
-}
-
-# How each table reads back in its import format: SELECT list and joins. Pairing-linked tables
-# name their pairing by donor, recipient and round, so the file needs no ledger ids.
-_P = "JOIN pairing p ON p.id = t.pairing_id"
-_EXPORT_SQL: dict[str, str] = {
-    "regions": "SELECT code, name_zh, name_en, level, parent_code, valid_from, valid_to "
-               "FROM region t ORDER BY code",
-    "crosswalk": "SELECT old_code, new_code, year, note FROM region_crosswalk t "
-                 "ORDER BY old_code, new_code",
-    "donors": "SELECT code, name_zh, name_en, kind FROM donor t ORDER BY code",
-    "pairings": "SELECT donor_code AS donor, recipient_code AS recipient, start_year, end_year, "
-                "round, note FROM pairing t ORDER BY donor_code, recipient_code, round",
-    "projects": f"SELECT t.code, p.donor_code AS donor, p.recipient_code AS recipient, t.title, "
-                f"t.sector, t.start_year, t.end_year, t.budget, t.currency, t.status, p.round "
-                f"FROM project t {_P} ORDER BY t.code",
-    "outputs": "SELECT project_code AS project, indicator, unit, year, baseline, target, actual "
-               "FROM project_output t ORDER BY project_code, indicator, year",
-    "flows": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year, t.kind, "
-             f"t.amount, t.currency, t.sector, t.project_code AS project, t.source, t.ref, p.round "
-             f"FROM flow t {_P} ORDER BY p.donor_code, p.recipient_code, p.round, t.year, t.kind, "
-             f"t.sector, t.ref",
-    "personnel": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year, "
-                 f"t.category, t.headcount, t.person_months, t.source, p.round FROM personnel t {_P} "
-                 f"ORDER BY p.donor_code, p.recipient_code, p.round, t.year, t.category",
-    "enterprises": "SELECT origin_code AS origin, destination_code AS destination, year, sector, "
-                   "count, investment, currency, jobs, source, ref FROM enterprise t "
-                   "ORDER BY origin_code, destination_code, year, sector, ref",
-    "coverage": f"SELECT p.donor_code AS donor, p.recipient_code AS recipient, t.year_from, "
-                f"t.year_to, t.source, p.round FROM coverage t {_P} ORDER BY p.donor_code, "
-                f"p.recipient_code, p.round, t.year_from, t.year_to",
-    "indicators": "SELECT code, name_en, name_zh, unit, direction, dimension, aggregation "
-                  "FROM indicator t ORDER BY code",
-    "observations": "SELECT region_code AS region, year, indicator_code AS indicator, value, "
-                    "source, flag FROM observation t ORDER BY region_code, year, indicator_code",
-    "rates": "SELECT currency, base, year, rate, source FROM rate t ORDER BY currency, base, year",
-    "prices": "SELECT code, currency, year, value, source FROM price_index t ORDER BY code, year",
-}
-
 
 #: columns a write sets that are not the row's data: an upsert changing only these changes nothing
 _BOOKKEEPING = ("journal_seq", "approval", *schema.AUDIT_COLUMNS)
@@ -417,7 +362,7 @@ class Store:
         from pairaid.ingest.tables import TABLES
 
         spec = TABLES[name]
-        sql = _EXPORT_SQL[name]
+        sql = EXPORT_SQL[name]
         table = LEDGER_TABLES[name][0]
         if not (drafts or self.include_drafts) and table in schema.APPROVED_TABLES:
             head, order = sql.split(" ORDER BY ")
