@@ -23,53 +23,15 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from pairaid.ledger import schema
 from pairaid.ledger.bulk_write import (as_records, column_values, copy_into, key_order,
                                        sqlite_insert)
+from pairaid.ledger.connect import (  # noqa: F401  (resolve_url, DEFAULT_PATH: used from here)
+    DEFAULT_PATH, resolve_url, sqlite_begin, sqlite_pragmas)
 from pairaid.ledger.errors import DuplicateKeyError, LedgerConflict, LedgerError
 from pairaid.ledger.table_sql import EXPORT_SQL, LEDGER_TABLES
 
 WriteMode = Literal["append", "upsert"]
-DEFAULT_PATH = "pairaid.db"
 
 #: columns a write sets that are not the row's data: an upsert changing only these changes nothing
 _BOOKKEEPING = ("journal_seq", "approval", *schema.AUDIT_COLUMNS)
-
-#: URL schemes a ledger may live at (SQLAlchemy spellings included).
-_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
-
-
-def resolve_url(url: str | os.PathLike | None = None) -> str:
-    """A SQLAlchemy URL from a URL, a file path, `PAIRAID_DB`, or the default `./pairaid.db`."""
-    raw = str(url) if url is not None else os.environ.get("PAIRAID_DB") or DEFAULT_PATH
-    if raw.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + raw.split("://", 1)[1]
-    if "://" in raw:
-        scheme = raw.split("://", 1)[0].lower()
-        if scheme not in _SCHEMES:
-            raise LedgerError(f"'{scheme}://' ledgers are not supported: a ledger is a SQLite file "
-                              "(a path) or a PostgreSQL database (postgresql://...)")
-        return raw
-    return f"sqlite:///{Path(raw).expanduser()}"
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # The driver's own transaction handling is off: pysqlite would run DDL outside any
-    # transaction (it BEGINs only before INSERT/UPDATE/DELETE), so a failed migration left half a
-    # schema behind. `_sqlite_begin` emits BEGIN for every SQLAlchemy transaction instead.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves them off unless asked, per connection
-    cursor.execute("PRAGMA busy_timeout=60000")  # wait for another process's write, not fail
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-131072")  # 128 MB: bulk inserts into indexed tables
-    # WAL is set once, when pairaid creates the ledger (`migrate`): setting it here would rewrite
-    # the header of any SQLite file it was pointed at, ledger or not.
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    """BEGIN for every transaction; IMMEDIATE (take the write lock now) when asked for."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate")
-                         else "BEGIN")
-
 
 #: the largest answer a snapshot keeps for reuse (rows)
 _REUSED_ROWS = 250_000
@@ -90,11 +52,11 @@ def _first_line(exc: BaseException) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
-
 def synthetic_flag(meta: Mapping[str, str]) -> bool:
     """Whether ledger metadata says its data are synthetic (the demo writes ``synthetic=true``).
     The one reading of the flag: every output labels demo data by it."""
     return str(meta.get("synthetic", "")).lower() == "true"
+
 
 class Store:
     """A ledger: open with `Store.open(url)`; every read and write of the ledger goes through it."""
@@ -163,8 +125,8 @@ class Store:
         except Exception as exc:  # a URL SQLAlchemy cannot parse, a driver that is missing
             raise LedgerError(f"cannot open the ledger at {url}: {_first_line(exc)}") from None
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-            event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "connect", sqlite_pragmas)
+            event.listen(engine, "begin", sqlite_begin)
         store = cls(engine)
         store.include_drafts = include_drafts
         try:
