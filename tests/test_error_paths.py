@@ -53,12 +53,12 @@ def test_disk_full_during_an_import(ledger, tmp_path):
     full = tmp_path / "full.db"
     shutil.copy(ledger, full)
     script = ("import sys, pairaid.ledger.store as s\n"
-              "pragmas = s._sqlite_pragmas\n"
+              "pragmas = s.sqlite_pragmas\n"
               "def capped(connection, record):\n"
               "    pragmas(connection, record)\n"
               "    pages = connection.execute('PRAGMA page_count').fetchone()[0]\n"
               "    connection.execute(f'PRAGMA max_page_count={pages + 8}')\n"
-              "s._sqlite_pragmas = capped\n"
+              "s.sqlite_pragmas = capped\n"
               "from pairaid.cli.main import run\n"
               "sys.argv = ['pairaid', *sys.argv[1:]]\n"
               "run()\n")
