@@ -175,7 +175,9 @@ def _empty_sqlite_template() -> Path:
 
 
 def new_sqlite_ledger(path: Path) -> Store:
-    """A new empty ledger at `path` (a copy of the migrated template), opened."""
+    """A new empty ledger at `path` (a copy of the migrated template), opened; its folder is
+    made as `Store.open` would."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_empty_sqlite_template(), path)
     return Store.open(path, create=False)
 

@@ -175,7 +175,8 @@ def test_bundled_index_on_the_demo_ledger_and_written_back(demo_store):
     stored = stored[stored["indicator"] == "sai_index"]
     assert len(stored) == len(scored) and set(stored["flag"]) == {"synthetic"}
     again = write_index(demo_store, result, "sai_index")   # upsert: writing twice is fine
-    assert again[1].updated == len(scored)
+    # and changes nothing: every row is reported unchanged, none updated
+    assert (again[1].new, again[1].updated, again[1].unchanged) == (0, 0, len(scored))
 
 
 def test_sensitivity_on_the_demo_shows_rank_intervals(demo_store):
