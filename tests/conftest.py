@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fresh_ledger, load_mini, pg_schema, postgres_url
+from helpers import fresh_ledger, load_mini, new_sqlite_ledger, pg_schema, postgres_url
 from pairaid.ledger import Store
 
 
@@ -25,7 +25,7 @@ def pg_schema_url():
 def store(request, tmp_path: Path):
     """An empty, migrated ledger on each backend."""
     if request.param == "sqlite":
-        ledger = Store.open(tmp_path / "ledger.db")
+        ledger = new_sqlite_ledger(tmp_path / "ledger.db")
     else:
         ledger = Store.open(request.getfixturevalue("pg_schema_url"))
     yield ledger
@@ -44,7 +44,7 @@ def mini_store(request, tmp_path_factory):
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path):
-    ledger = Store.open(tmp_path / "ledger.db")
+    ledger = new_sqlite_ledger(tmp_path / "ledger.db")
     yield ledger
     ledger.close()
 

@@ -106,3 +106,32 @@ def test_pairaid_serve_json_announces_where_it_listens_and_answers_there(ledger_
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _lifespan_freezes(app, monkeypatch) -> int:
+    """How many times `gc.freeze` ran while `app` started and warmed (the dashboard's warm-up
+    replaced by a no-op: the point is what follows it)."""
+    import gc
+    import time
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(gc, "collect", lambda *_: 0)
+    monkeypatch.setattr(app.state.dashboard, "warm", lambda: None)
+    with TestClient(app) as client:
+        assert client.get("/api/health").status_code == 200
+        deadline = time.monotonic() + 10
+        while len(frozen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return len(frozen)
+
+
+def test_a_server_process_freezes_its_start_up_heap(ledger_path, monkeypatch):
+    """`pairaid serve`'s app (uvicorn's factory) freezes the heap as it starts and again after
+    the dashboard's warm-up (a full collection over it stalled a worker for up to 1.4 s); an
+    app made by `create_app`, as the tests make many in one process, never does."""
+    from pairaid.web.app import app_from_env
+
+    monkeypatch.setenv("PAIRAID_DB", str(ledger_path))
+    assert _lifespan_freezes(app_from_env(), monkeypatch) == 2
+    assert _lifespan_freezes(create_app(Settings(db=str(ledger_path))), monkeypatch) == 0

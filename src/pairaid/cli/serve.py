@@ -58,5 +58,8 @@ def serve(
         sys.stdout.flush()
     else:
         err.print(f"pairaid: serving on {base}/ (API docs at /api/docs)", highlight=False)
+    # "auto": uvloop and httptools (dependencies of pairaid) where installed, else asyncio and
+    # h11; the compiled pair costs less CPU a request (docs/benchmarks.md, session 8)
     uvicorn.run("pairaid.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", server_header=False)
+                workers=workers, log_level="warning", server_header=False, loop="auto",
+                http="auto")

@@ -70,6 +70,20 @@ class AnalyticsCache:
                 with self._lock:
                     self._flights.pop((marker, name, params_key), None)
 
+    def kept(self, source, name: str, params: dict):
+        """The document `get` would return, when it is kept for the marker `source` read a
+        moment ago (`LedgerSource.recent_marker`), else None; no query and no wait on a
+        computation, so a route may ask it on the event loop before it hands `get` to a thread
+        (a thread hop is half of a kept document's CPU: bench/web.py, docs/benchmarks.md)."""
+        marker = source.recent_marker()
+        if marker is None:
+            return None
+        params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
+        found = self._known(marker, name, params_key)
+        if found is None:
+            found = self._while_rechecking(source, marker, name, params_key)
+        return found
+
     def _known(self, marker: str, name: str, params_key: tuple):
         with self._lock:
             fingerprint = self._fingerprints.get(marker)

@@ -74,6 +74,15 @@ class LedgerSource:
             self._marker = (now, marker)
             return marker
 
+    def recent_marker(self) -> str | None:
+        """The PostgreSQL marker read less than `MARKER_REUSE_SECONDS` ago, else None: what
+        `change_marker` would answer without a query, read without waiting for its lock (the
+        kept pair is replaced whole), so the event loop may ask it (`AnalyticsCache.kept`)."""
+        kept = self._marker
+        if kept is None or time.monotonic() - kept[0] >= MARKER_REUSE_SECONDS:
+            return None
+        return kept[1]
+
     def synthetic(self) -> bool:
         """Whether the ledger says its data are synthetic (one metadata read, ~1 ms): every page
         of a demo ledger carries the banner, forms and queues as well as the report's views."""

@@ -65,12 +65,25 @@ def _parsed(text: str) -> dict:
     return json.loads(text)
 
 
+async def _kept_or_document(request: Request, name: str, params: dict, compute) -> Response:
+    """`_document`, answered on the event loop when the document is kept for the ledger state
+    read a moment ago (`AnalyticsCache.kept`), else in a worker thread as a plain route is."""
+    from starlette.concurrency import run_in_threadpool
+
+    kept = request.app.state.analytics.kept(request.app.state.ledger_source, name, params)
+    if kept is not None:
+        return Response(kept, media_type="application/json")
+    return await run_in_threadpool(_document, request, name, params, compute)
+
+
 @router.get("/summary", response_class=Response, responses=DOCUMENT)
-def summary(request: Request, year_from: From = None, year_to: To = None,
-            currency: Currency = "CNY", prices: Prices = "nominal"):
+async def summary(request: Request, year_from: From = None, year_to: To = None,
+                  currency: Currency = "CNY", prices: Prices = "nominal"):
     """The headline table and its coverage (`pairaid summary --json`)."""
-    return _document(request, "summary", _params(locals()),
-                     lambda ledger: ledger.summary(year_from, year_to, currency, prices).to_dict())
+    # async: the dashboard's most asked document, kept by ledger state, skips the thread hop
+    return await _kept_or_document(
+        request, "summary", _params(locals()),
+        lambda ledger: ledger.summary(year_from, year_to, currency, prices).to_dict())
 
 
 @router.get("/panel", response_class=Response, responses=DOCUMENT)
