@@ -143,13 +143,15 @@ def main() -> None:
     print(f"{size:,.0f} MB, {ours['activities']:,} activities, {base['transactions']:,} transactions "
           f"-> {ours['flows']:,} flows; lxml pass {base_s:.1f} s ({size / base_s:.1f} MB/s, "
           f"{base_rss:.0f} MB RSS); pairaid import {ours_s:.1f} s ({size / ours_s:.1f} MB/s, "
-          f"peak RSS {ours_rss:.0f} MB); CPU {base_cpu:.1f} s and {ours_cpu:.1f} s (ratio "
+          f"peak RSS {ours_rss:.0f} MB); CPU {base_cpu:.1f} s and {ours_cpu:.1f} s ("
+          f"{size / base_cpu:.1f} and {size / ours_cpu:.1f} MB per CPU second, ratio "
           f"{base_cpu / ours_cpu:.3f}); load average {load_before:.1f} before, "
           f"{load_after:.1f} after, on {os.cpu_count()} cores", file=sys.stderr)
     print(json.dumps({"bench": "iati_import", "figure": round(size / ours_s, 2), "unit": "MB/s",
                       "baseline": "lxml iterparse pass over the same file",
                       "ratio": round(base_s / ours_s, 3), "peak_rss_mb": round(ours_rss),
                       "cpu_s": round(ours_cpu, 1), "baseline_cpu_s": round(base_cpu, 1),
+                      "mb_per_cpu_s": round(size / ours_cpu, 2),
                       "cpu_ratio": round(base_cpu / ours_cpu, 3),
                       "baseline_rss_mb": round(base_rss), "size_mb": round(size),
                       "load_average": [round(load_before, 1), round(load_after, 1)],

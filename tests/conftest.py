@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fresh_ledger, load_mini, pg_schema, postgres_url
+from helpers import fresh_ledger, load_mini, new_sqlite_ledger, pg_schema, postgres_url
 from pairaid.ledger import Store
 
 
@@ -25,7 +25,7 @@ def pg_schema_url():
 def store(request, tmp_path: Path):
     """An empty, migrated ledger on each backend."""
     if request.param == "sqlite":
-        ledger = Store.open(tmp_path / "ledger.db")
+        ledger = new_sqlite_ledger(tmp_path / "ledger.db")
     else:
         ledger = Store.open(request.getfixturevalue("pg_schema_url"))
     yield ledger
@@ -44,7 +44,7 @@ def mini_store(request, tmp_path_factory):
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path):
-    ledger = Store.open(tmp_path / "ledger.db")
+    ledger = new_sqlite_ledger(tmp_path / "ledger.db")
     yield ledger
     ledger.close()
 
@@ -127,3 +127,22 @@ def chinese_report(report_demo_db, tmp_path_factory, worker_id) -> Path:
             build_report(store, out, db_label="demo.db", lang="zh", png=False)
 
     return _built_once(tmp_path_factory, worker_id, "report_zh", build)
+
+
+# The slowest test files, slowest first (test seconds, summed over their tests, of a full run:
+# see README "Tests"). `make test` hands whole files to two xdist workers in collection order,
+# which is alphabetical, so the slow web and browser files came last and one worker ran them
+# alone while the other sat idle. Starting with the longest files (the longest-processing-time
+# rule) lets the many short files fill in at the end. Files not listed keep their order after.
+SLOW_FILES_FIRST = (
+    "test_web_browser.py", "test_iati.py", "test_report.py", "test_import.py",
+    "test_web_auth.py", "test_roundtrip.py", "test_backup.py", "test_web_dashboard.py",
+    "test_office_import.py", "test_report_browser.py", "test_web_approval.py",
+    "test_web_analytics.py", "test_journal_concurrency.py", "test_ledger_safety.py",
+    "test_demo_calibration.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within kept

@@ -70,7 +70,8 @@ def test_import_dry_run_and_json(db, tmp_path):
     dry = invoke("import", "flows", str(good), "--db", db, "--dry-run", "--json")
     assert dry.exit_code == 0
     assert json.loads(dry.output) == {"ok": True, "table": "flows", "file": "more_flows.csv",
-                                      "rows": 1, "new": 1, "updated": 0, "dry_run": True,
+                                      "rows": 1, "new": 1, "updated": 0, "unchanged": 0,
+                                      "dry_run": True,
                                       "transformations": [], "problems": [],
                                       "changes": []}
     assert Store.open(db).counts() == before
@@ -78,7 +79,8 @@ def test_import_dry_run_and_json(db, tmp_path):
     assert real.exit_code == 0 and "imported 1 flows rows" in real.output
     assert Store.open(db).counts()["flow"] == before["flow"] + 1
     again = invoke("import", "flows", str(good), "--db", db, "--mode", "upsert")
-    assert again.exit_code == 0 and "(0 new, 1 updated)" in again.output
+    # the same row again changes nothing: it is not counted as updated
+    assert again.exit_code == 0 and "(0 new, 0 updated, 1 unchanged)" in again.output, again.output
 
 
 def test_export_all_then_import_into_new_ledger(db, tmp_path):

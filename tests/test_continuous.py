@@ -204,6 +204,10 @@ def test_results_object_outputs():
     assert payload["dose_response"][0]["std_error"] is None
     assert set(payload["dose_response"][1]) == set(DOSE_COLUMNS)
     assert payload["slope"] == pytest.approx(result.slope)
+    # the counts under their names (kills continuous_results to_dict 27, "nobs" renamed): the
+    # panel's rows and units, counted here from the data fitted
+    panel = _panel(6)
+    assert (payload["nobs"], payload["units"]) == (len(panel), panel["county"].nunique())
     text = result.interpretation
     assert "strong" in text and "Callaway" in text and "weighted average" in text
     assert "causal" in text

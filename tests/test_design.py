@@ -64,6 +64,23 @@ def test_missing_outcome_years_are_flagged():
     assert "unbalanced" not in _codes(frame, outcome=None)
 
 
+def test_a_few_missing_cells_spread_over_many_units_still_unbalance_the_panel():
+    # kills design.x__missing__mutmut_39 (and -> or: no warning unless both the missing share
+    # and the incomplete units pass their limits): 12 units each miss one year, a small share
+    # of cells but more than a tenth of the units
+    frame = _panel(CLEAN)
+    lost = frame["county"].isin([f"c{i:03d}" for i in range(30, 42)])
+    frame.loc[lost & (frame["year"] == 2010), "y"] = np.nan
+    units, years = frame["county"].nunique(), frame["year"].nunique()
+    share = 12 / (units * years)
+    assert share <= 0.10 and 12 > 0.1 * units  # the case the rule's second half is for
+    [unbalanced] = [w for w in design_warnings(frame, unit="county", time="year",
+                                               cohort="cohort", outcome="y")
+                    if w.code == "unbalanced"]
+    assert unbalanced.startswith(f"'y' is missing in {share:.0%} of unit-periods and 12 "
+                                         f"of {units} units lack at least one period")
+
+
 def test_never_treated_units_without_a_full_outcome_count_as_lost():
     frame = _panel(CLEAN)
     lost = frame["county"].isin([f"c{i:03d}" for i in range(30, 42)])  # 12 of the 30 never

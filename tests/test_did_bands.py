@@ -3,6 +3,7 @@ tests/reference/did/README.md) to the precision of R's 1,000 bootstrap draws."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -73,3 +74,13 @@ def test_every_estimator_has_a_band(estimator):
     path = result.event_path()
     assert (path["band_high"] - path["band_low"] > path["conf_high"] - path["conf_low"]).all()
     assert result.band["critical_value"] > 1.96
+
+
+def test_sup_t_band_of_influence_without_spread_is_undefined_not_an_error():
+    # kills evaluate.bands.x_sup_t_band__mutmut_83 (np.full without its NaN: a TypeError): with
+    # every influence value 0 no event time has a bootstrap spread, so no standard error and no
+    # critical value can be formed
+    band = sup_t_band(np.zeros((30, 3)), reps=200, seed=4)
+    assert np.isnan(band.std_errors).all() and band.std_errors.shape == (3,)
+    assert math.isnan(band.critical_value)
+    assert (band.reps, band.seed, band.level) == (200, 4, 0.95)

@@ -152,3 +152,19 @@ def test_cs_covariance_keeps_the_reported_standard_errors(mpdta, bootstrap):
     finite = np.isfinite(se)
     np.testing.assert_allclose(np.sqrt(np.diag(result.event_covariance))[finite], se[finite],
                                rtol=1e-10)
+
+
+def test_more_lags_than_honestdid_takes_are_named_in_a_note():
+    # kills honest_event.x_honest_sensitivity__mutmut_186 (the note's first lag read as post[1]):
+    # a cohort treated in 2003 of 2000-2009 has lags 0-6; the first four are used
+    rng = np.random.default_rng(5)
+    units = np.repeat(np.arange(40), 10)
+    years = np.tile(np.arange(2000, 2010), 40)
+    cohort = np.where(units < 20, 2003, 0)
+    frame = pd.DataFrame({"unit": units, "year": years, "cohort": cohort,
+                          "y": rng.normal(size=400) + 0.5 * ((cohort > 0) & (years >= 2003))})
+    result = event_study(frame, outcome="y", unit="unit", time="year", cohort="cohort",
+                         base_period="universal", wild_reps=19)
+    found = honest_sensitivity(result, "sd", [0.0], breakdown=False)
+    assert found.notes == ("lags 0…3 of 7 kept: HonestDiD's linear programmes grow "
+                           "combinatorially with the periods",)

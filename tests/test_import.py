@@ -174,6 +174,24 @@ def test_upsert_updates_existing_rows_and_adds_new_ones(store: Store, tmp_path: 
     assert flows.loc[(2012, "commitment", ""), "amount"] == 1000.0
 
 
+def test_upsert_counts_a_row_that_changes_nothing_as_unchanged_not_updated(store: Store,
+                                                                            tmp_path: Path):
+    load_mini(store)
+    flows = store.read_table("flows")
+    same = flows[(flows["year"] == 2015) & (flows["kind"] == "disbursement")
+                 & (flows["donor"] == "BJ")].head(1)
+    assert len(same) == 1
+    path = tmp_path / "flows.csv"
+    same.to_csv(path, index=False)
+    report = import_file(store, "flows", path, mode="upsert")
+    assert (report.rows, report.new, report.updated, report.unchanged) == (1, 0, 0, 1)
+    assert "(0 new, 0 updated, 1 unchanged)" in str(report)
+    assert report.to_dict()["unchanged"] == 1
+    same.assign(amount=same["amount"] + 1).to_csv(path, index=False)  # same key, new amount
+    report = import_file(store, "flows", path, mode="upsert")
+    assert (report.rows, report.new, report.updated, report.unchanged) == (1, 0, 1, 0)
+
+
 def test_upsert_of_code_keyed_table(store: Store):
     load_mini(store)
     regions = pd.DataFrame({"code": ["653221", "653222"], "name_zh": ["和田县", "墨玉县"],

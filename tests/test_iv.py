@@ -222,3 +222,14 @@ def test_demo_formula_on_the_ledger_takes_the_donor_default_vcov(demo_db):
                              "log(donor_revenue)", "--cluster", "donor", "--json"])
     assert iv.exit_code == 0, iv.output
     assert json.loads(iv.stdout)["vcov"] == "CRV1"
+
+
+def test_outcome_treatment_instrument_without_effects_build_fixests_formula(iris):
+    # kills evaluate.iv.x_estimate_iv__mutmut_38 (an empty fixed-effect part written anyway:
+    # "y ~ 1 |  | x ~ z")
+    result = estimate_iv(iris, outcome="y", treatment="x_endo_1", instrument="x_inst_1",
+                         unit="", time="", vcov="iid")
+    assert result.formula == "y ~ 1 | x_endo_1 ~ x_inst_1"
+    # just-identified 2SLS without controls: slope = cov(z, y) / cov(z, x)
+    z, y, x = iris["x_inst_1"], iris["y"], iris["x_endo_1"]
+    assert_allclose(result.elasticity, np.cov(z, y)[0, 1] / np.cov(z, x)[0, 1], rtol=1e-10)

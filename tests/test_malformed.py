@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import load_mini
+from helpers import load_mini, mini_ledger_frames
 from malformed_corpus import MANY_BAD_ROWS, Case, write_corpus
 from pairaid.ingest import ImportValidationError, import_file
 from pairaid.ingest.errors import SHOWN_PROBLEMS
@@ -103,3 +103,41 @@ def test_dry_run_of_a_malformed_file_reports_the_same_problems(sqlite_store, cor
     with pytest.raises(ImportValidationError) as dry:
         import_file(sqlite_store, "flows", path, dry_run=True)
     assert dry.value.problems == real.value.problems
+
+
+def test_uncovered_year_lists_only_that_pairs_rounds(sqlite_store):
+    # kills ingest.validate.x__resolve_pairings__mutmut_193 (the rounds of every pairing of the
+    # donor *or* the recipient listed): Beijing is given a second recipient, whose round must not
+    # appear in the message about Beijing and Hotan City
+    from pairaid.ingest import import_frames
+    from pairaid.ingest.tables import TABLES
+
+    load_mini(sqlite_store)
+    pairing = pd.DataFrame([{"donor": "BJ", "recipient": "652901", "start_year": 2019,
+                             "end_year": 2020, "round": 2019}])
+    import_frames(sqlite_store, {"pairings": pairing}, source="test")
+    flow = {c: None for c in TABLES["flows"].column_names}
+    flow.update(donor="BJ", recipient="653201", year=1995, kind="commitment", amount=1000.0,
+                currency="CNY", sector="111")
+    with pytest.raises(ImportValidationError) as caught:
+        import_frames(sqlite_store, {"flows": pd.DataFrame([flow])}, source="test")
+    [problem] = caught.value.problems
+    assert problem.reason == ("no pairing of 'BJ' with '653201' covers year 1995 (pairing "
+                              "rounds: 1997: 1997–2009, 2010: 2010–2020)")
+
+
+def test_without_the_ledger_check_no_row_is_counted_as_existing(sqlite_store):
+    # kills ingest.validate.x_validate_table__mutmut_115 (1 existing row reported when the
+    # ledger-duplicate check is left to the unique index, as the IATI chunks do): the flow below
+    # is already in the mini ledger, but unchecked it is not counted
+    from pairaid.ingest.tables import TABLES
+    from pairaid.ingest.validate import ROW, validate_table
+
+    load_mini(sqlite_store)
+    flows = mini_ledger_frames()["flows"].head(1).assign(**{ROW: 2})
+    with sqlite_store.transaction("test", "no ledger check") as conn:
+        checked = validate_table(sqlite_store, conn, TABLES["flows"], flows, "flows.csv", "upsert")
+        unchecked = validate_table(sqlite_store, conn, TABLES["flows"], flows, "flows.csv",
+                                   "upsert", ledger_duplicates=False)
+    assert checked[2] == 1 and not checked[1]
+    assert unchecked[2] == 0 and not unchecked[1] and len(unchecked[0]) == 1

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from pairaid.audit.completeness import indicators_without_observations
-from pairaid.audit.projects import delays
+from pairaid.audit.projects import cost_per_output, delays
 from pairaid.audit.results import AuditReport, Finding
 from pairaid.distribution import InequalityInputError, describe_inequality
 from pairaid.distribution.dependence import DependenceError, money_scale
@@ -121,6 +121,33 @@ def test_no_late_project_is_an_info_finding():
     late = next(f for f in found if f.check == "project_delays")
     assert late.severity == "info" and len(late.records) == 0
     assert late.message == "No open project is past its planned end year (as of 2021)."
+
+
+def test_a_cost_exactly_at_the_threshold_is_not_an_outlier():
+    # kills audit.projects.x_cost_per_output__mutmut_146 (|robust z| > threshold -> >=): the
+    # Iglewicz-Hoaglin rule flags |z| *above* the threshold (1993, ch. 3: |M| > 3.5)
+    ratio = [1.0, 1.1, 0.9, 1.05, 0.95, 1.2, 0.85, 1.15, 0.8, 1.0, 8.0]
+    codes = [f"P{k:02d}" for k in range(len(ratio))]
+    projects = _table("projects", {
+        "code": codes, "donor": "D00", "recipient": "R0000", "title": "t", "sector": "16030",
+        "start_year": 2015, "end_year": 2016, "budget": [1000.0 * r for r in ratio],
+        "currency": "CNY", "status": "completed"})
+    outputs = _table("outputs", {"project": codes, "indicator": "housing_units",
+                                 "unit": "count", "year": 2016, "baseline": 0.0,
+                                 "target": 10.0, "actual": 10.0})
+    # the modified z of the 8x project by hand: 0.6745 (x - median) / MAD of the log costs
+    logs = [math.log(100.0 * r) for r in ratio]
+    median = sorted(logs)[5]
+    mad = sorted(abs(v - median) for v in logs)[5]
+    by_hand = 0.6745 * (logs[-1] - median) / mad
+    found = cost_per_output(projects, outputs, threshold=3.5)[1].records
+    assert list(found["project"]) == ["P10"]
+    z = float(found["robust_z"].iloc[0])
+    assert z == pytest.approx(by_hand, rel=1e-12) and z > 3.5
+    # at exactly its own |z| the project is not flagged; a hair below, it is
+    assert cost_per_output(projects, outputs, threshold=abs(z))[1].records.empty
+    below = cost_per_output(projects, outputs, threshold=float(np.nextafter(abs(z), 0)))[1]
+    assert list(below.records["project"]) == ["P10"]
 
 
 def test_by_check_names_the_missing_check():
@@ -410,6 +437,9 @@ def test_cluster_reason_adds_the_crv3_text_only_for_crv3():
                                          cluster_reason)
 
     assert cluster_reason("donor", "CRV1") == DONOR_CLUSTER_REASON
+    # kills x_cluster_reason__mutmut_15 (the two-way text upper-cased)
+    assert cluster_reason("donor+county") == DONOR_CLUSTER_REASON + (
+        " (two-way with the county: each county's own serial correlation too)")
     assert cluster_reason("donor", "CRV3") == DONOR_CLUSTER_REASON + DONOR_CRV3_REASON
     assert DONOR_CRV3_REASON and DONOR_CRV3_REASON not in DONOR_CLUSTER_REASON
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,8 +104,24 @@ def test_missing_rates_and_bad_requests_are_clear(ledger):
 
 
 def test_empty_ledger_has_no_panel(sqlite_store):
-    with pytest.raises(LedgerError, match="no flows or observations"):
+    with pytest.raises(LedgerError) as refused:
         build_panel(sqlite_store)
+    # the whole sentence (kills panel.x_build_panel__mutmut_43, "panel from" upper-cased)
+    assert str(refused.value).startswith("the ledger holds no flows or observations yet: "
+                                         "nothing to build a panel from")
+
+
+def test_funds_columns_and_the_panel_coverage(ledger):
+    # kills panel.x_funds_columns__mutmut_8 (investment_secured not counted as a funds column)
+    # and panel.x_build_panel__mutmut_279 (the panel built without its coverage)
+    from pairaid.panel import funds_columns
+
+    assert funds_columns(["unit", "funds_total", "disbursement_sector_health", "gdp",
+                          "investment_secured"]) == [
+        "funds_total", "disbursement_sector_health", "investment_secured"]
+    panel = build_panel(ledger, "county", 2020, 2021)
+    assert panel.coverage is not None
+    assert panel.description.endswith("; " + panel.coverage.statement)
 
 
 def test_grouped_sum_equals_pandas_groupby():
@@ -127,3 +145,23 @@ def test_grouped_sum_equals_pandas_groupby():
     assert len(merged) == len(theirs) == len(ours)
     np.testing.assert_allclose(merged["amount_ours"], merged["amount_pandas"], rtol=1e-12)
     assert ours["year"].dtype == np.int64
+
+
+def test_grouped_sum_adds_in_row_order_up_to_50_million_key_cells():
+    # Up to and including 50,000,000 key cells the groups are summed by np.bincount, row by row
+    # in order (the dense and sparse paths alike, the same bits); only above it does pandas'
+    # groupby take over, whose compensated sum can differ in the last bits. Kills
+    # panel.x_grouped_sum__mutmut_47 (> 50,000,000 -> >=, groupby at exactly 50,000,000).
+    from pairaid.panel import grouped_sum
+
+    rows = [1.0] + [1e-16] * 10
+    # three integer keys spanning 1,000 × 500 × 100 values: exactly 50,000,000 cells, two of
+    # them occupied (small keys: an integer key's levels are built as an array of its span)
+    n = len(rows)
+    frame = pd.DataFrame({"a": [0] * n + [999], "b": [0] * n + [499], "c": [0] * n + [99],
+                          "amount": rows + [2.5]})
+    out = grouped_sum(frame, ["a", "b", "c"], "amount")
+    assert out[["a", "b", "c"]].values.tolist() == [[0, 0, 0], [999, 499, 99]]
+    # Python's left-to-right float sum: 1 + 1e-16 rounds back to 1 each time
+    assert out["amount"].tolist() == [sum(rows), 2.5] == [1.0, 2.5]
+    assert math.fsum(rows) != 1.0  # a compensated sum would tell the paths apart

@@ -205,3 +205,126 @@ def test_grouped_sum_over_a_sparse_key_space_equals_the_dense_one(rows):
     found, expected = grouped_sum(frame, keys, "amount"), _dense_grouped_sum(frame, keys, "amount")
     pd.testing.assert_frame_equal(found, expected, check_exact=True)
     assert 90 * 91 * 17 * 4 * 13 > max(4 * rows, 1 << 16)  # so the sparse path was taken
+
+
+def _charts_to_draw():
+    """Specs as the report hands them over: a heat map (a gradient legend), bars with Chinese
+    text and lines with a NaN in their rows, with footers, and the heat map again."""
+    from pairaid.report import charts as chartlib
+
+    bars = chartlib.funds_by_year(pd.DataFrame({"year": [2012, 2013, 2014],
+                                                "kind": ["disbursement"] * 3,
+                                                "amount": [1.5e9, 2.25e9, 3.0e9]}), "zh")
+    lines = chartlib.dependence_lines(pd.DataFrame({
+        "year": [2012, 2013, 2012, 2013], "series": ["A", "A", "B", "B"],
+        "value": [0.4, 0.35, 0.6, float("nan")]}), "en")
+    heat = {"data": {"values": [{"x": i, "y": i % 3, "v": i * 0.5} for i in range(9)]},
+            "mark": "rect", "encoding": {"x": {"field": "x", "type": "ordinal"},
+                                         "y": {"field": "y", "type": "ordinal"},
+                                         "color": {"field": "v", "type": "quantitative"}}}
+    return {"heat": heat,
+            "bars_zh": chartlib.with_footer(chartlib.spec(bars, validate=False),
+                                            ["来源：账本", "合成数据"], "Noto Sans CJK SC"),
+            "lines": chartlib.with_footer(chartlib.spec(lines, validate=False),
+                                          ["Source: ledger", "SYNTHETIC"], "Liberation Sans"),
+            "heat_again": heat}
+
+
+def test_the_drawing_process_writes_the_files_drawn_in_process(tmp_path):
+    """Charts drawn by the report's drawing process are those drawn in the report's own
+    process: SVG (but the numbers of gradient and clip ids, which run on through a V8 runtime:
+    in the drawing process the first gradient is gradient_0 and the next chart's ids differ),
+    PNG byte for byte with its text chunks; without a PNG path only the SVG is written."""
+    import re
+
+    from pairaid.report import charts as chartlib
+    from pairaid.report.drawing import Drawer
+    from pairaid.report.raster import write_chart_files
+
+    specs = _charts_to_draw()
+    texts = {"Source": "ledger", "Comment": "SYNTHETIC 合成数据"}
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir(), there.mkdir()
+    with Drawer(chartlib.vl_version()) as drawer:
+        for name, spec in specs.items():
+            drawer.submit(name, spec, there / f"{name}.svg", there / f"{name}.png", texts)
+        drawer.submit("svg_only", specs["lines"], there / "svg_only.svg", None, texts)
+        drawer.finish()
+    def numbered_apart(svg: bytes) -> bytes:
+        # this test process's V8 may have drawn gradients and clips before (other tests)
+        return re.sub(rb"(gradient_|clip)\d+", rb"\1#", svg)
+
+    for name, spec in specs.items():
+        write_chart_files(spec, chartlib.vl_version(), here / f"{name}.svg", here / f"{name}.png",
+                          texts)
+        assert numbered_apart((here / f"{name}.svg").read_bytes()) == \
+            numbered_apart((there / f"{name}.svg").read_bytes()), name
+        assert (here / f"{name}.png").read_bytes() == (there / f"{name}.png").read_bytes(), name
+    assert b"SYNTHETIC" in (there / "bars_zh.png").read_bytes()
+    assert (there / "svg_only.svg").read_bytes().count(b"<path") == \
+        (here / "lines.svg").read_bytes().count(b"<path")
+    assert not (there / "svg_only.png").exists()
+    gradients = [set(re.findall(r'id="(gradient_\d+)"', (there / f"{n}.svg").read_text("utf-8")))
+                 for n in ("heat", "heat_again")]
+    # the warm-up draws no gradient: the first map of a report is gradient_0, as in the
+    # report's own process; the next one's ids run on
+    assert gradients[0] == {"gradient_0"} and gradients[1] and not gradients[0] & gradients[1]
+
+
+def test_a_chart_the_drawing_process_cannot_draw_raises_its_error(tmp_path):
+    """A spec Vega-Lite rejects stops the report with the drawing process's traceback (not a
+    missing file later); a chart drawn before it is still written."""
+    from pairaid.report import charts as chartlib
+    from pairaid.report.drawing import Drawer, DrawingError
+
+    with Drawer(chartlib.vl_version()) as drawer:
+        drawer.submit("fine", _charts_to_draw()["lines"], tmp_path / "fine.svg", None, {})
+        drawer.submit("broken", {"mark": {"type": "no-such-mark"}, "data": {"values": []}},
+                      tmp_path / "broken.svg", None, {})
+        with pytest.raises(DrawingError, match="drawing chart broken failed"):
+            drawer.finish()
+    assert (tmp_path / "fine.svg").stat().st_size > 1000
+    assert not (tmp_path / "broken.svg").exists()
+
+
+def test_rows_from_the_driver_cursor_equal_sqlalchemys_rows(store):
+    """`Store.query` reads a text() SELECT's rows from the driver's cursor; the frame (values,
+    their Python types, dtypes, column names, an empty result's columns) is the one SQLAlchemy's
+    Row objects gave, on SQLite and PostgreSQL."""
+    from sqlalchemy import text
+
+    queries = ["SELECT 1 AS a, 2.5 AS b, 'x' AS c, NULL AS d, CAST(3 AS REAL) AS e",
+               "SELECT key, value FROM meta ORDER BY key",
+               "SELECT code, level FROM region WHERE 1 = 0"]
+    with store.snapshot() as conn:
+        for sql in queries:
+            result = conn.execute(text(sql))
+            before = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            after = store.query(sql, conn=conn)
+            assert after.equals(before) and list(after.columns) == list(before.columns), sql
+            assert list(after.dtypes) == list(before.dtypes), sql
+            for column in after.columns:
+                assert [type(v) for v in after[column]] == [type(v) for v in before[column]]
+    assert store.query("SELECT 'y' AS c WHERE 1 = :one", {"one": 1})["c"].tolist() == ["y"]
+
+
+def test_a_snapshot_reusing_reads_answers_as_reading_again(store):
+    """Inside `snapshot(reuse_reads=True)` a repeated query gets the first answer as a copy (a
+    caller changing its frame changes nothing else), other parameters get their own answer,
+    and after the snapshot the ledger is read again."""
+    from sqlalchemy import text
+
+    store.set_meta(alpha="1", beta="2")
+    sql = "SELECT key, value FROM meta WHERE key = :key"
+    with store.snapshot(reuse_reads=True) as conn:
+        first = store.query(sql, {"key": "alpha"})
+        first.loc[0, "value"] = "changed by a caller"
+        again = store.query(sql, {"key": "alpha"})
+        direct = conn.execute(text(sql), {"key": "alpha"})
+        assert again.equals(pd.DataFrame(direct.fetchall(), columns=list(direct.keys())))
+        assert again["value"].tolist() == ["1"]
+        assert store.query(sql, {"key": "beta"})["value"].tolist() == ["2"]
+        assert store._reads  # the answers are kept while the snapshot lasts
+    assert store._reads is None
+    store.set_meta(alpha="3")
+    assert store.query(sql, {"key": "alpha"})["value"].tolist() == ["3"]

@@ -122,3 +122,14 @@ def test_a_test_that_cannot_run_says_why():
     assert result.pretrend is None
     assert "Pre-trend test: not run — no pre-treatment effect" in result.summary
     assert "nothing tests parallel trends" in result.to_dict()["pretrend_missing"]
+
+
+def test_did2s_says_what_conservative_means(single):
+    # kills evaluate.did2s.x_did2s__mutmut_38 ("conservative" compared as "CONSERVATIVE": the
+    # pooled-estimator sentence was never put in)
+    cut, _ = single
+    result = event_study(cut, estimator="did2s", **OPTIONS)
+    assert result.small_cohorts == ("cohorts 2004 (1 unit) kept as estimated: the did2s pools "
+                                    "their event times with the other cohorts, so their units' "
+                                    "residuals stay in the clustered variance (no variance "
+                                    "added)")

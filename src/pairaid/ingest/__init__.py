@@ -44,11 +44,15 @@ class ImportReport:
     transformations: tuple[str, ...] = ()
     #: the automatic rules' guesses, as a mapping file a user can edit (office sheets only)
     mapping: Mapping | None = field(default=None, compare=False, repr=False)
+    #: upsert: rows whose key was in the ledger and whose every value was already there (not
+    #: counted in `updated`); known when the upsert was itemised (up to ITEMISED rows)
+    unchanged: int = 0
 
     def __str__(self) -> str:
         verb = "would import" if self.dry_run else "imported"
+        same = f", {self.unchanged} unchanged" if self.unchanged else ""
         lines = [f"{self.file}: {verb} {self.rows} {self.table} rows ({self.new} new, "
-                 f"{self.updated} updated)"]
+                 f"{self.updated} updated{same})"]
         lines += [f"  - {note}" for note in self.transformations]
         if self.changes:
             from pairaid.ledger.corrections import describe_changes
@@ -58,7 +62,7 @@ class ImportReport:
 
     def to_dict(self) -> dict:
         return {"table": self.table, "file": self.file, "rows": self.rows, "new": self.new,
-                "updated": self.updated, "dry_run": self.dry_run,
+                "updated": self.updated, "unchanged": self.unchanged, "dry_run": self.dry_run,
                 "transformations": list(self.transformations), "problems": [],
                 "changes": list(self.changes)}
 
@@ -125,9 +129,12 @@ def import_frames(store: Store, frames: dict[str, pd.DataFrame], *, mode: WriteM
                 raise ImportValidationError(
                     duplicate_problems(TABLES[name], rows, label)
                     or [Problem(label, 0, "", f"the ledger refused the rows: {refused}")]) from None
-            updated = existing if mode == "upsert" else 0
-            reports.append(ImportReport(name, label, len(rows), len(rows) - updated, updated,
-                                        dry_run, changes))
+            matched = existing if mode == "upsert" else 0
+            # an itemised upsert knows which matched rows change nothing: they are not "updated"
+            unchanged = sum(1 for c in changes if c["change"] == "unchanged")
+            reports.append(ImportReport(name, label, len(rows), len(rows) - matched,
+                                        matched - unchanged, dry_run, changes,
+                                        unchanged=unchanged))
         if before_commit is not None:
             before_commit(conn)
         if dry_run:
@@ -183,7 +190,8 @@ def import_file(store: Store, table: str, path: Path | str, *, mode: WriteMode =
         raise _with_notes(ImportValidationError(name_year_columns(office.problems, frame)),
                           notes, office.guessed)
     return ImportReport(report.table, report.file, report.rows, report.new, report.updated,
-                        report.dry_run, report.changes, notes, office.guessed)
+                        report.dry_run, report.changes, notes, office.guessed,
+                        unchanged=report.unchanged)
 
 
 def resolve_approval(actor, approval: str | None) -> str:

@@ -261,8 +261,12 @@ def _check_references(lookups: Lookups, spec: TableSpec, typed: pd.DataFrame,
             continue
         values = typed[column.name]
         if column.references == spec.name:  # a region's parent may be in the same file
-            allowed = lookups.codes(column.references) | set(typed["code"].dropna())
-            unknown = (values.notna() & ~values.isin(allowed)).to_numpy()
+            # the ledger's codes through Arrow (pandas' isin on a set of every region code
+            # made an Arrow scalar of each, per call: an import writing regions in many
+            # batches paid it each time), the file's own with a plain set
+            known = lookups.known(column.references, values)
+            own = values.isin(set(typed["code"].dropna())).to_numpy(dtype=bool)
+            unknown = values.notna().to_numpy() & ~known & ~own
         else:
             unknown = values.notna().to_numpy() & ~lookups.known(column.references, values)
         noun = _REFERENCE_NAMES[column.references]

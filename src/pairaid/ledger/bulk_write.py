@@ -3,6 +3,7 @@ PostgreSQL, rows in key order, text that repeats built once (the Store's `write`
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 from collections.abc import Iterator
@@ -120,3 +121,41 @@ def copy_into(conn: Connection, table_name: str, rows: pd.DataFrame,
         with cursor.copy(f"COPY {table_name} ({', '.join(rows.columns)}) FROM STDIN "
                          f"WITH (FORMAT csv, NULL '')") as copy:
             copy.write(buffer.getbuffer())
+
+
+@functools.lru_cache(maxsize=16)
+def _append_statement(table_name: str, columns: tuple[str, ...], literals: tuple[tuple[str, str], ...],
+                      count: int) -> str:
+    """INSERT of `count` rows with numbered parameters: ?1 is `journal_seq` in every row."""
+    width = len(columns)
+    names = [*columns, "journal_seq", *(c for c, _text in literals)]
+    tail = "".join(f", {text}" for _c, text in literals) + ")"
+    rows = ", ".join("(" + ", ".join(f"?{2 + i * width + j}" for j in range(width)) + ", ?1" + tail
+                     for i in range(count))
+    return f"INSERT INTO {table_name} ({', '.join(names)}) VALUES {rows}"
+
+
+def sqlite_append(conn: Connection, table_name: str, columns: tuple[str, ...],
+                  values: list[tuple], constants: dict[str, object], journal_seq: int) -> None:
+    """Multi-row INSERTs of rows already as tuples (`columns` in order): what a streaming
+    import builds, with no DataFrame between. `constants` are written as literals (text and
+    ints) and `journal_seq` is bound once per statement as parameter 1, so the statement text
+    is the same for every batch (the driver caches compiled statements by their text, and a
+    500-row statement compiles to about a megabyte)."""
+    literals = tuple((c, sql_literal(v)) for c, v in constants.items())
+    if any(text is None for _c, text in literals):
+        raise ValueError("sqlite_append: constants must be ints or text")
+    full = len(values) // SQLITE_BATCH
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        if full:
+            chain = itertools.chain.from_iterable
+            cursor.executemany(
+                _append_statement(table_name, tuple(columns), literals, SQLITE_BATCH),
+                ((journal_seq, *chain(values[i * SQLITE_BATCH:(i + 1) * SQLITE_BATCH]))
+                 for i in range(full)))
+        if len(values) > full * SQLITE_BATCH:
+            cursor.executemany(_append_statement(table_name, tuple(columns), literals, 1),
+                               ((journal_seq, *row) for row in values[full * SQLITE_BATCH:]))
+    finally:
+        cursor.close()

@@ -403,7 +403,8 @@ def _integer_affinity(value: float):
 def record_written(store: Store, conn: Connection, table: str, seq: int,
                    before: dict[tuple, Before], action: str = "insert",
                    comment: str | None = None, rows: int | None = None,
-                   inserted: tuple[list[str], list[tuple], dict] | None = None) -> int:
+                   inserted: tuple[list[str], list[tuple], dict] | None = None,
+                   states: list[tuple] | None = None) -> int:
     """Journal the rows a write left marked `journal_seq = seq` (the chain's next entry).
 
     Up to `BULK_ROWS` rows: one entry per changed row (each row's `journal_seq` moved to its
@@ -411,7 +412,9 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
     More: one entry with the rows' digest. `before` holds the states the write replaced.
     `rows`, the number written when the caller knows it, spares a bulk write reading back the
     primary keys; `inserted` (SQLite's append path: columns, rows and constants as bound)
-    spares it reading back the rows' states. Returns the number of entries."""
+    spares it reading back the rows' states, and so do `states` (the rows' states in
+    `state_columns` order as SQLite stores them, from a caller that built them so: the IATI
+    importer). Returns the number of entries."""
     chain = chain_of(conn)
     if seq != chain.seq + 1:
         raise LedgerError("journal: the write's entry number is not the chain's next")
@@ -419,7 +422,8 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
     where = f"FROM {table} WHERE journal_seq = {int(seq)}"
     written = None
     if rows is not None and rows > BULK_ROWS:
-        states = states_as_stored(table, *inserted) if inserted is not None else None
+        if states is None and inserted is not None:
+            states = states_as_stored(table, *inserted)
         if states is None:
             states = raw_rows(conn, f"SELECT {', '.join(columns)} {where}")
     else:

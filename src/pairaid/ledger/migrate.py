@@ -8,6 +8,7 @@ half-way leaves the ledger as it was, and two processes opening one new ledger c
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
@@ -28,15 +29,29 @@ LEDGER_MARKERS = frozenset({"alembic_version", "meta", "region", "flow"})
 State = Literal["empty", "ledger"]
 
 
-def revisions(location: str | os.PathLike = MIGRATIONS) -> tuple[str, set[str]]:
+def revisions(location: str | os.PathLike = MIGRATIONS) -> tuple[str, frozenset[str]]:
     """(head revision, every revision) of the migration scripts at `location`."""
+    if str(location) == str(MIGRATIONS):
+        # the packaged scripts do not change while the process runs; reading them (Alembic
+        # parses every script) cost ~20 ms on each open of a ledger, i.e. each CLI command
+        # and each web request's snapshot
+        return _packaged_revisions()
+    return _read_revisions(location)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_revisions() -> tuple[str, frozenset[str]]:
+    return _read_revisions(MIGRATIONS)
+
+
+def _read_revisions(location: str | os.PathLike) -> tuple[str, frozenset[str]]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(location))
     script = ScriptDirectory.from_config(config)
-    return script.get_current_head(), {r.revision for r in script.walk_revisions()}
+    return script.get_current_head(), frozenset(r.revision for r in script.walk_revisions())
 
 
 def ledger_state(conn: Connection, location: str) -> tuple[State, str | None]:
@@ -52,7 +67,7 @@ def ledger_state(conn: Connection, location: str) -> tuple[State, str | None]:
     return "ledger", conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def check_openable(state: State, revision: str | None, known: set[str], head: str,
+def check_openable(state: State, revision: str | None, known: frozenset[str], head: str,
                    location: str, create: bool) -> None:
     """Refuse a ledger from a newer pairaid, and an empty database unless creating."""
     if revision is not None and revision not in known:

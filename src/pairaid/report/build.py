@@ -9,6 +9,7 @@ DIR/report.pdf        with pdf=True (headless Chromium)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -50,11 +51,12 @@ def build_report(store, out_dir: str | Path, *, force: bool = False, **options) 
     earlier report made (`force` writes into any folder). The report is written whole into a
     folder beside it that then takes its place (`atomic.staged_folder`): no stale file of an
     earlier report stays, and a failure leaves the earlier report as it was. Every read sees one
-    snapshot of the ledger, so the provenance fingerprint is of the ledger the figures show."""
+    snapshot of the ledger, so the provenance fingerprint is of the ledger the figures show (and
+    a question the analyses ask twice is read once)."""
     from pairaid.atomic import staged_folder
 
     final = Path(out_dir)
-    with store.snapshot(), staged_folder(final, REPORT_MARKER, force=force,
+    with store.snapshot(reuse_reads=True), staged_folder(final, REPORT_MARKER, force=force,
                                          what="report") as staging:
         result = _write_report(store, staging, **options)
     pdf = final / result.pdf.name if result.pdf else None
@@ -83,28 +85,35 @@ def _write_report(store, out_dir: str | Path, *, db_label: str = "", lang: str =
     step = progress or (lambda _message: None)
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    step("running the analyses")
-    inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
-                     outcome=outcome)
-    seconds["analyses"] = round(time.perf_counter() - start, 3)
-    seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
-    fingerprint = ledger_fingerprint(store)
-    sections = build_sections(inputs, lang)
-    step("drawing the charts")
-    mark = time.perf_counter()
-    drawn = {}
-    footer = chart_footer(inputs, fingerprint, lang)
-    written = []
-    for section in sections:
-        for chart in section.charts:
-            drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer)
-            written.append((chart.id, chart.frame, section.id))
-        for table in section.tables:
-            written.append((f"table_{table.id}", table.frame, section.id))
-    for name, frame, _ in written:
-        rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
-    seconds["charts"] = round(time.perf_counter() - mark, 3)
-    write_datapackage(out, written, inputs, fingerprint, lang)
+    with contextlib.ExitStack() as stack:
+        # started first, so the drawing process starts and warms V8 up during the analyses
+        drawer = _start_drawer(stack, chartlib)
+        step("running the analyses")
+        inputs = collect(store, db_label, draws=draws or SENSITIVITY_DRAWS, seed=seed,
+                         outcome=outcome)
+        seconds["analyses"] = round(time.perf_counter() - start, 3)
+        seconds.update({f"analysis: {k}": v for k, v in inputs.seconds.items()})
+        fingerprint = ledger_fingerprint(store)
+        sections = build_sections(inputs, lang)
+        step("drawing the charts")
+        mark = time.perf_counter()
+        drawn = {}
+        footer = chart_footer(inputs, fingerprint, lang)
+        written = []
+        for section in sections:
+            for chart in section.charts:
+                drawn[chart.id] = _draw(chartlib, chart, lang, out, png, footer, drawer)
+                written.append((chart.id, chart.frame, section.id))
+            for table in section.tables:
+                written.append((f"table_{table.id}", table.frame, section.id))
+        for name, frame, _ in written:
+            rounded(frame).to_csv(out / "data" / f"{name}.csv", index=False)
+        write_datapackage(out, written, inputs, fingerprint, lang)
+        if drawer is not None:  # the page inlines every SVG: wait for the last
+            drawer.finish()
+            for chart_id, chart in drawn.items():
+                chart["svg"] = (out / "charts" / f"{chart_id}.svg").read_bytes().decode("utf-8")
+        seconds["charts"] = round(time.perf_counter() - mark, 3)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     heading, subtitle = page_heading(inputs, lang, fingerprint)
     html = render_page(sections=sections, charts=drawn, lang=lang, title=heading,
@@ -196,17 +205,36 @@ def chart_footer_parts(chart, lang: str, footer: ChartFooter) -> list[str]:
     return parts
 
 
-def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter) -> dict:
+def _start_drawer(stack: contextlib.ExitStack, chartlib):
+    """The report's drawing process (`report.drawing`), or None: drawing in this process (on
+    one core, with PAIRAID_DRAW_PROCESS=0, or when no process could be started)."""
+    from pairaid.report.drawing import Drawer, wanted
+
+    if not wanted():
+        return None
+    try:
+        return stack.enter_context(Drawer(chartlib.vl_version()))
+    except OSError:
+        return None
+
+
+def _draw(chartlib, chart, lang: str, out: Path, png: bool, footer: ChartFooter,
+          drawer=None) -> dict:
     """Build one chart from its frame (page width and phone width), add the footer, write its
-    SVG and PNG; return what the page needs."""
+    SVG and PNG (or hand them to `drawer`, which writes them: the "svg" is then filled in after
+    `drawer.finish()`); return what the page needs."""
+    from pairaid.report.raster import write_chart_files
+
     spec, phone = chart_specs(chartlib, chart, lang, footer)
-    svg = chartlib.render_svg(spec)
-    (out / "charts" / f"{chart.id}.svg").write_text(svg, encoding="utf-8")
-    if png:
-        parts = chart_footer_parts(chart, lang, footer)
-        text = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
-        image = chartlib.png_with_text(chartlib.render_png(None, svg=svg), text)
-        (out / "charts" / f"{chart.id}.png").write_bytes(image)
+    parts = chart_footer_parts(chart, lang, footer)
+    texts = {"Source": parts[0], "Comment": " · ".join(parts[1:])}
+    svg_path = out / "charts" / f"{chart.id}.svg"
+    png_path = out / "charts" / f"{chart.id}.png" if png else None
+    if drawer is not None:
+        drawer.submit(chart.id, spec, svg_path, png_path, texts)
+        svg = ""
+    else:
+        svg = write_chart_files(spec, chartlib.vl_version(), svg_path, png_path, texts)
     return {"svg": svg, "spec": spec, "narrow_spec": phone,
             "description": spec.get("description", "")}
 

@@ -12,7 +12,6 @@ chart — see :func:`vega_bundle` for the snippet.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from functools import lru_cache
@@ -33,37 +32,28 @@ from pairaid.report.charts_estimates import (coefficient_plot, dose_response_plo
 from pairaid.report.charts_programme import (choropleth, funds_by_year, pairing_flows,
                                              rounds_timeline)
 from pairaid.report.charts_policy import obligation_band, pairing_support, scenario_fan
+from pairaid.report.raster import (cjk_font_directory, png_with_text, register_fonts,
+                                   svg_document, svg_to_png)
 
 __all__ = ["funds_by_year", "rounds_timeline", "pairing_flows", "choropleth", "rank_intervals",
            "coefficient_plot", "event_study_plot", "dose_response_plot",
            "synthetic_control_plot", "lorenz_curves", "theil_decomposition", "group_bars",
            "dependence_lines", "decoupling_scatter", "benford_bars", "audit_counts",
-           "cost_per_output", "obligation_band", "pairing_support", "scenario_fan", "spec", "with_footer", "footer_lines", "png_with_text",
-           "render_svg", "render_png", "alt_text", "vega_bundle", "embed_script",
-           "cjk_font_directory"]
-
-#: Where Debian's fonts-noto-cjk puts Noto Sans CJK; ``PAIRAID_CJK_FONT_DIR`` overrides.
-_FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk",
-              "/usr/share/fonts/google-noto-cjk", "/usr/share/fonts/opentype/noto-cjk")
-
-
-def cjk_font_directory() -> str | None:
-    """The directory holding Noto Sans CJK (None when none is found: Chinese renders as boxes)."""
-    override = os.environ.get("PAIRAID_CJK_FONT_DIR")
-    if override and Path(override).is_dir():
-        return override
-    for folder in _FONT_DIRS:
-        if Path(folder).is_dir() and any(Path(folder).glob("NotoSansCJK*")):
-            return folder
-    return None
+           "cost_per_output", "obligation_band", "pairing_support", "scenario_fan", "spec",
+           "with_footer", "footer_lines", "png_with_text", "render_svg", "render_png",
+           "vl_version", "alt_text", "vega_bundle", "embed_script", "cjk_font_directory"]
 
 
 @lru_cache(maxsize=1)
 def _converter_ready() -> str | None:
     """Registers the CJK fonts with vl-convert once per process; the Vega-Lite version to use."""
-    folder = cjk_font_directory()
-    if folder:
-        vlc.register_font_directory(folder)
+    register_fonts()
+    return vl_version()
+
+
+@lru_cache(maxsize=1)
+def vl_version() -> str | None:
+    """The Vega-Lite version the charts are drawn with (Altair's, when vl-convert has it)."""
     wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return wanted if wanted in vlc.get_vegalite_versions() else None
 
@@ -88,9 +78,7 @@ def render_svg(chart) -> str:
     ``aria-label``."""
     version = _converter_ready()
     body = chart if isinstance(chart, dict) else spec(chart, validate=False)
-    svg = vlc.vegalite_to_svg(body, vl_version=version)
-    name = html.escape(str(body.get("description", "")), quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{name}" ', 1) if name else svg
+    return svg_document(body, version)
 
 
 def render_png(chart, scale: float = 2, svg: str | None = None) -> bytes:
@@ -101,7 +89,7 @@ def render_png(chart, scale: float = 2, svg: str | None = None) -> bytes:
     """
     version = _converter_ready()
     if svg is not None:
-        return vlc.svg_to_png(svg, scale=scale)
+        return svg_to_png(svg, scale=scale)
     return vlc.vegalite_to_png(spec(chart, validate=False), vl_version=version, scale=scale)
 
 
@@ -206,21 +194,3 @@ def with_footer(spec_dict: dict, parts: list[str], font: str, size: float = _FOO
                ("color", "fill", "stroke", "size", "shape", "opacity", "strokeDash")}
     return {**outer, "vconcat": [inner, footer], "spacing": 8,
             "resolve": {"legend": legends}}
-
-
-def png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
-    """`png` with UTF-8 text chunks (iTXt) after its header, e.g. Source and Comment: what the
-    image says in pixels, also readable by a program (and by a search for "SYNTHETIC")."""
-    import struct
-    import zlib
-
-    signature, rest = png[:8], png[8:]
-    if signature != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG")
-    header_end = 8 + 4 + 4 + struct.unpack(">I", rest[:4])[0] + 4  # IHDR: length, type, data, crc
-    chunks = b""
-    for key, text in texts.items():
-        data = key.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
-        body = b"iTXt" + data
-        chunks += struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-    return png[:8 + header_end - 8] + chunks + png[header_end:]

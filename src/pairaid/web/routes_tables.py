@@ -195,7 +195,8 @@ def _add_table(spec: TableSpec) -> None:
         row = body.model_dump(exclude_unset=True)
         auth.permit(account, name, [row])
         report = _write(request, name, pd.DataFrame([row]), "append", account)
-        return Written(table=name, new=report.new, updated=report.updated, rows=[row])
+        return Written(table=name, new=report.new, updated=report.updated,
+                       unchanged=report.unchanged, rows=[row])
 
     create_row.__doc__ = (f"Add one {name} row. It is validated as `pairaid import` validates "
                           f"a file (the same messages: row, column, reason); nothing is written "
@@ -220,7 +221,8 @@ def _add_table(spec: TableSpec) -> None:
                                 f"was written")
         auth.permit(account, name, _rows(current) + [row])
         report = _write(request, name, pd.DataFrame([row]), "upsert", account)
-        return Written(table=name, new=report.new, updated=report.updated, rows=[row])
+        return Written(table=name, new=report.new, updated=report.updated,
+                       unchanged=report.unchanged, rows=[row])
 
     update_row.__doc__ = (f"Replace the {name} row the key names with the body (columns left "
                           f"out keep no value unless they are key columns); validated as an "

@@ -74,6 +74,8 @@ class Written(BaseModel):
     table: str
     new: int
     updated: int
+    #: an upsert of a record that was already so (nothing changed)
+    unchanged: int = 0
     deleted: int = 0
     rows: list[dict[str, Any]] = []
 
@@ -87,6 +89,7 @@ class ImportDone(BaseModel):
     rows: int
     new: int
     updated: int
+    unchanged: int = 0
     dry_run: bool
 
 

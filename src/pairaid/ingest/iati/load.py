@@ -1,4 +1,4 @@
-"""IATI activities → ledger rows, written through the ledger's own validator in ONE transaction.
+"""IATI activities → ledger rows, written in ONE transaction (all or nothing).
 
 Mapping (docs/iati.md says it for users):
 - funding participating-orgs → donors (the transaction's provider-org when it names one; several
@@ -15,8 +15,10 @@ Mapping (docs/iati.md says it for users):
 - activities → projects (not pairaid's own pairing activities), results → project outputs,
   budgets → the project's budget (revised over original for the same period).
 
-Parsing streams; flows, projects and outputs are spooled to temporary Arrow files (`spool.py`)
-and written in batches inside one transaction (`write.py`), so memory does not grow with the file.
+Parsing streams, inside one transaction opened before the first activity: flows and projects go
+to the sink (`sink.py`) and are written in batches while the file is read; outputs, personnel
+and enterprises are spooled (`results.py`) and written once it is read (`write.py`). Memory
+does not grow with the file, only with the number of donor–place pairs.
 """
 
 from __future__ import annotations
@@ -24,16 +26,20 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
-from pairaid.ingest.iati.spool import NUMBER, TEXT, WHOLE, Spool
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, SPAN, see_year, write_all
+from pairaid.ingest.iati.report import IatiImportReport
+from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
+from pairaid.ingest.iati.results import Results
+from pairaid.ingest.iati.results import short as _short
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all, write_references
+from pairaid.ingest.lookups import Lookups
+from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 from pairaid.ledger import codes
 from pairaid.ledger.store import Store
 
@@ -41,76 +47,11 @@ __all__ = ["FLOWS_FROM_IATI", "IatiImportReport", "import_iati"]
 
 #: SQLite page cache while the rows are written: memory stays flat whatever the file's size
 WRITE_CACHE_MB = 16
-_FLOW_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("kind", TEXT),
-                 ("amount", NUMBER), ("currency", TEXT), ("sector", TEXT), ("project", TEXT),
-                 ("source", TEXT), ("ref", TEXT), ("round", NUMBER))
-_PROJECT_COLUMNS = (("code", TEXT), ("donor", TEXT), ("recipient", TEXT), ("title", TEXT),
-                    ("sector", TEXT), ("start_year", WHOLE), ("end_year", NUMBER),
-                    ("budget", NUMBER), ("currency", TEXT), ("status", TEXT), ("round", NUMBER))
-_OUTPUT_COLUMNS = (("project", TEXT), ("indicator", TEXT), ("unit", TEXT), ("year", WHOLE),
-                   ("baseline", NUMBER), ("target", NUMBER), ("actual", NUMBER))
-#: personnel and enterprise values stay text as the file gave them: the validator says which
-#: is not a number
-_PERSONNEL_COLUMNS = (("donor", TEXT), ("recipient", TEXT), ("year", WHOLE), ("category", TEXT),
-                      ("headcount", TEXT), ("person_months", TEXT), ("source", TEXT),
-                      ("round", TEXT))
-_ENTERPRISE_COLUMNS = (("origin", TEXT), ("destination", TEXT), ("year", WHOLE),
-                       ("sector", TEXT), ("count", TEXT), ("investment", TEXT),
-                       ("currency", TEXT), ("jobs", TEXT), ("source", TEXT), ("ref", TEXT))
+#: transaction types that are flows whatever their description says (11: see `flow_kind`)
+_FLOW_KIND = {t: k for t, k in iati_codes._FLOW_KIND.items() if t != "11"}
 #: pairaid's own activities carry their ledger keys as other-identifiers (type A1)
 PAIRING_MARK = re.compile(r"^pairing:(?P<donor>[^:]+):(?P<recipient>[^:]+):(?P<round>\d{4})$")
 PROJECT_MARK = re.compile(r"^project:(?P<round>\d{4}):(?P<code>.+)$")
-#: a project output's English title as pairaid writes it: "indicator (unit)"
-OUTPUT_TITLE = re.compile(r"^(?P<indicator>.+) \((?P<unit>[^()]+)\)$")
-
-
-@dataclass
-class IatiImportReport:
-    files: list[str]
-    activities: int = 0
-    transactions: int = 0
-    flows: int = 0
-    projects: int = 0
-    outputs: int = 0
-    personnel: int = 0
-    enterprises: int = 0
-    new_regions: int = 0
-    new_donors: int = 0
-    new_pairings: int = 0
-    skipped_types: Counter = field(default_factory=Counter)
-    notes: Counter = field(default_factory=Counter)
-    totals: dict[tuple[str, str], float] = field(default_factory=dict)  # (kind, currency) → sum
-    dry_run: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "files": self.files, "dry_run": self.dry_run, "activities": self.activities,
-            "transactions": self.transactions, "flows": self.flows, "projects": self.projects,
-            "outputs": self.outputs, "personnel": self.personnel,
-            "enterprises": self.enterprises, "new_regions": self.new_regions,
-            "new_donors": self.new_donors, "new_pairings": self.new_pairings,
-            "skipped_transaction_types": {iati_codes.transaction_type_name(k): v
-                                          for k, v in sorted(self.skipped_types.items())},
-            "notes": dict(self.notes),
-            "totals": [{"kind": k, "currency": c, "amount": v}
-                       for (k, c), v in sorted(self.totals.items())],
-        }
-
-    def __str__(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        lines = [f"{', '.join(self.files)}: {verb} {self.activities:,} activities → "
-                 f"{self.flows:,} flows from {self.transactions:,} transactions, "
-                 f"{self.projects:,} projects, {self.outputs:,} outputs"
-                 + (f", {self.personnel:,} personnel and {self.enterprises:,} enterprise rows"
-                    if self.personnel or self.enterprises else "") + "; new: "
-                 f"{self.new_regions:,} regions, {self.new_donors:,} donors, "
-                 f"{self.new_pairings:,} pairings"]
-        for type_code, count in sorted(self.skipped_types.items()):
-            lines.append(f"  skipped {count:,} transactions of type {type_code} "
-                         f"({iati_codes.transaction_type_name(type_code)}): not a flow the "
-                         "ledger records")
-        lines += [f"  {count:,} × {note}" for note, count in self.notes.most_common()]
-        return "\n".join(lines)
 
 
 def _code(org: Org) -> str:
@@ -121,39 +62,35 @@ def _code(org: Org) -> str:
     return f"{slug}-{hashlib.sha1(org.key.encode()).hexdigest()[:8]}"
 
 
-def _short(text: str, limit: int = 64) -> str:
-    if len(text) <= limit:
-        return text
-    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-    return f"{text[:limit - 13]}~{digest}"
-
-
 class _Mapper:
     """Turns activities into spooled ledger rows and collects the small tables in memory."""
 
     def __init__(self, store: Store, folder: str, default_country: str | None,
-                 report: IatiImportReport) -> None:
+                 report: IatiImportReport, sink: Sink) -> None:
         self.report = report
+        #: flows and projects go to the sink as they are made (written in batches while the
+        #: file is read), the pairings they belong to too
+        self.sink = sink
+        #: the regions and donors already in the ledger or written, and how many of
+        #: `regions` and `donors` were handed to `write_references` (see write.py)
+        self.known: tuple[set[str], set[str]] | None = None
+        self.written = (0, 0)
         self.default_country = default_country
         self.countries = iati_codes.country_names()
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
         self.donors: dict[str, tuple[str, str]] = {}
-        #: (donor, recipient, round) → the years seen (packed, see `see_year`); the round is
-        #: known for pairaid's own activities only
-        self.spans: dict[tuple[str, str, int | None], int] = {}
-        #: pairaid's own pairing activities: (donor, recipient, round) → (start, end, round)
-        self.own_spans: dict[tuple[str, str, int | None], tuple[int | None, int | None, int]] = {}
-        self.flows = Spool(folder, "flows", _FLOW_COLUMNS)
-        self.projects = Spool(folder, "projects", _PROJECT_COLUMNS)
-        self.outputs = Spool(folder, "outputs", _OUTPUT_COLUMNS)
-        self.personnel = Spool(folder, "personnel", _PERSONNEL_COLUMNS)
-        self.enterprises = Spool(folder, "enterprises", _ENTERPRISE_COLUMNS)
+        #: outputs, personnel and enterprises (spooled, written once the file is read)
+        self.results = Results(folder, report)
+        self.outputs = self.results.outputs
+        self.personnel = self.results.personnel
+        self.enterprises = self.results.enterprises
         self.sectors = codes.sectors()
         #: the files read, and the index in it of the one being read (each spooled row keeps
         #: its file and XML line, so a problem found when it is written names them)
         self.files: list[str] = []
         self.file = -1
         self._codes: dict[Org, str] = {}
+        self._shares: dict[tuple, list[tuple[str, float, str]]] = {}
 
     # -- places and organisations -------------------------------------------------------
     def _region(self, place: Place, parent: str | None) -> str:
@@ -222,12 +159,25 @@ class _Mapper:
         if transaction is not None and transaction.sector is not None:
             given = [(transaction.sector[0], transaction.sector[1], 100.0)]
         else:
-            given = [s for s in activity.sectors if s[0] in ("1", "2")]
+            # activities repeat a few sector lists: each is worked out once
+            key = tuple(activity.sectors)
+            found = self._shares.get(key)
+            if found is None:
+                if len(self._shares) > 10_000:
+                    self._shares.clear()
+                found = self._shares[key] = self._dac_shares(activity.sectors, None)
+            return found
+        return self._dac_shares(activity.sectors, given)
+
+    def _dac_shares(self, sectors: list[tuple], given: list[tuple] | None
+                    ) -> list[tuple[str, float, str]]:
+        if given is None:
+            given = [s for s in sectors if s[0] in ("1", "2")]
             if any(s[0] == "1" for s in given):
                 given = [s for s in given if s[0] == "1"]
         dac = [(v, c, p) for v, c, p in given if v in ("1", "2")]
         if not dac:
-            other = ", ".join(f"{v}:{c}" for v, c, _p in (activity.sectors or []))
+            other = ", ".join(f"{v}:{c}" for v, c, _p in (sectors or []))
             return [("99810", 1.0, f"no DAC sector (given: {other or 'none'})")]
         total = sum(p or 0 for _v, _c, p in dac)
         shares = [(p or 0) / total if total > 0 else 1 / len(dac) for _v, _c, p in dac]
@@ -253,169 +203,202 @@ class _Mapper:
                                              else activity.identifier)
         main_donor = self._funder(activity, None)
         main_recipients = self._recipients(activity, None, problems, name)
+        sink = self.sink
         if marked:  # pairaid's own pairing activity: its pairing key, span and round are exact
-            key = (marked["donor"], marked["recipient"], own_round)
-            self.spans.setdefault(key, 0)
-            self.own_spans[key] = (
+            sink.own_pairing(
+                (marked["donor"], marked["recipient"], own_round),
                 iati_codes.year(activity.dates.get("2") or activity.dates.get("1")),
-                iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round)
-            self._pairing_results(activity, marked, name)
+                iati_codes.year(activity.dates.get("4") or activity.dates.get("3")), own_round,
+                activity.line)
+            self.results.pairing(activity, marked, name, self.file)
         years = []
         activity_sectors = self._sector_shares(activity, None)
-        spans, add_flow, file, totals = self.spans, self.flows.append, self.file, report.totals
-        identifier, notes, flows = activity.identifier, report.notes, 0
+        totals, identifier, notes, flows = report.totals, activity.identifier, report.notes, 0
+        # what the ledger's checks would find in every flow of this activity, checked once
+        project_code = project or None
+        if project and _CONTROL_ANY.search(project):
+            problems.append(Problem(name, activity.line, "projects.code",
+                                    control_character_reason(project, False)))
         source_head = f"IATI {name}:"
         source_tail = f" {identifier}"
+        if _CONTROL_IN_TEXT.search(source_tail):
+            problems.append(Problem(name, activity.line, "flows.source",
+                                    control_character_reason(source_tail, True)))
+        # the sink's structures, bound once: the loop below runs for every flow of the file
+        pairs, pairing = sink.pairs, sink.pairing
+        pairs_get = pairs.get
+        add_flow, add_line = sink.flows.append, sink.flow_lines.append
+        currencies = sink._currencies
         report.transactions += len(activity.transactions)
+        flow_kinds, id_unit = _FLOW_KIND, ID_UNIT
+        # the activity's sectors without notes (the usual case) as (code, share) pairs
+        plain = None if any(note for _c, _s, note in activity_sectors) else \
+            [(code, share) for code, share, _n in activity_sectors]
+        short_id = len(identifier) <= 48  # then "IDENTIFIER#N" needs no shortening
         for transaction in activity.transactions:
-            kind = iati_codes.flow_kind(transaction)
-            if kind is None:
-                report.skipped_types[transaction.type] += 1
-                continue
+            kind = flow_kinds.get(transaction.type)
+            if kind is None or transaction.type == "11":
+                kind = iati_codes.flow_kind(transaction)
+                if kind is None:
+                    report.skipped_types[transaction.type] += 1
+                    continue
             value, year, currency = transaction.value, transaction.year, transaction.currency
+            line = transaction.line
             if value is None:
-                problems.append(Problem(name, transaction.line, "transaction/value",
+                problems.append(Problem(name, line, "transaction/value",
                                         f"'{transaction.value_text}' is not a number"))
                 continue
             if year is None:
-                problems.append(Problem(name, transaction.line, "transaction/transaction-date",
+                problems.append(Problem(name, line, "transaction/transaction-date",
                                         f"'{transaction.date}' is not an ISO date (YYYY-MM-DD)"))
                 continue
             if not currency:
-                problems.append(Problem(name, transaction.line, "transaction/value@currency",
+                problems.append(Problem(name, line, "transaction/value@currency",
                                         "no currency: neither value@currency nor the activity's "
                                         "default-currency is given"))
                 continue
-            donor = (main_donor if transaction.provider is None
-                     else self._donor(transaction.provider))
-            recipients = (self._recipients(activity, transaction, problems, name)
-                          if transaction.recipient is not None else main_recipients)
+            provider, recipient = transaction.provider, transaction.recipient
+            donor = main_donor if provider is None else self._donor(provider)
+            recipients = main_recipients if recipient is None else \
+                self._recipients(activity, transaction, problems, name)
             if donor is None or not recipients:
                 if donor is None:
-                    problems.append(Problem(name, transaction.line, "participating-org",
+                    problems.append(Problem(name, line, "participating-org",
                                             "no funding organisation, provider or reporting "
                                             "organisation names who gave the money"))
                 continue
+            # the ledger's ranges and code list (a flow's amount is a share of the value)
+            iso = currencies.get(currency) or sink.currency(currency, line, "flows")
+            if iso is None or not (YEAR_MIN <= year <= YEAR_MAX
+                                   or sink.year_ok(year, line, "flows.year")) \
+                    or not (-AMOUNT_MAX <= value <= AMOUNT_MAX
+                            or sink.amount_ok(value, line, "flows.amount", -AMOUNT_MAX)):
+                continue
+            value += 0.0  # -0.0 → 0.0, as SQLite gives it back (the journal digests it so)
             total_key = (kind, currency)
             totals[total_key] = totals.get(total_key, 0.0) + value
             years.append(year)
             # pairaid's own transactions keep the ledger's ref (empty included); others get the
             # activity's identifier and the transaction's place in it
-            ref = (transaction.ref or "") if own else \
-                _short(f"{identifier}#{transaction.index}", 60)
-            source = f"{source_head}{transaction.line}{source_tail}"
-            sectors = (activity_sectors if transaction.sector is None else
-                       self._sector_shares(activity, transaction))
+            if own:
+                ref = transaction.ref or ""
+                if _CONTROL_IN_TEXT.search(ref):
+                    problems.append(Problem(name, line, "flows.ref",
+                                            control_character_reason(ref, True)))
+            else:
+                ref = f"{identifier}#{transaction.index}" if short_id else \
+                    _short(f"{identifier}#{transaction.index}", 60)
+            source = f"{source_head}{line}{source_tail}"[:1000]
+            sectors = plain
+            if transaction.sector is not None or plain is None:
+                sectors = None
+                noted = (activity_sectors if transaction.sector is None else
+                         self._sector_shares(activity, transaction))
             several = len(recipients) > 1
-            line = transaction.line
             for place in recipients:
                 key = (donor, place.key, own_round)
-                # see_year, inlined: this runs for every flow of the file
-                packed = spans.get(key)
-                if not packed:
-                    spans[key] = year * SPAN + year
+                # the pairing's id, and its span widened to this year: inlined for a pairing
+                # seen before (`Sink.pairing` does the rest)
+                packed = pairs_get(key)
+                if packed is None:
+                    pid = pairing(key, year, line, "flows")
+                    if pid is None:
+                        continue
                 else:
-                    first, last = divmod(packed, SPAN)
-                    if year < first:
-                        spans[key] = year * SPAN + last
-                    elif year > last:
-                        spans[key] = first * SPAN + year
-                place_ref = _short(f"{ref}@{place.key}") if several else _short(ref)
+                    pid, span = divmod(packed, id_unit)
+                    if not span:
+                        pairs[key] = packed + year * SPAN + year
+                    elif year < span // SPAN:
+                        pairs[key] = packed - (span // SPAN - year) * SPAN
+                    elif year > span % SPAN:
+                        pairs[key] = packed + year - span % SPAN
+                if several:
+                    place_ref = f"{ref}@{place.key}"
+                    if len(place_ref) > 64:
+                        place_ref = _short(place_ref)
+                else:
+                    place_ref = ref if len(ref) <= 64 else _short(ref)
                 money = value * place.share
-                for sector, share, note in sectors:
+                if sectors is not None:
+                    for sector, share in sectors:
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  source, place_ref))
+                        add_line(line)
+                    flows += len(sectors)
+                    continue
+                for sector, share, note in noted:
                     if note:
                         notes[note.split(" (")[0].split(":")[0]] += 1
-                    add_flow((donor, place.key, year, kind, money * share, currency, sector,
-                              project or "", (f"{source}; {note}" if note else source)[:1000],
-                              place_ref, own_round, file, line))
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  f"{source}; {note}"[:1000], place_ref))
+                    else:
+                        add_flow((pid, year, kind, money * share, iso, sector, project_code,
+                                  source, place_ref))
+                    add_line(line)
                     flows += 1
         report.flows += flows
-        self.flows.maybe_flush()
+        made = False
         if project and main_donor and main_recipients:
-            self._project(activity, project, main_donor, main_recipients[0].key, years, problems,
-                          name, own_round, activity_sectors)
-
-    def _pairing_results(self, activity: Activity, marked, name: str) -> None:
-        """Personnel and enterprises from the indicators pairaid wrote on its pairing activity
-        (each named by a vocabulary-99 reference `pairaid:personnel:MEASURE:CATEGORY` or
-        `pairaid:enterprises:MEASURE`)."""
-        donor, recipient, round_ = marked["donor"], marked["recipient"], marked["round"]
-        source = f"IATI {name}:{activity.line} {activity.identifier}"
-        staff: dict[tuple[str, int], dict[str, str]] = {}
-        firms: dict[tuple[int, str, str], dict[str, str]] = {}
-        for indicator in activity.indicators:
-            parts = indicator.reference.split(":")
-            if parts[:2] == ["pairaid", "personnel"] and len(parts) == 4:
-                column = {"headcount": "headcount", "person-months": "person_months"}.get(parts[2])
-                for period in indicator.periods:
-                    if column and period.actuals:
-                        staff.setdefault((parts[3], period.year), {})[column] = period.actuals[0][0]
-            elif parts[:2] == ["pairaid", "enterprises"] and len(parts) == 3 and \
-                    parts[2] in ("count", "investment", "jobs"):
-                for period in indicator.periods:
-                    for value, dimensions in period.actuals:
-                        key = (period.year, dimensions.get("sector", ""), dimensions.get("ref", ""))
-                        firm = firms.setdefault(key, {})
-                        firm[parts[2]] = value
-                        if "currency" in dimensions:
-                            firm["currency"] = dimensions["currency"]
-            else:
-                self.report.notes["indicators of pairaid pairing activities without a pairaid "
-                                  "reference: not read back"] += 1
-        for (category, year), values in staff.items():
-            self.personnel.add((donor, recipient, year, category, values.get("headcount", ""),
-                                values.get("person_months", ""), source, round_, self.file,
-                                activity.line))
-            self.report.personnel += 1
-        for (year, sector, ref), values in firms.items():
-            self.enterprises.add((donor, recipient, year, sector, values.get("count", ""),
-                                  values.get("investment", ""), values.get("currency", ""),
-                                  values.get("jobs", ""), source, ref, self.file, activity.line))
-            self.report.enterprises += 1
-
-    def _span(self, donor: str, recipient: str, round_: int | None, year: int) -> None:
-        see_year(self.spans, (donor, recipient, round_), year)
+            made = self._project(activity, project, main_donor, main_recipients[0].key, years,
+                                 problems, name, own_round, activity_sectors)
+        if flows and project and not made and not sink.project_in_ledger(project):
+            problems.append(Problem(name, activity.line, "flows.project",
+                                    f"unknown project code '{project}' (not in the projects "
+                                    "table: import projects first)"))
+        sink.maybe_flush()
 
     def _project(self, activity: Activity, code: str, donor: str, recipient: str,
                  years: list[int], problems: list[Problem], name: str,
-                 own_round: int | None, sectors: list[tuple[str, float, str]]) -> None:
+                 own_round: int | None, sectors: list[tuple[str, float, str]]) -> bool:
+        """The activity's project (to the sink) and its outputs; False when none is made."""
         dates = activity.dates
         start = iati_codes.year(dates.get("2") or dates.get("1"))
         budget_years = [iati_codes.year(b.start) for b in activity.budgets]
         candidates = [y for y in [start, *years, *budget_years] if y is not None]
         if not candidates:
             self.report.notes["activities with no date at all: no project made"] += 1
-            return
+            return False
         start = start if start is not None else min(candidates)
         end = iati_codes.year(dates.get("4") or dates.get("3"))
         end = end if end is not None and end >= start else None
-        if own_round is None:  # pairaid's own projects may start before their round
-            self._span(donor, recipient, None, start)
-            if end is not None:
-                self._span(donor, recipient, None, end)
+        sink, line = self.sink, activity.line
         budget, currency = _budget_total(activity, problems, name)
-        sector = max(sectors, key=lambda s: s[1])[0]
         title = (activity.title_en or activity.description or activity.identifier)[:1000]
-        self.projects.add((code, donor, recipient, title, sector, start, end if end else None,
-                           budget, currency, iati_codes.project_status(activity.status),
-                           own_round, self.file, activity.line))
+        if "\r" in title:  # as the office importer keeps it: one kind of line break
+            title = title.replace("\r\n", "\n").replace("\r", "\n")
+        ok = sink.year_ok(start, line, "projects.start_year") and \
+            (end is None or sink.year_ok(end, line, "projects.end_year"))
+        if len(title) > TITLE_MAX:
+            ok = False
+            problems.append(Problem(name, line, "projects.title",
+                                    f"longer than {TITLE_MAX} characters"))
+        if _CONTROL_IN_TEXT.search(title):
+            ok = False
+            problems.append(Problem(name, line, "projects.title",
+                                    control_character_reason(title, True)))
+        if budget is not None:
+            ok = sink.amount_ok(budget, line, "projects.budget", 0.0) and ok
+            if not currency:
+                ok = False
+                problems.append(Problem(name, line, "projects.currency",
+                                        "budget given without its currency"))
+        iso = (sink.currency(currency, line, "projects") if currency else None)
+        if not ok or (currency and iso is None):
+            return True  # a problem of the project, not a missing one
+        key = (donor, recipient, own_round)
+        pid = sink.pairing(key, start, line, "projects")
+        if pid is None:
+            return True
+        if own_round is None and end is not None:  # pairaid's own may start before their round
+            sink.pairing(key, end, line, "projects")
+        sector = max(sectors, key=lambda s: s[1])[0]
+        sink.projects.append((code, pid, title, sector, start, end, budget, iso,
+                              iati_codes.project_status(activity.status)))
+        sink.project_lines.append(line)
         self.report.projects += 1
         for indicator in activity.indicators:
-            self._outputs(code, indicator, own_round is not None)
-
-    def _outputs(self, project: str, indicator, own: bool) -> None:
-        label = _short(re.sub(r"\s+", " ", indicator.title).strip() or "indicator")
-        unit = iati_codes.measure_unit(indicator.measure)
-        named = OUTPUT_TITLE.match(indicator.title_en) if own else None
-        if named:
-            label, unit = named["indicator"], named["unit"]
-        baseline = dict(indicator.baselines)
-        default_baseline = indicator.baselines[0][1] if len(indicator.baselines) == 1 else None
-        for period in indicator.periods:
-            base = baseline.get(period.year, default_baseline)
-            self.outputs.add((project, label, unit, period.year, base, period.target,
-                              period.actual, self.file, indicator.line))
-            self.report.outputs += 1
+            self.results.outputs_of(code, indicator, own_round is not None, self.file)
+        return True
 
 
 def _budget_total(activity: Activity, problems: list[Problem], name: str
@@ -450,12 +433,24 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
     problems: list[Problem] = []
     if default_country:
         default_country = default_country.strip().upper()
-    with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder:
-        mapper = _Mapper(store, folder, default_country, report)
+    from pairaid.ingest import resolve_approval
+    from pairaid.ledger.journal import actor_name
+
+    approval = resolve_approval(actor, approval)
+    # one transaction from the first activity read to the last row written: rows are written
+    # while the file is read, and nothing stays if anything is wrong
+    with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder, \
+            store.transaction(actor_name(actor), note) as conn:
+        store.limit_cache(conn, WRITE_CACHE_MB)
+        lookups = Lookups(store, conn)
+        sink = Sink(store, conn, problems, approval,
+                    lambda: write_references(store, conn, lookups, mapper, report))
+        mapper = _Mapper(store, folder, default_country, report, sink)
         for path in paths:
             step(f"reading {path.name}")
             mapper.files.append(path.name)
             mapper.file = len(mapper.files) - 1
+            sink.begin_file(path.name, mapper.file)
             try:
                 for activity in read_activities(path, problems, mapper.countries):
                     mapper.add(activity, path.name, problems)
@@ -463,15 +458,10 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
                 problems.append(exc.problem)
             except OSError as exc:
                 problems.append(Problem(path.name, 0, "", f"cannot read the file: {exc.strerror}"))
+            sink.flush()
         if problems:
             raise ImportValidationError(problems)
-        from pairaid.ingest import resolve_approval
-        from pairaid.ledger.journal import actor_name
-
-        approval = resolve_approval(actor, approval)
-        with store.transaction(actor_name(actor), note) as conn:
-            store.limit_cache(conn, WRITE_CACHE_MB)
-            write_all(store, conn, mapper, report, step, approval)
-            if dry_run:
-                conn.rollback()
+        write_all(store, conn, lookups, mapper, report, step, approval)
+        if dry_run:
+            conn.rollback()
     return report

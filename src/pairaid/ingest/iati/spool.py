@@ -1,11 +1,11 @@
 """Rows of one ledger table, gathered while a file is read and kept on disk until it is written.
 
-A 1 GB IATI file makes millions of flows: they cannot wait in memory for the file's end (the
-pairings they belong to are known only then). A `Spool` keeps at most `BATCH_ROWS` rows as
-Python tuples, turns them into one columnar Arrow record batch (typed: years and amounts stay
-numbers, so nothing is printed and parsed again) and appends it to an Arrow IPC file; reading
-back yields the same batches as DataFrames, each carrying the row number (`_row`) its problems
-are reported under.
+Outputs, personnel and enterprises refer to projects and pairings, so they are written once the
+file is read (flows and projects are written while it is read: `sink.py`). A `Spool` keeps at
+most `BATCH_ROWS` rows as Python tuples, turns them into one columnar Arrow record batch (typed:
+years and amounts stay numbers, so nothing is printed and parsed again) and appends it to an
+Arrow IPC file; reading back yields the same batches as DataFrames, each carrying the row number
+(`_row`) its problems are reported under. `BATCH_ROWS` is also the sink's batch size.
 """
 
 from __future__ import annotations

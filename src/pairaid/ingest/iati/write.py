@@ -1,17 +1,20 @@
-"""Write what an IATI import gathered: the small tables first (regions, donors, pairings: the
-rows below refer to them), then the spooled rows batch by batch, each batch through the
-ledger's own validator, all inside the caller's one transaction (nothing is written on error).
+"""Write what an IATI import gathered once its files are read: the small tables (regions,
+donors, and the pairings whose ids the rows written while reading refer to), then what the sink
+spooled (PostgreSQL), then the outputs, personnel and enterprises batch by batch, each batch
+through the ledger's own validator; all inside the caller's one transaction (nothing is
+written on error).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from pairaid.ingest.errors import ImportValidationError, Problem
-from pairaid.ingest.iati.spool import BATCH_ROWS, FILE, LINE, release_memory
+from pairaid.ingest.iati.spool import FILE, LINE, release_memory
 from pairaid.ingest.lookups import Lookups
 from pairaid.ingest.read import ROW
 from pairaid.ingest.tables import TABLES, TableSpec
@@ -24,82 +27,49 @@ FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
     replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
 
 
-#: years seen of one pairing, packed into one int (first * SPAN + last; 0 when none yet): a
-#: 1 GB file names hundreds of thousands of donor–place pairs, and an object per pair cost 500 B
-SPAN = 10_000
+def write_references(store: Store, conn, lookups: Lookups, mapper, report) -> None:
+    """The regions and donors the file named since the last call and the ledger does not have
+    (through the ledger's validator: their codes and names come from the file). Called before
+    each batch of rows, whose pairings refer to them."""
+    known = mapper.known
+    if known is None:
+        known = mapper.known = (set(lookups.codes("regions")), set(lookups.codes("donors")))
+    regions_known, donors_known = known
+    regions = [(code, *row) for code, row in
+               itertools.islice(mapper.regions.items(), mapper.written[0], None)
+               if code not in regions_known]
+    donors = [(code, zh, en, "other") for code, (zh, en) in
+              itertools.islice(mapper.donors.items(), mapper.written[1], None)
+              if code not in donors_known]
+    mapper.written = (len(mapper.regions), len(mapper.donors))
+    if regions:
+        # a place's parent (its country) is named before it, in this batch or an earlier one
+        regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
+                    regions_known else None) for c, zh, en, level, parent in regions]
+        _write(store, conn, lookups, "regions", pd.DataFrame(
+            regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]),
+            "IATI regions")
+        regions_known.update(r[0] for r in regions)
+        report.new_regions += len(regions)
+    if donors:
+        _write(store, conn, lookups, "donors", pd.DataFrame(
+            donors, columns=["code", "name_zh", "name_en", "kind"]), "IATI donors")
+        donors_known.update(d[0] for d in donors)
+        report.new_donors += len(donors)
 
 
-def see_year(spans: dict, key: tuple, year: int) -> None:
-    packed = spans.get(key)
-    if not packed:
-        spans[key] = year * SPAN + year
-        return
-    first, last = divmod(packed, SPAN)
-    if year < first or year > last:
-        spans[key] = min(first, year) * SPAN + max(last, year)
-
-
-def span_years(packed: int) -> tuple[int | None, int | None]:
-    """(first, last) years of a packed span."""
-    return divmod(packed, SPAN) if packed else (None, None)
-
-
-def write_all(store: Store, conn, mapper, report, step: Callable[[str], None],
-              approval: str = "approved") -> None:
-    """Regions, donors and pairings the file named, then its projects, flows, outputs,
-    personnel and enterprises (a `_Mapper`'s spools), into `report`'s counts of new rows."""
-    lookups = Lookups(store, conn)
-    existing_regions = set(lookups.codes("regions"))
-    existing_donors = set(lookups.codes("donors"))
-    pairings = lookups.pairings()
-    regions = [(code, *row) for code, row in mapper.regions.items() if code not in existing_regions]
-    regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
-                existing_regions else None) for c, zh, en, level, parent in regions]
-    _write(store, conn, lookups, "regions", pd.DataFrame(
-        regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]), "IATI regions")
-    report.new_regions = len(regions)
-    donors = [(c, zh, en, "other") for c, (zh, en) in mapper.donors.items()
-              if c not in existing_donors]
-    _write(store, conn, lookups, "donors", pd.DataFrame(
-        donors, columns=["code", "name_zh", "name_en", "kind"]), "IATI donors")
-    report.new_donors = len(donors)
-    covered = {(d, r) for d, r in zip(pairings["donor"], pairings["recipient"])}
-    new = []
-    for key, packed in mapper.spans.items():
-        donor, recipient, _round = key
-        if (donor, recipient) in covered:
-            continue  # the validator checks that an existing pairing covers each row's year
-        first, last = span_years(packed)
-        if key in mapper.own_spans:  # pairaid's own: as it was written
-            own_start, end_year, round_ = mapper.own_spans[key]
-            start = own_start or round_
-        elif first is None:
-            continue
-        else:
-            start, end_year, round_ = first, last, first
-        new.append((donor, recipient, start, end_year, round_, "imported from IATI"))
-    frame = pd.DataFrame(new, columns=["donor", "recipient", "start_year", "end_year", "round",
-                                       "note"])
-    frame["end_year"] = pd.to_numeric(frame["end_year"], errors="coerce").astype(float)
-    report.new_pairings = len(new)
-    del new
-    mapper.spans.clear()  # read: what is left of the file is in its spools
-    # in batches too: a file may name a few hundred thousand donor–place pairs
-    for start in range(0, len(frame), BATCH_ROWS):
-        batch = frame.iloc[start:start + BATCH_ROWS]
-        _write(store, conn, lookups, "pairings",
-               batch.assign(**{ROW: range(start + 2, start + 2 + len(batch))}), "IATI pairings",
-               approval=approval)
-    del frame
+def write_all(store: Store, conn, lookups: Lookups, mapper, report,
+              step: Callable[[str], None], approval: str = "approved") -> None:
+    """Once the files are read: the rows still pending, the new pairings' spans and journal
+    entries, then the outputs, personnel and enterprises (a `_Mapper`'s spools)."""
+    mapper.sink.flush()
+    report.new_pairings = mapper.sink.finish_pairings()
     release_memory()
-    for table, spool, spec in (("projects", mapper.projects, None),
-                               ("flows", mapper.flows, FLOWS_FROM_IATI),
-                               ("outputs", mapper.outputs, None),
-                               ("personnel", mapper.personnel, None),
-                               ("enterprises", mapper.enterprises, None)):
+    for table, spool in (("outputs", mapper.outputs), ("personnel", mapper.personnel),
+                         ("enterprises", mapper.enterprises)):
         for batch in spool.batches():
             step(f"writing {len(batch):,} {table}")
-            _write(store, conn, lookups, table, batch, f"IATI {table}", spec, approval,
+            _write(store, conn, lookups, table, batch, f"IATI {table}", None, approval,
                    mapper.files)
             del batch
             release_memory()

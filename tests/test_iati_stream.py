@@ -1,0 +1,108 @@
+"""IATI import written while the file is read (issue 16): the journal verifies after it, the
+pairings span rows written in different batches, a repeat found by the database's unique index
+in a later batch names its line and rolls back every batch before it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pairaid.ingest.errors import ImportValidationError
+from pairaid.ingest.iati import import_iati
+from pairaid.ledger.journal_read import verify
+
+ACTIVITY = """<iati-activity default-currency="USD">
+  <iati-identifier>XM-S-{i}</iati-identifier>
+  <reporting-org ref="XM-S" type="10"><narrative>S</narrative></reporting-org>
+  <title><narrative>activity {i}</narrative></title>
+  <participating-org role="1" ref="XM-D{donor}"><narrative>Donor {donor}</narrative></participating-org>
+  <activity-status code="2"/>
+  <activity-date type="2" iso-date="{year}-01-01"/>
+  <recipient-country code="UG" percentage="100"/>
+  <location><location-id vocabulary="G1" code="{place}"/><name><narrative>P{place}</narrative></name></location>
+  <location><location-id vocabulary="G1" code="{other}"/><name><narrative>P{other}</narrative></name></location>
+  <sector vocabulary="1" code="31120" percentage="60"/>
+  <sector vocabulary="1" code="11110" percentage="40"/>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="{year}-06-30"/>
+    <value>{amount}</value></transaction>
+  <transaction><transaction-type code="2"/><transaction-date iso-date="{year}-07-01"/>
+    <value>1000</value></transaction>
+</iati-activity>"""
+
+
+def _file(tmp_path: Path, activities: list[str], name: str = "s.xml") -> Path:
+    path = tmp_path / name
+    path.write_text('<?xml version="1.0"?>\n<iati-activities version="2.03">\n'
+                    + "\n".join(activities) + "\n</iati-activities>\n", encoding="utf-8")
+    return path
+
+
+def _activities(count: int) -> list[str]:
+    # amounts: a reversal, a negative zero and whole numbers (how SQLite gives them back is
+    # what the journal must digest), years spread so a pairing's span grows batch by batch
+    amounts = ["-250.5", "-0", "12", "3.25"]
+    return [ACTIVITY.format(i=i, donor=i % 3, place=100 + i % 5, other=200 + i % 7,
+                            year=2000 + (i * 7) % 15, amount=amounts[i % 4])
+            for i in range(count)]
+
+
+def test_journal_verifies_after_an_import_written_in_many_batches(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 1500)
+    report = import_iati(store, [_file(tmp_path, _activities(400))])
+    # 400 activities × 2 transactions × 2 places × 2 sectors
+    assert report.flows == 3200 == len(store.read_table("flows"))
+    result = verify(store)
+    assert result.ok, result.problem
+    bulk = store.query("SELECT table_name, COUNT(*) AS n FROM journal WHERE key = '*' "
+                       "GROUP BY table_name")
+    assert dict(zip(bulk["table_name"], bulk["n"])) == {"flow": 2}  # 1,500 + 1,500 (+ 200 rows)
+
+
+def test_a_pairing_spans_the_years_of_rows_written_in_different_batches(store, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 7)
+    import_iati(store, [_file(tmp_path, _activities(60))])
+    flows = store.read_table("flows")
+    spans = flows.groupby(["donor", "recipient"])["year"].agg(["min", "max"])
+    pairings = store.read_table("pairings").set_index(["donor", "recipient"])
+    # donor i % 3 with place i % 5 and with place i % 7: 15 + 21 pairs over 60 activities
+    assert len(pairings) == len(spans) == 15 + 21
+    joined = spans.join(pairings)
+    assert (joined["start_year"] == joined["min"]).all()
+    assert (joined["end_year"] == joined["max"]).all()
+    assert (joined["round"] == joined["min"]).all()
+    assert verify(store).ok
+
+
+def test_a_repeat_in_a_later_batch_names_its_line_and_writes_nothing(store, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 4)
+    activities = _activities(12)
+    activities.append(activities[0])  # the same activity again: its project and flows repeat
+    path = _file(tmp_path, activities)
+    line = 3 + sum(a.count("\n") + 1 for a in activities[:12])
+    before = store.counts()
+    with pytest.raises(ImportValidationError) as raised:
+        import_iati(store, [path])
+    message = raised.value.message()
+    if store.backend == "sqlite":  # the batch refused is looked at row by row
+        assert re.search(rf"s\.xml:{line}:projects: repeats a row written earlier in this "
+                         r"import \(same code\)", message), message
+    else:  # PostgreSQL's transaction is aborted by the refusal: nothing more can be asked
+        assert "already in the ledger or repeated in this file" in message, message
+    assert store.counts() == before
+
+
+def test_a_bad_currency_in_the_last_activity_leaves_the_ledger_as_it_was(store, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 3)
+    activities = _activities(20)
+    activities[-1] = activities[-1].replace('default-currency="USD"', 'default-currency="usx"')
+    before = store.counts()
+    with pytest.raises(ImportValidationError) as raised:
+        import_iati(store, [_file(tmp_path, activities)])
+    assert "flows.currency: 'USX' is not an ISO 4217 currency code" in raised.value.message()
+    assert store.counts() == before
+    assert verify(store).ok
