@@ -130,7 +130,7 @@ def chinese_report(report_demo_db, tmp_path_factory, worker_id) -> Path:
 
 
 # The slowest test files, slowest first (test seconds, summed over their tests, of a full run:
-# see README "Tests"). `make test` hands whole files to two xdist workers in collection order,
+# see README "Tests"). `make test` hands whole files to the xdist workers in collection order,
 # which is alphabetical, so the slow web and browser files came last and one worker ran them
 # alone while the other sat idle. Starting with the longest files (the longest-processing-time
 # rule) lets the many short files fill in at the end. Files not listed keep their order after.
