@@ -4,6 +4,10 @@ refused before they are read; no cross-origin access unless configured."""
 
 from __future__ import annotations
 
+import contextlib
+import time
+import types
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -135,3 +139,47 @@ def test_a_server_process_freezes_its_start_up_heap(ledger_path, monkeypatch):
     monkeypatch.setenv("PAIRAID_DB", str(ledger_path))
     assert _lifespan_freezes(app_from_env(), monkeypatch) == 2
     assert _lifespan_freezes(create_app(Settings(db=str(ledger_path))), monkeypatch) == 0
+
+
+class _CountingSource:
+    """A ledger source whose change marker and state the test sets, counting state reads."""
+
+    url = None
+
+    def __init__(self, marker: str, value: str) -> None:
+        self.marker, self.value, self.reads = marker, value, 0
+
+    def change_marker(self) -> str:
+        return self.marker
+
+    @contextlib.contextmanager
+    def reader(self):
+        yield types.SimpleNamespace(store=None)
+
+    def state(self, store) -> str:
+        self.reads += 1
+        return self.value
+
+
+def test_the_dashboard_keeps_its_state_while_a_server_marker_is_rechecked():
+    from pairaid.web.dashboard import DashboardCache
+
+    source = _CountingSource("pg:7:meta|0", "A")
+    cache = DashboardCache(source)
+    assert (cache.state(), source.reads) == ("A", 1)
+    assert (cache.state(), source.reads) == ("A", 1)  # same marker: no read
+    # only the re-check clock turned: the known state answers at once, re-read behind it
+    source.marker, source.value = "pg:7:meta|1", "B"
+    assert cache.state() == "A"
+    deadline = time.monotonic() + 10
+    while cache.state() != "B" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (cache.state(), source.reads) == ("B", 2)
+    # the journal moved: read now, not in the background
+    source.marker, source.value = "pg:8:meta|1", "C"
+    assert (cache.state(), source.reads) == ("C", 3)
+    # a SQLite marker (no clock part) that moved: read now
+    source.marker, source.value = "sqlite:(1, 2)", "D"
+    assert (cache.state(), source.reads) == ("D", 4)
+    cache.changed()  # a write through the app: the next request reads again
+    assert (cache.state(), source.reads) == ("D", 5)

@@ -7,9 +7,12 @@ sentences, and the CLI gives the same numbers on the same (filtered) ledger.
 
 Collecting takes seconds (about 11 s on the demo ledger, 5-10 s more for a filtered copy), so
 views are cached by the ledger's fingerprint and the filters. The fingerprint itself reads every
-table (1.7 s on the demo), so it is recomputed only when the ledger may have changed: for a
-SQLite file when the file or its write-ahead log changes on disk, for a server database at most
-every `FINGERPRINT_SECONDS`; a write made through this app drops it at once (`changed`).
+table (1.7 s on the demo), so it is recomputed only when the ledger's change marker moves
+(`LedgerSource.change_marker`, the one the analytics cache keys by: a SQLite file's and its
+write-ahead log's state on disk; a server database's journal head and metadata, plus a clock that
+turns every few minutes to catch changes made behind the journal's back). When only that clock
+turned, the known state keeps serving while the fingerprint is re-read in the background. A
+write made through this app drops it at once (`changed`).
 """
 
 from __future__ import annotations
@@ -33,8 +36,6 @@ PAGES: dict[str, tuple[str, ...]] = {
     "distribution": ("distribution", "dependence", "environment"),
     "audit": ("audit", "gaps", "methods"),
 }
-#: how long a server database's fingerprint is trusted without a write through this app
-FINGERPRINT_SECONDS = 10.0
 #: views kept (each holds the results of one ledger state and one set of filters)
 CACHED_VIEWS = 12
 
@@ -112,35 +113,46 @@ class DashboardCache:
         self._lock = threading.Lock()
         self._views: OrderedDict[tuple, View] = OrderedDict()
         self._building: dict[tuple, threading.Lock] = {}
-        self._fingerprint: tuple[object, str] | None = None
+        self._fingerprint: tuple[str, str] | None = None
+        self._rechecking = False
 
     # -- the ledger's state --------------------------------------------------------------------
-    def _marker(self):
-        """Something that changes whenever the ledger may have changed (see the module doc)."""
-        url = str(self.source.url or "")
-        path = _sqlite_path(url)
-        if path is not None:
-            stats = []
-            for file in (path, path.with_name(path.name + "-wal")):
-                try:
-                    st = file.stat()
-                    stats.append((st.st_mtime_ns, st.st_size))
-                except OSError:
-                    stats.append(None)
-            return tuple(stats)
-        return int(time.monotonic() // FINGERPRINT_SECONDS)
-
     def state(self) -> str:
         """The ledger's state now: its fingerprint and the journal's head (`LedgerSource.state`;
-        recomputed only when the marker moved)."""
-        marker = self._marker()
+        recomputed only when the change marker moved). A server marker whose journal part is
+        unchanged (only the re-check clock after "|" turned) keeps the known state while a
+        background thread re-reads it: before, every dashboard request on PostgreSQL re-read
+        the whole ledger for its fingerprint every 10 s, and the requests waited for it."""
+        marker = self.source.change_marker()
         known = self._fingerprint
-        if known is not None and known[0] == marker:
-            return known[1]
+        if known is not None:
+            if known[0] == marker:
+                return known[1]
+            journal, clock, _ = marker.partition("|")
+            if clock and known[0].partition("|")[0] == journal:
+                self._recheck(marker)
+                return known[1]
         with self.source.reader() as ledger:
             value = self.source.state(ledger.store)
         self._fingerprint = (marker, value)
         return value
+
+    def _recheck(self, marker: str) -> None:
+        """Re-read the state for `marker` in the background, once at a time."""
+        with self._lock:
+            if self._rechecking:
+                return
+            self._rechecking = True
+
+        def run() -> None:
+            try:
+                with self.source.reader() as ledger:
+                    value = self.source.state(ledger.store)
+                self._fingerprint = (marker, value)
+            finally:
+                self._rechecking = False
+
+        threading.Thread(target=run, daemon=True, name="pairaid-dashboard-recheck").start()
 
     def changed(self) -> None:
         """A write through this app: the next request re-reads the fingerprint."""
@@ -199,12 +211,3 @@ class DashboardCache:
                     with Store.open(path, create=False, snapshot=True) as part:
                         inputs = collect(part, "dashboard")
         return View(inputs, fingerprint, filters, round(time.perf_counter() - start, 2), state)
-
-
-def _sqlite_path(url: str) -> Path | None:
-    from pairaid.ledger.store import resolve_url
-
-    resolved = resolve_url(url or None)
-    if resolved.startswith("sqlite:///"):
-        return Path(resolved.removeprefix("sqlite:///"))
-    return None
