@@ -41,10 +41,11 @@ demo: $(STAMP) system-packages
 # Three workers (pytest-xdist) on the two cores, one test file at a time each, so a module's
 # fixtures (a demo ledger, a built report) are made once per file; --durations lists the slowest
 # in the CI log. Three, not two: the tests wait on PostgreSQL, Chromium and servers they start
-# for a third of the time (two workers kept 1.29 cores busy: 852 s CPU in 662 s; three: 1.71,
-# 902 s in 526 s, measured 2026-12-07 on an idle machine). --no-loadscope-reorder keeps the order
-# tests/conftest.py gives (slowest files first) instead of xdist's (files with the most tests
-# first), so no long file is left to run alone at the end.
+# for much of the time. Measured 2026-12-07: two workers 662 s wall, 852 s CPU (while another
+# session's benchmark shared the machine, so not a clean comparison); three workers 526 s wall,
+# 902 s CPU (machine otherwise idle); a clean-clone CI run with three: 487 s of tests.
+# --no-loadscope-reorder keeps the order tests/conftest.py gives (slowest files first) instead
+# of xdist's (files with the most tests first), so no long file is left to run alone at the end.
 TEST_WORKERS ?= 3
 test: $(STAMP) system-packages
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile \
