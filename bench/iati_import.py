@@ -19,6 +19,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -90,31 +91,85 @@ def _baseline(path: str) -> None:
 
 
 def _ours(path: str, db: str) -> None:
-    from pairaid.ingest.iati import import_iati
+    import resource
+
+    from pairaid.ingest.iati import beside, import_iati
     from pairaid.ledger import Store
 
     with Store.open(db) as store:
         report = import_iati(store, [Path(path)], default_country="UG")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reader = beside.last_reader_usage  # None when the file was read in this process
     print(json.dumps({"activities": report.activities, "transactions": report.transactions,
-                      "flows": report.flows}))
+                      "flows": report.flows, "writer_cpu_s": own.ru_utime + own.ru_stime,
+                      "reader_cpu_s": reader and reader.ru_utime + reader.ru_stime}))
 
 
-def _timed_child(*args: str) -> tuple[float, float, float, dict]:
-    """Seconds, CPU seconds (user + system), peak RSS (MB) and the JSON it printed, of this
-    script run as a child (its own figures, from wait4: RUSAGE_CHILDREN would give the largest
-    peak of every child so far). The CPU time is the figure a loaded machine disturbs least."""
+class _TreeMemory:
+    """Samples the memory of a process and its children every 100 ms: the peak of their summed
+    PSS (proportional set size: a page shared by the forked reader and the writer counts half
+    in each, so the sum is the memory the import really holds) and each one's peak RSS."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_pss, self.peak_rss = pid, 0.0, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        pids, todo = [], [pid]
+        while todo:
+            current = todo.pop()
+            pids.append(current)
+            try:
+                with open(f"/proc/{current}/task/{current}/children") as handle:
+                    todo += [int(p) for p in handle.read().split()]
+            except OSError:
+                pass
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            total = 0.0
+            for pid in self._tree(self.pid):
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as handle:
+                        fields = dict(line.split(":", 1) for line in handle if ":" in line
+                                      and not line.startswith("0"))
+                except OSError:
+                    continue
+                pss = int(fields.get("Pss", "0 kB").split()[0]) / 1024
+                rss = int(fields.get("Rss", "0 kB").split()[0]) / 1024
+                total += pss
+                self.peak_rss[pid] = max(self.peak_rss.get(pid, 0.0), rss)
+            self.peak_pss = max(self.peak_pss, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _timed_child(*args: str) -> tuple[float, float, float, dict, _TreeMemory]:
+    """Seconds, CPU seconds (user + system, its waited-for children's included), peak RSS (MB,
+    the largest of the process and its children) and the JSON it printed, of this script run
+    as a child (its own figures, from wait4: RUSAGE_CHILDREN would give the largest peak of
+    every child so far), and the sampled memory of its process tree. The CPU time is the figure
+    a loaded machine disturbs least."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen([sys.executable, __file__, *args], stdout=out, text=True)
+        memory = _TreeMemory(child.pid)
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
+        memory.stop()
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode:
             raise SystemExit(f"the child {args[:2]} failed ({child.returncode})")
         out.seek(0)
         printed = out.read()
     return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-            json.loads(printed.strip().splitlines()[-1]))
+            json.loads(printed.strip().splitlines()[-1]), memory)
 
 
 def main() -> None:
@@ -135,21 +190,28 @@ def main() -> None:
             generate(path, megabytes)
         size = path.stat().st_size / 1e6
         load_before = os.getloadavg()[0]
-        base_s, base_cpu, base_rss, base = _timed_child("--child", "baseline", str(path))
-        ours_s, ours_cpu, ours_rss, ours = _timed_child("--child", "ours", str(path),
-                                                        str(Path(folder) / "l.db"))
+        base_s, base_cpu, base_rss, base, _ = _timed_child("--child", "baseline", str(path))
+        ours_s, ours_cpu, ours_rss, ours, memory = _timed_child(
+            "--child", "ours", str(path), str(Path(folder) / "l.db"))
         load_after = os.getloadavg()[0]
     assert ours["transactions"] == base["transactions"]
     print(f"{size:,.0f} MB, {ours['activities']:,} activities, {base['transactions']:,} transactions "
           f"-> {ours['flows']:,} flows; lxml pass {base_s:.1f} s ({size / base_s:.1f} MB/s, "
           f"{base_rss:.0f} MB RSS); pairaid import {ours_s:.1f} s ({size / ours_s:.1f} MB/s, "
-          f"peak RSS {ours_rss:.0f} MB); CPU {base_cpu:.1f} s and {ours_cpu:.1f} s ("
+          f"peak memory {memory.peak_pss:.0f} MB: summed PSS of its processes, peak RSS of each "
+          f"{', '.join(f'{v:.0f}' for v in memory.peak_rss.values())} MB); CPU {base_cpu:.1f} s "
+          f"and {ours_cpu:.1f} s (writer {ours['writer_cpu_s']:.1f} s, reader "
+          f"{ours['reader_cpu_s'] or 0:.1f} s; "
           f"{size / base_cpu:.1f} and {size / ours_cpu:.1f} MB per CPU second, ratio "
           f"{base_cpu / ours_cpu:.3f}); load average {load_before:.1f} before, "
           f"{load_after:.1f} after, on {os.cpu_count()} cores", file=sys.stderr)
     print(json.dumps({"bench": "iati_import", "figure": round(size / ours_s, 2), "unit": "MB/s",
                       "baseline": "lxml iterparse pass over the same file",
-                      "ratio": round(base_s / ours_s, 3), "peak_rss_mb": round(ours_rss),
+                      "ratio": round(base_s / ours_s, 3), "peak_memory_mb": round(memory.peak_pss),
+                      "peak_rss_mb": round(ours_rss),
+                      "peak_rss_each_mb": [round(v) for v in memory.peak_rss.values()],
+                      "writer_cpu_s": round(ours["writer_cpu_s"], 1),
+                      "reader_cpu_s": ours["reader_cpu_s"] and round(ours["reader_cpu_s"], 1),
                       "cpu_s": round(ours_cpu, 1), "baseline_cpu_s": round(base_cpu, 1),
                       "mb_per_cpu_s": round(size / ours_cpu, 2),
                       "cpu_ratio": round(base_cpu / ours_cpu, 3),

@@ -1,16 +1,20 @@
 """IATI import written while the file is read (issue 16): the journal verifies after it, the
 pairings span rows written in different batches, a repeat found by the database's unique index
-in a later batch names its line and rolls back every batch before it."""
+in a later batch names its line and rolls back every batch before it. Each with the file read
+in this process and in a forked reading process (`beside.py`), which must write the same
+ledger; what goes wrong in either process reaches the caller and writes nothing."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from pairaid.ingest.errors import ImportValidationError
-from pairaid.ingest.iati import import_iati
+from pairaid.ingest.iati import beside, import_iati, load
 from pairaid.ledger.journal_read import verify
 
 ACTIVITY = """<iati-activity default-currency="USD">
@@ -39,6 +43,14 @@ def _file(tmp_path: Path, activities: list[str], name: str = "s.xml") -> Path:
     return path
 
 
+@pytest.fixture(params=["here", "forked"])
+def reading(request, monkeypatch) -> str:
+    """Where the file is read: in this process, or in a forked one whatever its size."""
+    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 62)
+    monkeypatch.setattr(beside, "last_reader_usage", None)
+    return request.param
+
+
 def _activities(count: int) -> list[str]:
     # amounts: a reversal, a negative zero and whole numbers (how SQLite gives them back is
     # what the journal must digest), years spread so a pairing's span grows batch by batch
@@ -48,7 +60,7 @@ def _activities(count: int) -> list[str]:
             for i in range(count)]
 
 
-def test_journal_verifies_after_an_import_written_in_many_batches(store, tmp_path, monkeypatch):
+def test_journal_verifies_after_an_import_written_in_many_batches(store, tmp_path, monkeypatch, reading):
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 1500)
     report = import_iati(store, [_file(tmp_path, _activities(400))])
     # 400 activities × 2 transactions × 2 places × 2 sectors
@@ -61,7 +73,7 @@ def test_journal_verifies_after_an_import_written_in_many_batches(store, tmp_pat
 
 
 def test_a_pairing_spans_the_years_of_rows_written_in_different_batches(store, tmp_path,
-                                                                         monkeypatch):
+                                                                         monkeypatch, reading):
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 7)
     import_iati(store, [_file(tmp_path, _activities(60))])
     flows = store.read_table("flows")
@@ -77,7 +89,7 @@ def test_a_pairing_spans_the_years_of_rows_written_in_different_batches(store, t
 
 
 def test_a_repeat_in_a_later_batch_names_its_line_and_writes_nothing(store, tmp_path,
-                                                                     monkeypatch):
+                                                                     monkeypatch, reading):
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 4)
     activities = _activities(12)
     activities.append(activities[0])  # the same activity again: its project and flows repeat
@@ -96,7 +108,7 @@ def test_a_repeat_in_a_later_batch_names_its_line_and_writes_nothing(store, tmp_
 
 
 def test_a_bad_currency_in_the_last_activity_leaves_the_ledger_as_it_was(store, tmp_path,
-                                                                         monkeypatch):
+                                                                         monkeypatch, reading):
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 3)
     activities = _activities(20)
     activities[-1] = activities[-1].replace('default-currency="USD"', 'default-currency="usx"')
@@ -106,3 +118,86 @@ def test_a_bad_currency_in_the_last_activity_leaves_the_ledger_as_it_was(store, 
     assert "flows.currency: 'USX' is not an ISO 4217 currency code" in raised.value.message()
     assert store.counts() == before
     assert verify(store).ok
+
+
+def _ledger(store) -> dict:
+    """Every data table's rows, without who and when."""
+    tables = {}
+    for name in ("regions", "donors", "pairings", "projects", "flows", "outputs"):
+        frame = store.read_table(name)
+        frame = frame.drop(columns=[c for c in frame.columns
+                                    if c.endswith(("_by", "_at")) or c == "id"])
+        tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return tables
+
+
+def test_forked_and_in_process_reading_write_the_same_ledger(tmp_path, monkeypatch):
+    from tests.helpers import new_sqlite_ledger
+
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 50)
+    files = [_file(tmp_path, _activities(120)),
+             Path(__file__).parent / "data" / "iati" / "activity-standard-example-annotated.xml"]
+    written = {}
+    for mode, threshold in (("here", 1 << 62), ("forked", 0)):
+        monkeypatch.setattr(beside, "FORK_MIN_BYTES", threshold)
+        monkeypatch.setattr(beside, "last_reader_usage", None)
+        store = new_sqlite_ledger(tmp_path / f"{mode}.db")
+        report = import_iati(store, files, default_country="UG")
+        assert (beside.last_reader_usage is not None) == (mode == "forked")
+        assert verify(store).ok
+        written[mode] = (_ledger(store), report.to_dict())
+        store.close()
+    here, forked = written["here"], written["forked"]
+    assert here[1] == forked[1]
+    assert here[1]["flows"] == 120 * 2 * 2 * 2 + 1  # and the example's one transaction
+    assert here[1]["outputs"] == 1
+    for name, frame in here[0].items():
+        assert frame.equals(forked[0][name]), name
+
+
+def test_an_error_in_the_reading_process_reaches_the_caller_and_writes_nothing(
+        store, tmp_path, monkeypatch, reading):
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 5)
+    add = load._Mapper.add
+
+    def failing(self, activity, name, problems):
+        if self.report.activities == 30:
+            raise LookupError("planted failure")
+        add(self, activity, name, problems)
+
+    monkeypatch.setattr(load._Mapper, "add", failing)
+    before = store.counts()
+    with pytest.raises(LookupError, match="planted failure"):
+        import_iati(store, [_file(tmp_path, _activities(60))])
+    assert store.counts() == before  # 30 activities' batches were written, then rolled back
+    assert verify(store).ok
+
+
+def test_a_reading_process_that_dies_is_an_error_and_writes_nothing(store, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 5)
+    add = load._Mapper.add
+
+    def dying(self, activity, name, problems):
+        if self.report.activities == 30:
+            os._exit(3)  # in the forked reader, as a crash would
+        add(self, activity, name, problems)
+
+    monkeypatch.setattr(load._Mapper, "add", dying)
+    before = store.counts()
+    with pytest.raises(beside.ReaderFailed, match="stopped without finishing"):
+        import_iati(store, [_file(tmp_path, _activities(60))])
+    assert store.counts() == before
+
+
+def test_no_fork_while_another_thread_runs():
+    assert beside.can_fork()  # the test process runs one thread
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not beside.can_fork()  # e.g. a web server's: the import reads in-process
+    finally:
+        stop.set()
+        thread.join()

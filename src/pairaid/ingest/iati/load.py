@@ -29,15 +29,19 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 from pairaid.ingest.errors import ImportValidationError, Problem
 from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
 from pairaid.ingest.iati import codes as iati_codes
 from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
 from pairaid.ingest.iati.report import IatiImportReport
+from pairaid.ingest.iati import beside
 from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
 from pairaid.ingest.iati.results import Results
 from pairaid.ingest.iati.results import short as _short
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_all, write_references
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_results
+from pairaid.ingest.iati.writer import LedgerWriter
 from pairaid.ingest.lookups import Lookups
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 from pairaid.ledger import codes
@@ -65,32 +69,31 @@ def _code(org: Org) -> str:
 class _Mapper:
     """Turns activities into spooled ledger rows and collects the small tables in memory."""
 
-    def __init__(self, store: Store, folder: str, default_country: str | None,
-                 report: IatiImportReport, sink: Sink) -> None:
+    def __init__(self, existing: list[tuple], default_country: str | None,
+                 report: IatiImportReport, problems: list[Problem],
+                 send: Callable[[object], None]) -> None:
         self.report = report
-        #: flows and projects go to the sink as they are made (written in batches while the
-        #: file is read), the pairings they belong to too
-        self.sink = sink
-        #: the regions and donors already in the ledger or written, and how many of
-        #: `regions` and `donors` were handed to `write_references` (see write.py)
-        self.known: tuple[set[str], set[str]] | None = None
-        self.written = (0, 0)
         self.default_country = default_country
         self.countries = iati_codes.country_names()
+        #: every region and donor named so far, in the order first named (the sink sends the
+        #: ones named since its last batch)
         self.regions: dict[str, tuple[str, str, str, str | None]] = {}
         self.donors: dict[str, tuple[str, str]] = {}
-        #: outputs, personnel and enterprises (spooled, written once the file is read)
-        self.results = Results(folder, report)
-        self.outputs = self.results.outputs
-        self.personnel = self.results.personnel
-        self.enterprises = self.results.enterprises
+        #: flows and projects go to the sink as they are made (sent in batches while the file
+        #: is read), the pairings they belong to too; outputs, personnel and enterprises to
+        #: `results`, sent with the sink's batches
+        self.sink = Sink(problems, existing, self, send)
+        self.results = Results(report)
         self.sectors = codes.sectors()
-        #: the files read, and the index in it of the one being read (each spooled row keeps
-        #: its file and XML line, so a problem found when it is written names them)
-        self.files: list[str] = []
+        #: the index of the file being read (each result row keeps its file and XML line, so
+        #: a problem found when it is written names them)
         self.file = -1
         self._codes: dict[Org, str] = {}
         self._shares: dict[tuple, list[tuple[str, float, str]]] = {}
+
+    def begin_file(self, name: str, index: int) -> None:
+        self.file = index
+        self.sink.begin_file(name, index)
 
     # -- places and organisations -------------------------------------------------------
     def _region(self, place: Place, parent: str | None) -> str:
@@ -341,10 +344,8 @@ class _Mapper:
         if project and main_donor and main_recipients:
             made = self._project(activity, project, main_donor, main_recipients[0].key, years,
                                  problems, name, own_round, activity_sectors)
-        if flows and project and not made and not sink.project_in_ledger(project):
-            problems.append(Problem(name, activity.line, "flows.project",
-                                    f"unknown project code '{project}' (not in the projects "
-                                    "table: import projects first)"))
+        if flows and project and not made:  # the writer checks the ledger has it
+            sink.unmade.append((project, activity.line))
         sink.maybe_flush()
 
     def _project(self, activity: Activity, code: str, donor: str, recipient: str,
@@ -426,11 +427,14 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
                 actor=None, approval: str | None = None,
                 note: str | None = None) -> IatiImportReport:
     """Import IATI activity files into the ledger: all of them or nothing (journaled as
-    written by `actor`; `approval` and `note` as in `ingest.import_frames`)."""
+    written by `actor`; `approval` and `note` as in `ingest.import_frames`).
+
+    The files are read (and mapped to ledger rows) in a forked process while this one writes
+    the rows (`beside.py`) when they hold at least `beside.FORK_MIN_BYTES` and no other thread
+    runs here; else both in this process, one batch after the other."""
     step = on_step or (lambda _m: None)
     paths = [Path(p) for p in paths]
     report = IatiImportReport([p.name for p in paths], dry_run=dry_run)
-    problems: list[Problem] = []
     if default_country:
         default_country = default_country.strip().upper()
     from pairaid.ingest import resolve_approval
@@ -442,26 +446,52 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
     with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder, \
             store.transaction(actor_name(actor), note) as conn:
         store.limit_cache(conn, WRITE_CACHE_MB)
-        lookups = Lookups(store, conn)
-        sink = Sink(store, conn, problems, approval,
-                    lambda: write_references(store, conn, lookups, mapper, report))
-        mapper = _Mapper(store, folder, default_country, report, sink)
-        for path in paths:
-            step(f"reading {path.name}")
-            mapper.files.append(path.name)
-            mapper.file = len(mapper.files) - 1
-            sink.begin_file(path.name, mapper.file)
-            try:
-                for activity in read_activities(path, problems, mapper.countries):
-                    mapper.add(activity, path.name, problems)
-            except NotIatiError as exc:
-                problems.append(exc.problem)
-            except OSError as exc:
-                problems.append(Problem(path.name, 0, "", f"cannot read the file: {exc.strerror}"))
-            sink.flush()
+        writer = LedgerWriter(store, conn, Lookups(store, conn), report, approval, folder, step)
+        existing = [(int(pid), donor, recipient, int(start), None if pd.isna(end) else int(end),
+                     int(round_)) for pid, donor, recipient, start, end, round_
+                    in store.pairings(conn).itertuples(index=False)]
+
+        def read(send: Callable[[object], None]) -> None:
+            problems: list[Problem] = []
+            mapper = _Mapper(existing, default_country, IatiImportReport(report.files),
+                             problems, send)
+            for index, path in enumerate(paths):
+                mapper.begin_file(path.name, index)
+                try:
+                    for activity in read_activities(path, problems, mapper.countries):
+                        mapper.add(activity, path.name, problems)
+                except NotIatiError as exc:
+                    problems.append(exc.problem)
+                except OSError as exc:
+                    problems.append(Problem(path.name, 0, "",
+                                            f"cannot read the file: {exc.strerror}"))
+            mapper.sink.finish()
+            send(("done", mapper.report, problems))
+
+        beside.run(read, writer, beside.can_fork() and _size(paths) >= beside.FORK_MIN_BYTES)
+        read_report, problems = writer.done
+        problems = [*problems, *writer.problems]
         if problems:
             raise ImportValidationError(problems)
-        write_all(store, conn, lookups, mapper, report, step, approval)
+        for name in _READ_COUNTS:
+            setattr(report, name, getattr(read_report, name))
+        writer.finish()
+        write_results(writer, step, approval)
         if dry_run:
             conn.rollback()
     return report
+
+
+#: what the reading side counts (the writing side counts the new regions, donors and pairings)
+_READ_COUNTS = ("activities", "transactions", "flows", "projects", "outputs", "personnel",
+                "enterprises", "skipped_types", "notes", "totals")
+
+
+def _size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # the reading says what is wrong with it
+    return total

@@ -1,6 +1,8 @@
 """Results of IATI activities as ledger rows: project outputs (a project's result indicators)
-and, from pairaid's own pairing activities, personnel and enterprises. Spooled as the file is
-read (few rows; they go through the ledger's validator once it is read, `write.py`)."""
+and, from pairaid's own pairing activities, personnel and enterprises. The reading side
+gathers them (`Results`) and sends them with each batch; the writing side spools them
+(`spools`) and writes them through the ledger's validator once the files are read
+(`write.py`)."""
 
 from __future__ import annotations
 
@@ -34,14 +36,30 @@ def short(text: str, limit: int = 64) -> str:
     return f"{text[:limit - 13]}~{digest}"
 
 
-class Results:
-    """The spools of outputs, personnel and enterprises, and the rows that go to them."""
+def spools(folder: str) -> tuple[Spool, Spool, Spool]:
+    """The writing side's spools of outputs, personnel and enterprises."""
+    return (Spool(folder, "outputs", _OUTPUT_COLUMNS),
+            Spool(folder, "personnel", _PERSONNEL_COLUMNS),
+            Spool(folder, "enterprises", _ENTERPRISE_COLUMNS))
 
-    def __init__(self, folder: str, report) -> None:
+
+class _Rows(list):
+    """Rows gathered until the next batch takes them (`add`, as a `Spool` has)."""
+    add = list.append
+
+
+class Results:
+    """The outputs, personnel and enterprise rows made since the last batch."""
+
+    def __init__(self, report) -> None:
         self.report = report
-        self.outputs = Spool(folder, "outputs", _OUTPUT_COLUMNS)
-        self.personnel = Spool(folder, "personnel", _PERSONNEL_COLUMNS)
-        self.enterprises = Spool(folder, "enterprises", _ENTERPRISE_COLUMNS)
+        self.outputs, self.personnel, self.enterprises = _Rows(), _Rows(), _Rows()
+
+    def take(self) -> tuple[list, list, list]:
+        """The rows gathered since the last call (and none kept)."""
+        taken = (self.outputs, self.personnel, self.enterprises)
+        self.outputs, self.personnel, self.enterprises = _Rows(), _Rows(), _Rows()
+        return taken
 
     def pairing(self, activity: Activity, marked, name: str, file: int) -> None:
         """Personnel and enterprises from the indicators pairaid wrote on its pairing activity

@@ -1,17 +1,16 @@
-"""Flows and projects of an IATI import, written while the file is read (issue 16).
+"""Flows and projects of an IATI import, checked and batched as the file is read (issue 16).
 
-Rows do not wait for the end of the file: a batch of `spool.BATCH_ROWS` rows is inserted as soon
-as it is full, inside the import's one transaction, and journaled as one bulk entry (on SQLite
-its digest is computed from the values bound, `journal.states_as_stored`). A pairing spans the
-years of all its rows, so its span is known only at the end: each donor–place pair gets its
-pairing id the first time it is seen, its row is inserted with the batch that first refers to
-it (after the regions and donors it names: every foreign key holds at every statement) with a
-provisional span, and the span, round and journal entry are set at the end (`finish_pairings`).
+The reading side of the import (`load._Mapper` and this `Sink`) may run in a forked process
+(`beside.py`) and never touches the database: what the ledger already holds that it needs (the
+pairings) is read before. Every `spool.BATCH_ROWS` rows it sends one `Batch` (the regions and
+donors first named, the new pairings, projects and flows, the outputs, personnel and
+enterprises) to the writing side (`writer.py`), which writes it inside the import's one
+transaction while the next one is read.
 
-SQLite's deferred foreign keys (`PRAGMA defer_foreign_keys`, the pairings written last) were
-tried first: while any violation is outstanding SQLite searches the child table of every parent
-row inserted, and `flow.project_code` has no index, so each project inserted scanned the flows
-(a 20 MB import went from 8 to 158 s of CPU).
+A pairing spans the years of all its rows, so its span is known only at the end: each
+donor–place pair gets its pairing id the first time it is seen, its row goes with the batch
+that first refers to it (after the regions and donors it names: every foreign key holds at
+every statement) with a provisional span, and `finish` sends the final spans.
 
 These rows are not sent through the office importer's text validator (`ingest/validate.py`):
 how they are built already guarantees most of what it checks (sectors from the code list, kinds
@@ -19,26 +18,21 @@ and statuses from fixed maps, donor codes, project codes and refs within their l
 in text read from XML). What it cannot guarantee is checked here or by the mapper, once per
 transaction or per distinct value: currencies, years and amounts within the ledger's ranges,
 control characters, a project's title and budget, the pairings of donor–place pairs the ledger
-already has. Every failure is a Problem naming the file and XML line, and nothing is written
-(the caller raises inside its one transaction).
+already has. Every failure is a Problem naming the file and XML line; once there is one, no
+batch is sent any more (nothing will be written) and the reading goes on to find the others.
 """
 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import sys
 from collections.abc import Callable
+from typing import NamedTuple
 
-import pandas as pd
-import psycopg
-
-from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.errors import Problem
 from pairaid.ingest.iati import spool
 from pairaid.ingest.validate import _below, _fmt
-from pairaid.ledger import codes, journal
-from pairaid.ledger.bulk_write import copy_into, sqlite_append
-from pairaid.ledger.errors import DuplicateKeyError
+from pairaid.ledger import codes
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 
 #: ledger columns of a flow and a project row as the mapper builds them (tuples in this order)
@@ -49,8 +43,6 @@ PROJECT_COLUMNS = ("code", "pairing_id", "title", "sector", "start_year", "end_y
 PAIRING_COLUMNS = ("id", "donor_code", "recipient_code", "start_year", "end_year", "round",
                    "note")
 PAIRING_NOTE = "imported from IATI"
-_LEDGER = {"flows": ("flow", FLOW_COLUMNS), "projects": ("project", PROJECT_COLUMNS)}
-_KEYS = {"flows": "donor, recipient, year, kind, sector, ref", "projects": "code"}
 #: the years a new pairing's rows were seen in, packed with its id into one int
 #: (id * ID_UNIT + first * SPAN + last): one dict entry per donor–place pair, no object each
 SPAN = 10_000
@@ -58,42 +50,53 @@ ID_UNIT = SPAN * SPAN
 TITLE_MAX = 500  # the projects table's title length
 
 
-class Sink:
-    """Receives flow and project rows (tuples in FLOW_COLUMNS / PROJECT_COLUMNS order) and
-    writes them in batches; allocates and finally writes the pairings they belong to."""
+class Batch(NamedTuple):
+    """What the reading side sends the writing side, in the order it is written."""
+    regions: list[tuple]  # (code, name_zh, name_en, level, parent) first named since the last
+    donors: list[tuple]  # (code, name_zh, name_en) likewise
+    pairings: list[tuple]  # PAIRING_COLUMNS rows of the pairings first seen since the last
+    projects: list[tuple]
+    project_lines: list[int]
+    flows: list[tuple]
+    flow_lines: list[int]
+    #: (project code, XML line) of flows naming a project their activity did not make: the
+    #: writer checks the ledger has it before it writes the flows
+    unmade: list[tuple[str, int]]
+    #: outputs, personnel and enterprise rows (spooled by the writer, written at the end)
+    results: tuple[list, list, list]
 
-    def __init__(self, store, conn, problems: list[Problem], approval: str,
-                 write_references: Callable[[], None]) -> None:
-        self.store, self.conn, self.problems = store, conn, problems
-        self.sqlite = store.backend == "sqlite"
-        #: writes the regions and donors named since it was last called (pairings refer to them)
-        self.write_references = write_references
-        chain = journal.chain_of(conn)
-        self.first_seq = chain.seq + 1  # entries from here on are this import's
-        self.constants = {"approval": approval, "created_by": chain.actor,
-                          "created_at": chain.at, "updated_by": chain.actor,
-                          "updated_at": chain.at}
+
+class Sink:
+    """Receives flow and project rows (tuples in FLOW_COLUMNS / PROJECT_COLUMNS order), checks
+    what their construction does not guarantee, allocates the pairings they belong to, and
+    sends them in batches."""
+
+    def __init__(self, problems: list[Problem], existing: list[tuple], mapper,
+                 send: Callable[[object], None]) -> None:
+        self.problems = problems
+        self.mapper = mapper
+        self.send = send
         self.file = ""  # the file being read: every batch holds rows of one file
-        self.file_index = 0
         self.flows: list[tuple] = []
         self.flow_lines: list[int] = []
         self.projects: list[tuple] = []
         self.project_lines: list[int] = []
-        self.written = {"flows": 0, "projects": 0}
+        self.unmade: list[tuple[str, int]] = []
         self._iso = codes.currencies()
         self._currencies: dict[str, str | None] = {}
-        existing = store.pairings(conn)
+        #: the ledger's pairings: (donor, recipient) → [(id, start, end, round)]
         self.existing: dict[tuple[str, str], list[tuple]] = {}
-        for pid, donor, recipient, start, end, round_ in existing.itertuples(index=False):
-            self.existing.setdefault((donor, recipient), []).append(
-                (int(pid), int(start), None if pd.isna(end) else int(end), int(round_)))
-        self.next_id = int(existing["id"].max()) + 1 if len(existing) else 1
+        for pid, donor, recipient, start, end, round_ in existing:
+            self.existing.setdefault((donor, recipient), []).append((pid, start, end, round_))
+        self.next_id = max((row[0] for row in existing), default=0) + 1
         #: new pairings: (donor, recipient, round or None) → packed id and years (see SPAN)
         self.pairs: dict[tuple, int] = {}
         #: pairaid's own pairing activities: key → (start, end, round) as written
         self.own: dict[tuple, tuple[int | None, int | None, int]] = {}
-        #: new pairings not inserted yet (the next batch inserts them before its rows)
+        #: new pairings not sent yet (the next batch takes them before its rows)
         self.unwritten: list[tuple] = []
+        #: how many of the mapper's regions and donors were sent
+        self.sent = (0, 0)
 
     # -- checks the rows' construction does not guarantee ------------------------------------
     def currency(self, given: str, line: int, table: str) -> str | None:
@@ -210,163 +213,60 @@ class Sink:
             start, end, round_ = first, last, first
         return (pid, donor, recipient, start, end, round_, PAIRING_NOTE)
 
-    def _insert_pairings(self) -> None:
-        """The pairings first seen since the last batch, with the span seen so far and no
-        journal entry yet (`finish_pairings` gives both)."""
-        rows = [row for row in (self._pairing_row(k, self.pairs[k]) for k in self.unwritten)
-                if row is not None]
-        self.unwritten.clear()
-        if not rows:
-            return
-        try:
-            if self.sqlite:
-                sqlite_append(self.conn, "pairing", PAIRING_COLUMNS, rows, self.constants, None)
-            else:
-                frame = pd.DataFrame(rows, columns=list(PAIRING_COLUMNS)).assign(**self.constants)
-                frame["end_year"] = frame["end_year"].astype("Int64")
-                copy_into(self.conn, "pairing", frame, None)
-        except (sqlite3.IntegrityError, psycopg.errors.IntegrityError) as exc:
-            # a pairing of the same donor, recipient and round as another of this file
-            raise ImportValidationError([Problem(self.file, 0, "pairings", (
-                f"the ledger refused the pairings ({str(exc).splitlines()[0]})"))]) from None
-
-    def finish_pairings(self) -> int:
-        """Each new pairing's span and round as all its rows give them, and its journal entry
-        (one bulk entry per `BATCH_ROWS` pairings). Returns how many there are."""
-        self.flush()
-        problems = []
-        for key, (start, end, round_) in self.own.items():
-            first, last = divmod(self.pairs[key] % ID_UNIT, SPAN)
-            if first and (first < start or (end is not None and last > end)):
-                problems.append(Problem("IATI flows", 0, "recipient", (
-                    f"no pairing of '{key[0]}' with '{key[1]}' in round {round_} covers "
-                    f"year {first if first < start else last} (pairing rounds: {round_}: "
-                    f"{start}–{'' if end is None else end})")))
-        if problems:
-            raise ImportValidationError(problems)
-        # chunk by chunk from the dictionary: a list of every pairing's row at once was the
-        # import's peak memory at 1 GB (+35 MB for 183,000 pairings)
-        rows = (row for row in (self._pairing_row(k, v) for k, v in self.pairs.items())
-                if row is not None)
-        marker = "?" if self.sqlite else "%s"
-        count = 0
-        while chunk := [(start, end, round_, pid) for pid, _d, _r, start, end, round_, _n
-                        in itertools.islice(rows, spool.BATCH_ROWS)]:
-            count += len(chunk)
-            seq = journal.chain_of(self.conn).seq + 1
-            cursor = self.conn.connection.driver_connection.cursor()
-            try:
-                cursor.executemany(
-                    f"UPDATE pairing SET start_year = {marker}, end_year = {marker}, "
-                    f"round = {marker}, journal_seq = {seq} WHERE id = {marker}", chunk)
-            finally:
-                cursor.close()
-            journal.record_written(self.store, self.conn, "pairing", seq, {}, "insert",
-                                   rows=len(chunk))
-        self.pairs.clear()
-        if count and not self.sqlite:  # ids given here: the sequence moves on past them
-            self.conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('pairing', 'id'), "
-                                      "(SELECT max(id) FROM pairing))")
-        return count
-
-    def project_in_ledger(self, code: str) -> bool:
-        """Whether the ledger already has a project (a flow may name one this file does not
-        make)."""
-        return self.conn.exec_driver_sql(
-            "SELECT 1 FROM project WHERE code = " + ("?" if self.sqlite else "%s"),
-            (code,)).first() is not None
-
-    # -- writing --------------------------------------------------------------------------
+    # -- sending --------------------------------------------------------------------------
     def begin_file(self, name: str, index: int) -> None:
         self.flush()
-        self.file, self.file_index = name, index
+        self.file = name
+        self.send(("file", name, index))
 
     def maybe_flush(self) -> None:
         if len(self.flows) >= spool.BATCH_ROWS or len(self.projects) >= spool.BATCH_ROWS:
             self.flush()  # BATCH_ROWS read here: tests make batches of one row
 
     def flush(self) -> None:
-        """Write what is pending, parents first (every foreign key holds at each statement):
-        regions and donors, pairings, projects, flows."""
-        if self.problems:  # nothing will be committed: keep reading (for every problem), stop
-            for pending in (self.flows, self.flow_lines, self.projects, self.project_lines):
+        """Send what is pending (nothing once there is a problem: nothing will be written)."""
+        mapper = self.mapper
+        results = mapper.results.take()
+        if self.problems:
+            for pending in (self.flows, self.flow_lines, self.projects, self.project_lines,
+                            self.unmade, self.unwritten):
                 pending.clear()
             return
-        self.write_references()
-        self._insert_pairings()
-        if self.projects:
-            self._write("projects", self.projects, self.project_lines)
-        if self.flows:
-            self._write("flows", self.flows, self.flow_lines)
+        regions = [(code, *row) for code, row in
+                   itertools.islice(mapper.regions.items(), self.sent[0], None)]
+        donors = [(code, *row) for code, row in
+                  itertools.islice(mapper.donors.items(), self.sent[1], None)]
+        self.sent = (len(mapper.regions), len(mapper.donors))
+        pairings = [row for row in (self._pairing_row(k, self.pairs[k]) for k in self.unwritten)
+                    if row is not None]
+        if not (regions or donors or pairings or self.projects or self.flows or self.unmade
+                or any(results)):
+            return
+        batch = Batch(regions, donors, pairings, self.projects, self.project_lines, self.flows,
+                      self.flow_lines, self.unmade, results)
+        self.unwritten = []
+        self.projects, self.project_lines, self.flows, self.flow_lines, self.unmade = \
+            [], [], [], [], []
+        self.send(("batch", batch))
 
-    def _write(self, name: str, rows: list[tuple], lines: list[int]) -> None:
-        try:
-            self.written[name] += len(rows)
-            table, columns = _LEDGER[name]
-            if not self.sqlite:
-                frame = pd.DataFrame(rows, columns=list(columns))
-                for column in ("end_year", "pairing_id"):
-                    if column in frame:
-                        frame[column] = frame[column].astype("Int64")
-                try:
-                    self.store.write(name, frame, "append", self.conn,
-                                     approval=self.constants["approval"])
-                except DuplicateKeyError as refused:
-                    # PostgreSQL's transaction is aborted by the refusal: which row cannot be
-                    # asked any more
-                    raise ImportValidationError([Problem(
-                        self.file, 0, name, "rows already in the ledger or repeated in this file "
-                        f"(the same {_KEYS[name]}): was this file imported before? "
-                        f"({str(refused).splitlines()[0]})")]) from None
-                return
-            seq = journal.chain_of(self.conn).seq + 1
-            try:
-                sqlite_append(self.conn, table, columns, rows, self.constants, seq)
-            except sqlite3.IntegrityError as exc:
-                raise ImportValidationError(self._refused(name, rows, lines, exc, seq)) from None
-            # a flow's state is its row and its approval, as SQLite stores it: the mapper makes
-            # every amount a float (-0.0 as 0.0) and every other cell an int, a str or None
-            tail = (self.constants["approval"],)
-            states = [row + tail for row in rows] if name == "flows" else None
-            journal.record_written(self.store, self.conn, table, seq, {}, "insert",
-                                   rows=len(rows), inserted=(list(columns), rows, self.constants),
-                                   states=states)
-        finally:
-            rows.clear()
-            lines.clear()
-
-    def _refused(self, name: str, rows: list[tuple], lines: list[int], exc,
-                 seq: int) -> list[Problem]:
-        """Which rows of a refused batch repeat a row: of the batch, of this import, or of the
-        ledger before it (rare: the database's unique index found them)."""
-        reason = str(exc).splitlines()[0]
-        if "UNIQUE" not in reason.upper():
-            return [Problem(self.file, lines[0] if lines else 0, name,
-                            f"the ledger refused the rows ({reason})")]
-        table, columns = _LEDGER[name]
-        key = ("pairing_id", "year", "kind", "sector", "ref") if name == "flows" else ("code",)
-        at = [columns.index(c) for c in key]
-        seen: dict[tuple, int] = {}
-        problems = []
-        where = " AND ".join(f"{c} = ?" for c in key)
-        cursor = self.conn.connection.driver_connection.cursor()
-        for row, line in zip(rows, lines):
-            values = tuple(row[i] for i in at)
-            if values in seen:
-                problems.append(Problem(self.file, line, name, f"repeats the row of line "
-                                        f"{seen[values]} (same {_KEYS[name]})"))
-                continue
-            seen[values] = line
-            found = cursor.execute(f"SELECT journal_seq FROM {table} WHERE {where}",
-                                   values).fetchone()
-            if found is None or found[0] == seq:
-                continue  # not in the ledger, or this very row (the batch's earlier statements)
-            before = found[0] is None or found[0] < self.first_seq
-            problems.append(Problem(self.file, line, name, (
-                f"already in the ledger (the same {_KEYS[name]}): was this file imported before?"
-                if before else f"repeats a row written earlier in this import (same "
-                f"{_KEYS[name]})")))
-        cursor.close()
-        return problems or [Problem(self.file, lines[0] if lines else 0, name,
-                                    f"rows already in the ledger (the same natural key): was this "
-                                    f"file imported before? ({reason})")]
+    def finish(self) -> None:
+        """Once every file is read: the last batch, then each new pairing's span and round as
+        all its rows give them (chunks of (start, end, round, id), `spool.BATCH_ROWS` each)."""
+        self.flush()
+        for key, (start, end, round_) in self.own.items():
+            first, last = divmod(self.pairs[key] % ID_UNIT, SPAN)
+            if first and (first < start or (end is not None and last > end)):
+                self.problems.append(Problem("IATI flows", 0, "recipient", (
+                    f"no pairing of '{key[0]}' with '{key[1]}' in round {round_} covers "
+                    f"year {first if first < start else last} (pairing rounds: {round_}: "
+                    f"{start}–{'' if end is None else end})")))
+        if self.problems:
+            return
+        # chunk by chunk from the dictionary: a list of every pairing's row at once was the
+        # import's peak memory at 1 GB (+35 MB for 183,000 pairings)
+        rows = (row for row in (self._pairing_row(k, v) for k, v in self.pairs.items())
+                if row is not None)
+        while chunk := [(start, end, round_, pid) for pid, _d, _r, start, end, round_, _n
+                        in itertools.islice(rows, spool.BATCH_ROWS)]:
+            self.send(("spans", chunk))
+        self.pairs.clear()

@@ -1,13 +1,12 @@
-"""Write what an IATI import gathered once its files are read: the small tables (regions,
-donors, and the pairings whose ids the rows written while reading refer to), then what the sink
-spooled (PostgreSQL), then the outputs, personnel and enterprises batch by batch, each batch
-through the ledger's own validator; all inside the caller's one transaction (nothing is
-written on error).
+"""What an IATI import writes through the ledger's own validator: the regions and donors each
+batch names first (`write_references`, before the batch's rows), and once the files are read
+the outputs, personnel and enterprises batch by batch (`write_results`); all inside the
+caller's one transaction (nothing is written on error). Flows, projects and pairings are
+written by `writer.py`.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -27,24 +26,22 @@ FLOWS_FROM_IATI = replace(TABLES["flows"], columns=tuple(
     replace(c, minimum=-1e15) if c.name == "amount" else c for c in TABLES["flows"].columns))
 
 
-def write_references(store: Store, conn, lookups: Lookups, mapper, report) -> None:
-    """The regions and donors the file named since the last call and the ledger does not have
-    (through the ledger's validator: their codes and names come from the file). Called before
-    each batch of rows, whose pairings refer to them."""
-    known = mapper.known
+def write_references(writer, regions: list[tuple], donors: list[tuple]) -> None:
+    """The regions and donors a batch names first that the ledger does not have (through the
+    ledger's validator: their codes and names come from the file). Written before the batch's
+    rows, whose pairings refer to them. `writer` is the import's `writer.LedgerWriter`."""
+    store, conn, lookups, report = writer.store, writer.conn, writer.lookups, writer.report
+    known = writer.known
     if known is None:
-        known = mapper.known = (set(lookups.codes("regions")), set(lookups.codes("donors")))
+        known = writer.known = (set(lookups.codes("regions")), set(lookups.codes("donors")))
     regions_known, donors_known = known
-    regions = [(code, *row) for code, row in
-               itertools.islice(mapper.regions.items(), mapper.written[0], None)
-               if code not in regions_known]
-    donors = [(code, zh, en, "other") for code, (zh, en) in
-              itertools.islice(mapper.donors.items(), mapper.written[1], None)
-              if code not in donors_known]
-    mapper.written = (len(mapper.regions), len(mapper.donors))
+    named = writer.named_regions
+    named.update(row[0] for row in regions)
+    regions = [row for row in regions if row[0] not in regions_known]
+    donors = [(code, zh, en, "other") for code, zh, en in donors if code not in donors_known]
     if regions:
         # a place's parent (its country) is named before it, in this batch or an earlier one
-        regions = [(c, zh or en, en, level, parent if parent in mapper.regions or parent in
+        regions = [(c, zh or en, en, level, parent if parent in named or parent in
                     regions_known else None) for c, zh, en, level, parent in regions]
         _write(store, conn, lookups, "regions", pd.DataFrame(
             regions, columns=["code", "name_zh", "name_en", "level", "parent_code"]),
@@ -58,19 +55,16 @@ def write_references(store: Store, conn, lookups: Lookups, mapper, report) -> No
         report.new_donors += len(donors)
 
 
-def write_all(store: Store, conn, lookups: Lookups, mapper, report,
-              step: Callable[[str], None], approval: str = "approved") -> None:
-    """Once the files are read: the rows still pending, the new pairings' spans and journal
-    entries, then the outputs, personnel and enterprises (a `_Mapper`'s spools)."""
-    mapper.sink.flush()
-    report.new_pairings = mapper.sink.finish_pairings()
+def write_results(writer, step: Callable[[str], None], approval: str = "approved") -> None:
+    """Once the files are read and the pairings' spans written: the outputs, personnel and
+    enterprises the writer spooled, batch by batch through the ledger's validator."""
     release_memory()
-    for table, spool in (("outputs", mapper.outputs), ("personnel", mapper.personnel),
-                         ("enterprises", mapper.enterprises)):
-        for batch in spool.batches():
+    for table, spooled in (("outputs", writer.outputs), ("personnel", writer.personnel),
+                           ("enterprises", writer.enterprises)):
+        for batch in spooled.batches():
             step(f"writing {len(batch):,} {table}")
-            _write(store, conn, lookups, table, batch, f"IATI {table}", None, approval,
-                   mapper.files)
+            _write(writer.store, writer.conn, writer.lookups, table, batch, f"IATI {table}",
+                   None, approval, writer.files)
             del batch
             release_memory()
 
