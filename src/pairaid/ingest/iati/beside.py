@@ -65,8 +65,11 @@ def run(produce: Callable[[Callable[[object], None]], None],
         pass  # the default size only makes the two processes take turns more often
     # the child shares this heap page by page until either writes to it; a collection in the
     # child would touch every object (and copy every page), so the objects alive now are
-    # left out of collections in both processes until the child is gone
-    gc.freeze()
+    # left out of collections in both processes until the child is gone (unless the process
+    # froze its heap itself, as a web server does: then that stays as it was)
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
     pid = os.fork()
     if pid == 0:  # the child: read, send, leave without running the parent's finalisers
         os.close(read_end)
@@ -79,7 +82,8 @@ def run(produce: Callable[[Callable[[object], None]], None],
         _stop(pid)
         raise
     finally:
-        gc.unfreeze()
+        if froze:
+            gc.unfreeze()
     _, status, last_reader_usage = os.wait4(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise ReaderFailed(f"the IATI reading process ended with status "
