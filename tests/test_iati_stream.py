@@ -107,6 +107,42 @@ def test_a_repeat_in_a_later_batch_names_its_line_and_writes_nothing(store, tmp_
     assert store.counts() == before
 
 
+OWN_PAIRING = """<iati-activity default-currency="USD">
+  <iati-identifier>XM-S-own</iati-identifier>
+  <reporting-org ref="XM-S" type="10"><narrative>S</narrative></reporting-org>
+  <title><narrative>own pairing</narrative></title>
+  <other-identifier ref="pairing:XM-D1:G1-100:2005" type="A1"/>
+  <participating-org role="1" ref="XM-D1"><narrative>Donor 1</narrative></participating-org>
+  <activity-date type="2" iso-date="2005-01-01"/>
+  <location><location-id vocabulary="G1" code="100"/><name><narrative>P</narrative></name></location>
+  <sector vocabulary="1" code="31120" percentage="100"/>
+  <transaction ref="T1"><transaction-type code="3"/><transaction-date iso-date="2008-06-30"/>
+    <value>5</value></transaction>
+  <transaction ref="T0"><transaction-type code="3"/><transaction-date iso-date="2006-06-30"/>
+    <value>6</value></transaction>
+  <transaction ref="T1"><transaction-type code="3"/><transaction-date iso-date="2008-06-30"/>
+    <value>7</value></transaction>
+</iati-activity>"""
+
+
+def test_a_repeated_transaction_in_one_batch_names_both_lines(tmp_path, reading):
+    """The flows of a batch are written sorted by their unique key (`sink.Sink.flush`): here
+    T0 (2006) goes before the two T1 (2008), and each row's XML line must travel with it.
+    pairaid's own pairing activities keep transaction refs, so the third transaction repeats
+    the first."""
+    from tests.helpers import new_sqlite_ledger
+
+    store = new_sqlite_ledger(tmp_path / "l.db")
+    path = _file(tmp_path, [OWN_PAIRING])
+    lines = [i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "<transaction " in t]
+    with pytest.raises(ImportValidationError) as raised:
+        import_iati(store, [path])
+    message = raised.value.message()
+    assert f"s.xml:{lines[2]}:flows: repeats the row of line {lines[0]} " in message, message
+    assert len(store.read_table("flows")) == 0
+
+
 def test_a_bad_currency_in_the_last_activity_leaves_the_ledger_as_it_was(store, tmp_path,
                                                                          monkeypatch, reading):
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 3)

@@ -311,7 +311,7 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
                    before: dict[tuple, Before], action: str = "insert",
                    comment: str | None = None, rows: int | None = None,
                    inserted: tuple[list[str], list[tuple], dict] | None = None,
-                   states: list[tuple] | None = None) -> int:
+                   states: list[tuple] | None = None, digest: Digest | None = None) -> int:
     """Journal the rows a write left marked `journal_seq = seq` (the chain's next entry).
 
     Up to `BULK_ROWS` rows: one entry per changed row (each row's `journal_seq` moved to its
@@ -321,10 +321,16 @@ def record_written(store: Store, conn: Connection, table: str, seq: int,
     primary keys; `inserted` (SQLite's append path: columns, rows and constants as bound)
     spares it reading back the rows' states, and so do `states` (the rows' states in
     `state_columns` order as SQLite stores them, from a caller that built them so: the IATI
-    importer). Returns the number of entries."""
+    importer); so does `digest`, those states' digest from a caller that computed it (the IATI
+    importer's reading process), used when the write is a bulk one that replaced nothing.
+    Returns the number of entries."""
     chain = chain_of(conn)
     if seq != chain.seq + 1:
         raise LedgerError("journal: the write's entry number is not the chain's next")
+    if digest is not None and rows is not None and rows > BULK_ROWS and not before:
+        chain.append(table, BULK_KEY, action, None, _dumps(digest.to_dict()), comment)
+        chain.flush(conn)
+        return 1
     pk, columns = primary_key(table), state_columns(table)
     where = f"FROM {table} WHERE journal_seq = {int(seq)}"
     written = None

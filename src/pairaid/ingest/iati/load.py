@@ -15,10 +15,13 @@ Mapping (docs/iati.md says it for users):
 - activities → projects (not pairaid's own pairing activities), results → project outputs,
   budgets → the project's budget (revised over original for the same period).
 
-Parsing streams, inside one transaction opened before the first activity: flows and projects go
-to the sink (`sink.py`) and are written in batches while the file is read; outputs, personnel
-and enterprises are spooled (`results.py`) and written once it is read (`write.py`). Memory
-does not grow with the file, only with the number of donor–place pairs.
+Two sides, inside one transaction opened before the first activity. The reading side (this
+module's `_Mapper`, `sink.Sink`, `results.Results`) parses the files and makes ledger rows; it
+never touches the database, so for a large file it runs in a forked process (`beside.py`)
+while the writing side (`writer.LedgerWriter`, `write.py`) writes each batch it sends. Flows and
+projects are written while the file is read; outputs, personnel and enterprises are spooled and
+written once it is read. Memory does not grow with the file, only with the number of
+donor–place pairs (kept by the reading side).
 """
 
 from __future__ import annotations
@@ -67,11 +70,12 @@ def _code(org: Org) -> str:
 
 
 class _Mapper:
-    """Turns activities into spooled ledger rows and collects the small tables in memory."""
+    """Turns activities into ledger rows (to the sink and the results) and keeps the regions
+    and donors they name."""
 
     def __init__(self, existing: list[tuple], default_country: str | None,
                  report: IatiImportReport, problems: list[Problem],
-                 send: Callable[[object], None]) -> None:
+                 send: Callable[[object], None], approval: str) -> None:
         self.report = report
         self.default_country = default_country
         self.countries = iati_codes.country_names()
@@ -82,7 +86,7 @@ class _Mapper:
         #: flows and projects go to the sink as they are made (sent in batches while the file
         #: is read), the pairings they belong to too; outputs, personnel and enterprises to
         #: `results`, sent with the sink's batches
-        self.sink = Sink(problems, existing, self, send)
+        self.sink = Sink(problems, existing, self, send, approval)
         self.results = Results(report)
         self.sectors = codes.sectors()
         #: the index of the file being read (each result row keeps its file and XML line, so
@@ -454,7 +458,7 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
         def read(send: Callable[[object], None]) -> None:
             problems: list[Problem] = []
             mapper = _Mapper(existing, default_country, IatiImportReport(report.files),
-                             problems, send)
+                             problems, send, approval)
             for index, path in enumerate(paths):
                 mapper.begin_file(path.name, index)
                 try:

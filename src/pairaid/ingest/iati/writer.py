@@ -91,7 +91,7 @@ class LedgerWriter:
                     f"unknown project code '{project}' (not in the projects table: import "
                     "projects first)")))
         if batch.flows and not self.problems:
-            self._write("flows", batch.flows, batch.flow_lines)
+            self._write("flows", batch.flows, batch.flow_lines, batch.flow_digest)
 
     def _project_in_ledger(self, code: str) -> bool:
         return self.conn.exec_driver_sql(
@@ -114,7 +114,7 @@ class LedgerWriter:
             raise ImportValidationError([Problem(self.file, 0, "pairings", (
                 f"the ledger refused the pairings ({str(exc).splitlines()[0]})"))]) from None
 
-    def _write(self, name: str, rows: list[tuple], lines: list[int]) -> None:
+    def _write(self, name: str, rows: list[tuple], lines: list[int], digest=None) -> None:
         table, columns = _LEDGER[name]
         if not self.sqlite:
             frame = pd.DataFrame(rows, columns=list(columns))
@@ -136,13 +136,10 @@ class LedgerWriter:
             sqlite_append(self.conn, table, columns, rows, self.constants, seq)
         except sqlite3.IntegrityError as exc:
             raise ImportValidationError(self._refused(name, rows, lines, exc, seq)) from None
-        # a flow's state is its row and its approval, as SQLite stores it: the mapper makes
-        # every amount a float (-0.0 as 0.0) and every other cell an int, a str or None
-        tail = (self.constants["approval"],)
-        states = [row + tail for row in rows] if name == "flows" else None
+        # the flows' digest comes with them (the reading side computed it: `sink.Batch`)
         journal.record_written(self.store, self.conn, table, seq, {}, "insert",
                                rows=len(rows), inserted=(list(columns), rows, self.constants),
-                               states=states)
+                               digest=digest)
 
     def _refused(self, name: str, rows: list[tuple], lines: list[int], exc,
                  seq: int) -> list[Problem]:
