@@ -7,9 +7,10 @@ writes them as they come. The pipe holds at most `PIPE_BYTES`: a reader ahead of
 waits, so memory does not grow with the file.
 
 `run(produce, consume, forked)`: `produce(send)` does the reading and calls `send(message)` for
-each message; `consume(message)` handles each one here. Not forked, `produce` calls `consume`
-directly (the same messages, no copy): small files, and processes with other threads running
-(a web server's), where fork is unsafe.
+each message; `consume(message)` handles each one here. Forked, `send` returns the seconds the
+message waited for room in the pipe (the reader can tell the writer is behind). Not forked,
+`produce` calls `consume` directly (the same messages, no copy; `send` returns None): small
+files, and processes with other threads running (a web server's), where fork is unsafe.
 
 The child inherits everything it reads from (the mapper's state, the code lists, the ledger's
 pairings read before the fork) and never touches the database: it leaves by `os._exit`, so no
@@ -26,6 +27,7 @@ import signal
 import struct
 import threading
 import traceback
+from time import perf_counter
 from collections.abc import Callable
 
 #: files at least this large are read in a forked process (forking and pickling cost ~20 ms;
@@ -96,10 +98,14 @@ def _child(produce, write_end: int) -> None:
         with os.fdopen(write_end, "wb", buffering=PIPE_BYTES) as pipe:
             dumps, pack, write = pickle.dumps, _LENGTH.pack, pipe.write
 
-            def send(message: object) -> None:
+            def send(message: object) -> float:
+                """Send one message; return the seconds spent handing it to the pipe (long
+                when the pipe is full: the parent is behind)."""
                 data = dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+                started = perf_counter()
                 write(pack(len(data)))
                 write(data)
+                return perf_counter() - started
 
             try:
                 produce(send)

@@ -75,7 +75,7 @@ class _Mapper:
 
     def __init__(self, existing: list[tuple], default_country: str | None,
                  report: IatiImportReport, problems: list[Problem],
-                 send: Callable[[object], None], approval: str) -> None:
+                 send: Callable[[object], None], approval: str, digests: bool = True) -> None:
         self.report = report
         self.default_country = default_country
         self.countries = iati_codes.country_names()
@@ -86,7 +86,7 @@ class _Mapper:
         #: flows and projects go to the sink as they are made (sent in batches while the file
         #: is read), the pairings they belong to too; outputs, personnel and enterprises to
         #: `results`, sent with the sink's batches
-        self.sink = Sink(problems, existing, self, send, approval)
+        self.sink = Sink(problems, existing, self, send, approval, digests)
         self.results = Results(report)
         self.sectors = codes.sectors()
         #: the index of the file being read (each result row keeps its file and XML line, so
@@ -458,7 +458,7 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
         def read(send: Callable[[object], None]) -> None:
             problems: list[Problem] = []
             mapper = _Mapper(existing, default_country, IatiImportReport(report.files),
-                             problems, send, approval)
+                             problems, send, approval, store.backend == "sqlite")
             for index, path in enumerate(paths):
                 mapper.begin_file(path.name, index)
                 try:

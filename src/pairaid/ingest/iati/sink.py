@@ -46,6 +46,9 @@ PROJECT_COLUMNS = ("code", "pairing_id", "title", "sector", "start_year", "end_y
 PAIRING_COLUMNS = ("id", "donor_code", "recipient_code", "start_year", "end_year", "round",
                    "note")
 PAIRING_NOTE = "imported from IATI"
+#: a batch that waited longer than this for room in the pipe waited for the writer (copying a
+#: batch's megabyte into a pipe with room takes well under a millisecond)
+BEHIND_SECONDS = 0.002
 #: a flow row's unique key (pairing_id, year, kind, sector, ref), the index's column order
 _FLOW_KEY = operator.itemgetter(0, 1, 2, 5, 8)
 #: the years a new pairing's rows were seen in, packed with its id into one int
@@ -70,7 +73,8 @@ class Batch(NamedTuple):
     #: outputs, personnel and enterprise rows (spooled by the writer, written at the end)
     results: tuple[list, list, list]
     #: the flows' journal digest (their states: each row and its approval, as SQLite stores
-    #: them) when they are a bulk entry's, computed here to spare the writing side the time
+    #: them), computed here when the writing side is the slower one (see `Sink.flush`); else
+    #: None and the writer computes it
     flow_digest: Digest | None
 
 
@@ -80,9 +84,12 @@ class Sink:
     sends them in batches."""
 
     def __init__(self, problems: list[Problem], existing: list[tuple], mapper,
-                 send: Callable[[object], None], approval: str) -> None:
+                 send: Callable[[object], None], approval: str, digests: bool = True) -> None:
         self.problems = problems
         self.approval = approval
+        #: whether the flows' digests may be computed here (SQLite: PostgreSQL's rows are
+        #: journaled by the Store as they are written)
+        self.digests = digests
         self.mapper = mapper
         self.send = send
         self.file = ""  # the file being read: every batch holds rows of one file
@@ -106,6 +113,8 @@ class Sink:
         self.unwritten: list[tuple] = []
         #: how many of the mapper's regions and donors were sent
         self.sent = (0, 0)
+        #: whether the last batch sent waited for the writer (then this side digests the next)
+        self.writer_behind = True
 
     # -- checks the rows' construction does not guarantee ------------------------------------
     def currency(self, given: str, line: int, table: str) -> str | None:
@@ -262,7 +271,7 @@ class Sink:
             self.flows = [flows[i] for i in order]
             self.flow_lines = [lines[i] for i in order]
         digest = None
-        if len(self.flows) > BULK_ROWS:
+        if self.digests and len(self.flows) > BULK_ROWS and self.writer_behind:
             # the mapper makes every amount a float (-0.0 as 0.0) and every other cell an int,
             # a str or None: the states SQLite will give back
             tail = (self.approval,)
@@ -272,7 +281,12 @@ class Sink:
         self.unwritten = []
         self.projects, self.project_lines, self.flows, self.flow_lines, self.unmade = \
             [], [], [], [], []
-        self.send(("batch", batch))
+        waited = self.send(("batch", batch))
+        # The digest costs ~2.5 µs a flow on whichever side computes it. Sending to a forked
+        # writer waits only when the writer is behind (the pipe is full): then this side has
+        # time to spare and digests the next batch; else the writer, waiting for batches,
+        # does. (In one process, `waited` is None: either side is the same.)
+        self.writer_behind = waited is None or waited > BEHIND_SECONDS
 
     def finish(self) -> None:
         """Once every file is read: the last batch, then each new pairing's span and round as

@@ -136,10 +136,17 @@ class LedgerWriter:
             sqlite_append(self.conn, table, columns, rows, self.constants, seq)
         except sqlite3.IntegrityError as exc:
             raise ImportValidationError(self._refused(name, rows, lines, exc, seq)) from None
-        # the flows' digest comes with them (the reading side computed it: `sink.Batch`)
+        # the flows' digest comes with them when the reading side had time to compute it
+        # (`sink.Sink.flush`); else their states are the rows as built and their approval (the
+        # mapper makes every amount a float, -0.0 as 0.0, and every other cell an int, a str
+        # or None: what SQLite gives back)
+        states = None
+        if name == "flows" and digest is None:
+            tail = (self.constants["approval"],)
+            states = [row + tail for row in rows]
         journal.record_written(self.store, self.conn, table, seq, {}, "insert",
                                rows=len(rows), inserted=(list(columns), rows, self.constants),
-                               digest=digest)
+                               states=states, digest=digest)
 
     def _refused(self, name: str, rows: list[tuple], lines: list[int], exc,
                  seq: int) -> list[Problem]:
