@@ -256,3 +256,20 @@ def test_no_fork_while_another_thread_runs():
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_cli_import_reads_in_a_forked_process(tmp_path, monkeypatch):
+    """`pairaid iati import` shows its progress without a thread of its own (rich's status
+    spinner redraws from one, and fork is refused while another thread runs)."""
+    from typer.testing import CliRunner
+
+    from pairaid.cli.main import app
+
+    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(beside, "last_reader_usage", None)
+    db = tmp_path / "cli.db"
+    result = CliRunner().invoke(app, ["iati", "import", str(_file(tmp_path, _activities(40))),
+                                      "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert beside.last_reader_usage is not None
+    assert '"flows": 320' in result.output  # 40 activities × 2 transactions × 2 places × 2 sectors

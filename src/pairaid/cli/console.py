@@ -4,6 +4,7 @@ the input-error wrapper. Command modules import these from here, never from `cli
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import typer
@@ -13,6 +14,20 @@ from rich.markup import escape
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 state = {"debug": False, "include_drafts": False}
+
+
+@contextlib.contextmanager
+def progress(message: str):
+    """A status line on stderr, updated by calling what this yields, from the caller's thread.
+
+    `err.status` redraws from a thread of its own; a command that forks (the IATI import reads
+    in a forked process, `ingest/iati/beside.py`) must run no other thread, so this one redraws
+    only when told (each step of the import says how far it is)."""
+    from rich.live import Live
+    from rich.text import Text
+
+    with Live(Text(message), console=err, auto_refresh=False, transient=True) as live:
+        yield lambda text: live.update(Text(text), refresh=True)
 
 
 def use_drafts(include: bool) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from pairaid.cli.console import bad_input, err, open_ledger, out
+from pairaid.cli.console import bad_input, err, open_ledger, out, progress
 from pairaid.cli.options import Db, Json, Token
 
 iati_app = typer.Typer(
@@ -113,9 +113,11 @@ def import_(
 
     with open_ledger(db, create=not dry_run) as store:
         writer = local_writer(store, token)
-        with err.status("Importing IATI ...") as status:
+        # no `err.status`: its redrawing thread would keep the import from reading in a forked
+        # process (`beside.can_fork`)
+        with progress("Importing IATI ...") as update:
             report = import_iati(store, files, default_country=country, dry_run=dry_run,
-                                 on_step=lambda m: status.update(m), actor=writer.actor,
+                                 on_step=update, actor=writer.actor,
                                  approval=writer.approval, note=writer.note)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

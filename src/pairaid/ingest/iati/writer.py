@@ -56,6 +56,8 @@ class LedgerWriter:
         self.named_regions: set[str] = set()
         self.outputs, self.personnel, self.enterprises = spools(folder)
         self.inserted_pairings = 0
+        #: projects and flows written so far (each batch's step says so)
+        self.written = [0, 0]
 
     def __call__(self, message: tuple) -> None:
         tag = message[0]
@@ -92,6 +94,10 @@ class LedgerWriter:
                     "projects first)")))
         if batch.flows and not self.problems:
             self._write("flows", batch.flows, batch.flow_lines, batch.flow_digest)
+        self.written[0] += len(batch.projects)
+        self.written[1] += len(batch.flows)
+        self.step(f"reading {self.file}: {self.written[1]:,} flows and {self.written[0]:,} "
+                  "projects written so far")
 
     def _project_in_ledger(self, code: str) -> bool:
         return self.conn.exec_driver_sql(
