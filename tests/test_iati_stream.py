@@ -44,10 +44,21 @@ def _file(tmp_path: Path, activities: list[str], name: str = "s.xml") -> Path:
     return path
 
 
+def _fork_always(monkeypatch) -> None:
+    """Fork the reader whatever the file's size, and whatever threads earlier tests of this
+    worker left running (a test web server's, say): `can_fork` refuses while any runs, and
+    these tests are about what happens once forked."""
+    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(beside, "can_fork", lambda: True)
+
+
 @pytest.fixture(params=["here", "forked"])
 def reading(request, monkeypatch) -> str:
     """Where the file is read: in this process, or in a forked one whatever its size."""
-    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 62)
+    if request.param == "forked":
+        _fork_always(monkeypatch)
+    else:
+        monkeypatch.setattr(beside, "FORK_MIN_BYTES", 1 << 62)
     monkeypatch.setattr(beside, "last_reader_usage", None)
     return request.param
 
@@ -193,6 +204,7 @@ def test_forked_and_in_process_reading_write_the_same_ledger(tmp_path, monkeypat
     files = [_file(tmp_path, _activities(120)),
              Path(__file__).parent / "data" / "iati" / "activity-standard-example-annotated.xml"]
     written = {}
+    monkeypatch.setattr(beside, "can_fork", lambda: True)  # see _fork_always
     for mode, threshold in (("here", 1 << 62), ("forked", 0)):
         monkeypatch.setattr(beside, "FORK_MIN_BYTES", threshold)
         monkeypatch.setattr(beside, "last_reader_usage", None)
@@ -230,12 +242,14 @@ def test_an_error_in_the_reading_process_reaches_the_caller_and_writes_nothing(
 
 def test_a_reading_process_that_dies_is_an_error_and_writes_nothing(store, tmp_path,
                                                                     monkeypatch):
-    monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0)
+    _fork_always(monkeypatch)
     monkeypatch.setattr("pairaid.ingest.iati.spool.BATCH_ROWS", 5)
     add = load._Mapper.add
+    here = os.getpid()
 
     def dying(self, activity, name, problems):
         if self.report.activities == 30:
+            assert os.getpid() != here, "not read in a forked process"
             os._exit(3)  # in the forked reader, as a crash would
         add(self, activity, name, problems)
 
@@ -246,13 +260,16 @@ def test_a_reading_process_that_dies_is_an_error_and_writes_nothing(store, tmp_p
     assert store.counts() == before
 
 
-def test_no_fork_while_another_thread_runs():
-    assert beside.can_fork()  # the test process runs one thread
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    real = threading.active_count  # earlier tests of this worker may have left threads
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert beside.can_fork()
+    monkeypatch.setattr(threading, "active_count", real)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert not beside.can_fork()  # e.g. a web server's: the import reads in-process
+        assert threading.active_count() > 1 and not beside.can_fork()  # e.g. a web server's
     finally:
         stop.set()
         thread.join()
@@ -267,6 +284,10 @@ def test_the_cli_import_reads_in_a_forked_process(tmp_path, monkeypatch):
 
     monkeypatch.setattr(beside, "FORK_MIN_BYTES", 0)
     monkeypatch.setattr(beside, "last_reader_usage", None)
+    # fork is refused while a thread runs that was not running before the command (earlier
+    # tests of this worker may have left some: those are not the command's)
+    before = set(threading.enumerate())
+    monkeypatch.setattr(beside, "can_fork", lambda: set(threading.enumerate()) <= before)
     db = tmp_path / "cli.db"
     result = CliRunner().invoke(app, ["iati", "import", str(_file(tmp_path, _activities(40))),
                                       "--db", str(db), "--json"])
