@@ -483,6 +483,9 @@ def import_iati(store: Store, paths: list[Path], *, default_country: str | None 
         write_results(writer, step, approval)
         if dry_run:
             conn.rollback()
+        else:
+            step("committing (SQLite copies its write-ahead log into the ledger)"
+                 if store.backend == "sqlite" else "committing")
     return report
 
 

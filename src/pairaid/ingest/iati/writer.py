@@ -196,6 +196,8 @@ class LedgerWriter:
         and their journal entry (one bulk entry per chunk)."""
         if self.problems:
             return
+        if not self.report.new_pairings:
+            self.step("writing the final spans of the new pairings")
         marker = "?" if self.sqlite else "%s"
         seq = journal.chain_of(self.conn).seq + 1
         cursor = self.conn.connection.driver_connection.cursor()
