@@ -4,6 +4,7 @@ and the rules it cannot express (`validate_iati`), and read others' activity fil
 ledger (`import_iati`)."""
 
 from pairaid.ingest.iati.export import export_iati, export_iati_bytes, iati_chunks
-from pairaid.ingest.iati.load import IatiImportReport, import_iati
+from pairaid.ingest.iati.importer import import_iati
+from pairaid.ingest.iati.report import IatiImportReport
 
 __all__ = ["IatiImportReport", "export_iati", "export_iati_bytes", "iati_chunks", "import_iati"]

@@ -53,7 +53,7 @@ def can_fork() -> bool:
 last_reader_usage = None
 
 
-def run(produce: Callable[[Callable[[object], None]], None],
+def run(produce: Callable[[Callable[[object], float | None]], None],
         consume: Callable[[object], None], forked: bool) -> None:
     global last_reader_usage
     if not forked:

@@ -15,12 +15,10 @@ Mapping (docs/iati.md says it for users):
 - activities → projects (not pairaid's own pairing activities), results → project outputs,
   budgets → the project's budget (revised over original for the same period).
 
-Two sides, inside one transaction opened before the first activity. The reading side (this
-module's `_Mapper`, `sink.Sink`, `results.Results`) parses the files and makes ledger rows; it
-never touches the database, so for a large file it runs in a forked process (`beside.py`)
-while the writing side (`writer.LedgerWriter`, `write.py`) writes each batch it sends. Flows and
-projects are written while the file is read; outputs, personnel and enterprises are spooled and
-written once it is read. Memory does not grow with the file, only with the number of
+This module's `_Mapper` is the reading side's mapping (with `sink.Sink` and `results.Results`):
+it makes ledger rows and never touches the database, so for a large file it runs in a forked
+process while the writing side (`writer.LedgerWriter`, `write.py`) writes each batch it sends
+(`importer.import_iati` runs both). Memory does not grow with the file, only with the number of
 donor–place pairs (kept by the reading side).
 """
 
@@ -28,32 +26,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-import pandas as pd
-
-from pairaid.ingest.errors import ImportValidationError, Problem
+from pairaid.ingest.errors import Problem
 from pairaid.ingest.hygiene import _CONTROL_ANY, _CONTROL_IN_TEXT, control_character_reason
 from pairaid.ingest.iati import codes as iati_codes
-from pairaid.ingest.iati.read import Activity, NotIatiError, Org, Place, Transaction, read_activities
+from pairaid.ingest.iati.read import Activity, Org, Place, Transaction
 from pairaid.ingest.iati.report import IatiImportReport
-from pairaid.ingest.iati import beside
-from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
 from pairaid.ingest.iati.results import Results
 from pairaid.ingest.iati.results import short as _short
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI, write_results
-from pairaid.ingest.iati.writer import LedgerWriter
-from pairaid.ingest.lookups import Lookups
-from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
+from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
+from pairaid.ingest.iati.write import FLOWS_FROM_IATI
 from pairaid.ledger import codes
-from pairaid.ledger.store import Store
+from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 
-__all__ = ["FLOWS_FROM_IATI", "IatiImportReport", "import_iati"]
+__all__ = ["FLOWS_FROM_IATI", "IatiImportReport"]
 
-#: SQLite page cache while the rows are written: memory stays flat whatever the file's size
-WRITE_CACHE_MB = 16
 #: transaction types that are flows whatever their description says (11: see `flow_kind`)
 _FLOW_KIND = {t: k for t, k in iati_codes._FLOW_KIND.items() if t != "11"}
 #: pairaid's own activities carry their ledger keys as other-identifiers (type A1)
@@ -75,7 +63,8 @@ class _Mapper:
 
     def __init__(self, existing: list[tuple], default_country: str | None,
                  report: IatiImportReport, problems: list[Problem],
-                 send: Callable[[object], None], approval: str, digests: bool = True) -> None:
+                 send: Callable[[object], float | None], approval: str,
+                 digests: bool = True) -> None:
         self.report = report
         self.default_country = default_country
         self.countries = iati_codes.country_names()
@@ -424,81 +413,3 @@ def _budget_total(activity: Activity, problems: list[Problem], name: str
     if len(currencies) != 1:
         return None, ""
     return sum(v for _t, v, _c in by_period.values()), currencies.pop()
-
-
-def import_iati(store: Store, paths: list[Path], *, default_country: str | None = None,
-                dry_run: bool = False, on_step: Callable[[str], None] | None = None,
-                actor=None, approval: str | None = None,
-                note: str | None = None) -> IatiImportReport:
-    """Import IATI activity files into the ledger: all of them or nothing (journaled as
-    written by `actor`; `approval` and `note` as in `ingest.import_frames`).
-
-    The files are read (and mapped to ledger rows) in a forked process while this one writes
-    the rows (`beside.py`) when they hold at least `beside.FORK_MIN_BYTES` and no other thread
-    runs here; else both in this process, one batch after the other."""
-    step = on_step or (lambda _m: None)
-    paths = [Path(p) for p in paths]
-    report = IatiImportReport([p.name for p in paths], dry_run=dry_run)
-    if default_country:
-        default_country = default_country.strip().upper()
-    from pairaid.ingest import resolve_approval
-    from pairaid.ledger.journal import actor_name
-
-    approval = resolve_approval(actor, approval)
-    # one transaction from the first activity read to the last row written: rows are written
-    # while the file is read, and nothing stays if anything is wrong
-    with tempfile.TemporaryDirectory(prefix="pairaid-iati-") as folder, \
-            store.transaction(actor_name(actor), note) as conn:
-        store.limit_cache(conn, WRITE_CACHE_MB)
-        writer = LedgerWriter(store, conn, Lookups(store, conn), report, approval, folder, step)
-        existing = [(int(pid), donor, recipient, int(start), None if pd.isna(end) else int(end),
-                     int(round_)) for pid, donor, recipient, start, end, round_
-                    in store.pairings(conn).itertuples(index=False)]
-
-        def read(send: Callable[[object], None]) -> None:
-            problems: list[Problem] = []
-            mapper = _Mapper(existing, default_country, IatiImportReport(report.files),
-                             problems, send, approval, store.backend == "sqlite")
-            for index, path in enumerate(paths):
-                mapper.begin_file(path.name, index)
-                try:
-                    for activity in read_activities(path, problems, mapper.countries):
-                        mapper.add(activity, path.name, problems)
-                except NotIatiError as exc:
-                    problems.append(exc.problem)
-                except OSError as exc:
-                    problems.append(Problem(path.name, 0, "",
-                                            f"cannot read the file: {exc.strerror}"))
-            mapper.sink.finish()
-            send(("done", mapper.report, problems))
-
-        beside.run(read, writer, beside.can_fork() and _size(paths) >= beside.FORK_MIN_BYTES)
-        read_report, problems = writer.done
-        problems = [*problems, *writer.problems]
-        if problems:
-            raise ImportValidationError(problems)
-        for name in _READ_COUNTS:
-            setattr(report, name, getattr(read_report, name))
-        writer.finish()
-        write_results(writer, step, approval)
-        if dry_run:
-            conn.rollback()
-        else:
-            step("committing (SQLite copies its write-ahead log into the ledger)"
-                 if store.backend == "sqlite" else "committing")
-    return report
-
-
-#: what the reading side counts (the writing side counts the new regions, donors and pairings)
-_READ_COUNTS = ("activities", "transactions", "flows", "projects", "outputs", "personnel",
-                "enterprises", "skipped_types", "notes", "totals")
-
-
-def _size(paths: list[Path]) -> int:
-    total = 0
-    for path in paths:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            pass  # the reading says what is wrong with it
-    return total

@@ -84,7 +84,8 @@ class Sink:
     sends them in batches."""
 
     def __init__(self, problems: list[Problem], existing: list[tuple], mapper,
-                 send: Callable[[object], None], approval: str, digests: bool = True) -> None:
+                 send: Callable[[object], float | None], approval: str,
+                 digests: bool = True) -> None:
         self.problems = problems
         self.approval = approval
         #: whether the flows' digests may be computed here (SQLite: PostgreSQL's rows are
