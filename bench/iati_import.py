@@ -6,8 +6,10 @@ Generates an IATI 2.03 file shaped like AidData's geocoded releases (one or two 
 pool of 60, zero to three geocoded locations from a pool of 3,000, one or two DAC sectors, four
 transactions per activity) of the given size, then in fresh child processes (so each peak RSS is
 its own): (1) the baseline, a plain `lxml.etree.iterparse` pass that reads every transaction's
-value and clears elements; (2) `pairaid iati import` into a new SQLite ledger. Prints MB/s and
-peak RSS of both and the ratio of throughputs (ours / baseline).
+value and clears elements; (2) `pairaid iati import` into a new SQLite ledger (which reads in a
+forked process of its own: its memory is the summed PSS of both, sampled every 100 ms, and
+each one's peak RSS; its CPU is the writer's and the reader's). Prints MB/s, memory and CPU of
+both and the ratio of throughputs (ours / baseline).
 """
 
 from __future__ import annotations

@@ -296,7 +296,7 @@ def _restore_into(folder: Path, manifest: dict, source: Path, url: str, on_step)
                                   f"{str(manifest.get('ledger_sha256'))[:12]}): the files were "
                                   "changed after the backup; nothing was restored")
 
-        from pairaid.ingest.iati.load import FLOWS_FROM_IATI
+        from pairaid.ingest.iati.write import FLOWS_FROM_IATI
 
         # a ledger may hold the negative flows (reversals) an IATI import wrote
         import_frames(store, frames, source=source.name, labels=labels, on_step=step,

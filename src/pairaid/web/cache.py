@@ -52,10 +52,8 @@ class AnalyticsCache:
         first one's answer (under 50 clients a new marker otherwise set 25 threads per worker
         reading every table for the fingerprint at once)."""
         marker = source.change_marker()  # before the snapshot: see change_marker
-        params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
-        found = self._known(marker, name, params_key)
-        if found is None:
-            found = self._while_rechecking(source, marker, name, params_key)
+        params_key = _params_key(params)
+        found = self._kept_for(source, marker, name, params_key)
         if found is not None:
             return found
         with self._lock:
@@ -78,7 +76,10 @@ class AnalyticsCache:
         marker = source.recent_marker()
         if marker is None:
             return None
-        params_key = tuple(sorted((k, repr(v)) for k, v in params.items()))
+        return self._kept_for(source, marker, name, _params_key(params))
+
+    def _kept_for(self, source, marker: str, name: str, params_key: tuple):
+        """The document kept for `marker`, or for the state it re-checks (else None)."""
         found = self._known(marker, name, params_key)
         if found is None:
             found = self._while_rechecking(source, marker, name, params_key)
@@ -150,3 +151,8 @@ class AnalyticsCache:
                 self._results.popitem(last=False)
         self._remember(marker, fingerprint)
         return document
+
+
+def _params_key(params: dict) -> tuple:
+    """A document's parameters as a key (values by their repr: lists and None included)."""
+    return tuple(sorted((k, repr(v)) for k, v in params.items()))

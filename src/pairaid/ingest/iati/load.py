@@ -36,11 +36,9 @@ from pairaid.ingest.iati.report import IatiImportReport
 from pairaid.ingest.iati.results import Results
 from pairaid.ingest.iati.results import short as _short
 from pairaid.ingest.iati.sink import ID_UNIT, SPAN, TITLE_MAX, Sink
-from pairaid.ingest.iati.write import FLOWS_FROM_IATI
 from pairaid.ledger import codes
 from pairaid.ledger.schema import AMOUNT_MAX, YEAR_MAX, YEAR_MIN
 
-__all__ = ["FLOWS_FROM_IATI", "IatiImportReport"]
 
 #: transaction types that are flows whatever their description says (11: see `flow_kind`)
 _FLOW_KIND = {t: k for t, k in iati_codes._FLOW_KIND.items() if t != "11"}
